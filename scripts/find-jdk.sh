@@ -1,0 +1,47 @@
+# shellcheck shell=bash
+# Finds a JDK >= TDX4J_JDK_MIN (default 25) and exports JAVA_HOME and PATH for it.
+# Sourced by ./tdx4j and ./tdx4j-build so that the launcher and the test command use the same JDK.
+# Candidates, in order: $JAVA_HOME, the javac on PATH, /usr/lib/jvm, /usr/java, /usr/jdk, /opt/java, /opt/jdk*,
+# ~/.sdkman/candidates/java, ~/.jdks, ~/.gradle/jdks, ~/.m2/jdks. The highest qualifying version wins,
+# except that a qualifying $JAVA_HOME is always taken first.
+
+tdx4j_jdk_version() {
+  # Prints the feature version of the JDK at $1 (e.g. 25), or nothing if it is not a usable JDK.
+  local home=$1 v=""
+  [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || return 0
+  if [ -f "$home/release" ]; then
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")
+  fi
+  if [ -z "$v" ]; then
+    v=$("$home/bin/java" -XshowSettings:properties -version 2>&1 |
+        sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p')
+  fi
+  printf '%s' "$v"
+}
+
+tdx4j_find_jdk() {
+  local min=${TDX4J_JDK_MIN:-25} best="" best_v=0 c v javac_path
+  local -a candidates=()
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  if javac_path=$(command -v javac 2>/dev/null); then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$javac_path")")")")
+  fi
+  for c in /usr/lib/jvm/* /usr/java/* /usr/jdk/* /opt/java/* /opt/jdk* \
+           "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/* "$HOME"/.gradle/jdks/* "$HOME"/.m2/jdks/*; do
+    [ -d "$c" ] && candidates+=("$c")
+  done
+  for c in "${candidates[@]}"; do
+    v=$(tdx4j_jdk_version "$c")
+    [ -n "$v" ] || continue
+    if [ "$v" -ge "$min" ]; then
+      if [ -n "${JAVA_HOME:-}" ] && [ "$c" = "$JAVA_HOME" ]; then best=$c; break; fi
+      if [ "$v" -gt "$best_v" ]; then best=$c; best_v=$v; fi
+    fi
+  done
+  if [ -z "$best" ]; then
+    echo "tdx4j needs a JDK $min or newer and found none (looked at JAVA_HOME, PATH, /usr/lib/jvm, /opt/java, ~/.sdkman and ~/.jdks); install one, for example Temurin $min, and try again." >&2
+    return 2
+  fi
+  export JAVA_HOME="$best"
+  export PATH="$JAVA_HOME/bin:$PATH"
+}
