@@ -13,4 +13,5 @@ module io.github.tdx4j.call {
     exports io.github.tdx4j.call;
     exports io.github.tdx4j.call.policy;
     exports io.github.tdx4j.call.trace;
+    exports io.github.tdx4j.call.platform;
 }

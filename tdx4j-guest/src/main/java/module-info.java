@@ -1,4 +1,6 @@
 /** Guest services on the call layer: #VE handling, page accept, MapGPA, TDREPORT, RTMR extend, GetQuote. */
 module io.github.tdx4j.guest {
     requires transitive io.github.tdx4j.call;
+
+    exports io.github.tdx4j.guest.attest;
 }
