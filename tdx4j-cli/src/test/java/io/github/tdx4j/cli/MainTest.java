@@ -1,0 +1,55 @@
+package io.github.tdx4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+    @Test
+    @DisplayName("--help lists the commands and the exit codes, exit 0")
+    void help() {
+        CliRun r = CliRun.of("--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("Usage: tdx4j").contains("decode").contains("Exit codes:");
+    }
+
+    @Test
+    @DisplayName("An unknown command is a usage error: one message, a hint, exit 1, no stack trace")
+    void unknownCommand() {
+        CliRun r = CliRun.of("frobnicate");
+        assertThat(r.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(r.err()).contains("Unmatched argument").contains("--help").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    @DisplayName("decode: TDX_OPERAND_INVALID(RCX) with its bit fields")
+    void decodeStatus() {
+        CliRun r = CliRun.of("decode", "0xC000010000000001");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("TDX_OPERAND_INVALID(RCX)").contains("error      true").contains("class      0x01");
+    }
+
+    @Test
+    @DisplayName("decode --as tdvmcall: ALIGN_ERROR is a VMM error")
+    void decodeTdvmcall() {
+        CliRun r = CliRun.of("decode", "--as", "tdvmcall", "0x8000000000000002");
+        assertThat(r.out()).contains("TDVMCALL_STATUS_ALIGN_ERROR").contains("VMM error");
+    }
+
+    @Test
+    @DisplayName("decode: a value that is not a number gets one sentence and exit 1")
+    void decodeBadValue() {
+        CliRun r = CliRun.of("decode", "0xZZ");
+        assertThat(r.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(r.err()).contains("is not a 64-bit number");
+    }
+
+    @Test
+    @DisplayName("decode --as with an unknown kind is a usage error listing the kinds")
+    void decodeBadKind() {
+        CliRun r = CliRun.of("decode", "--as", "nope", "1");
+        assertThat(r.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(r.err()).contains("status").contains("tdvmcall");
+    }
+}
