@@ -106,6 +106,10 @@ final class Failures {
             return of(UNAVAILABLE, Origin.GUEST_BUG, site, "configfs-tsm has no attestation provider (ENXIO from "
                     + e.operation() + " " + e.path() + "): load the tdx_guest driver (modprobe tdx_guest)", e);
         }
+        if (e.operation().equals("open") && is(e, Errno.ENOENT)) {
+            return of(IO_ERROR, Origin.GUEST_BUG, site, e.path() + " does not exist although its report entry was "
+                    + "just created: another process removed the entry", e);
+        }
         if (e.operation().equals("mkdir") || e.operation().equals("open")) {
             AttestationException common = openFailure(site, e, "configfs is not mounted (mount -t configfs none "
                     + "/sys/kernel/config) or the kernel lacks configfs-tsm (Linux 6.7+, CONFIG_TSM_REPORTS, and "
@@ -152,6 +156,12 @@ final class Failures {
                 + "entry " + entry + " during the request (generation " + seen + ", expected " + expected + "), "
                 + tries + " time(s), so the quote might not bind this REPORTDATA: do not share report entries "
                 + "between processes");
+    }
+
+    static AttestationException inblobNotTaken(int tries, String path, long generation) {
+        return new AttestationException(BUSY, Origin.GUEST_BUG, SITE_QUOTE, "the kernel did not take the "
+                + "REPORTDATA written to " + path + " (generation stayed " + generation + "), " + tries + " time(s): "
+                + "configfs-tsm refuses writes to an entry that was written many times without a read; try again");
     }
 
     static AttestationException wrongProvider(String path, String provider) {

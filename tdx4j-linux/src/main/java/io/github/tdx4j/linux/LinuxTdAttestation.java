@@ -223,6 +223,12 @@ public final class LinuxTdAttestation implements TdAttestation {
                 throw Failures.shortInblob(files.display(inblob), written);
             }
             long afterWrite = generation(generationPath);
+            if (afterWrite == before) {
+                // configfs commits a binary attribute when the file is closed and ignores the result
+                // (fs/configfs/file.c, configfs_release_bin_file): an unmoved generation is the only sign that
+                // report.c refused the write (EBUSY from try_advance_write_generation).
+                throw new Retry.Busy(tries -> Failures.inblobNotTaken(tries, files.display(inblob), before));
+            }
             if (afterWrite != before + 1) {
                 throw new Retry.Busy(tries -> Failures.concurrentWriter(tries, files.display(entry), before + 1,
                         afterWrite));

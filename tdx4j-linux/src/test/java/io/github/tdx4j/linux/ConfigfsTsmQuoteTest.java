@@ -7,6 +7,10 @@ import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.guest.attest.AttestationException;
 import io.github.tdx4j.guest.attest.AttestationException.Reason;
 import io.github.tdx4j.linux.internal.Errno;
+import io.github.tdx4j.linux.internal.KernelFileException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -125,7 +129,29 @@ class ConfigfsTsmQuoteTest {
     }
 
     @Test
-    @DisplayName("EBUSY from the inblob write (reported at close) is retried like outblob's")
+    @DisplayName("an inblob write configfs refused silently (generation unchanged) is retried in a fresh entry")
+    void inblobDroppedRetried() {
+        td.inblobDropped = 1;
+
+        assertThat(att.quote(reportData())).isEqualTo(FakeTdxGuest.fakeQuote(reportData()));
+        assertThat(td.createdEntries).hasSize(2);
+        assertThat(time.sleeps).containsExactly(SECOND);
+    }
+
+    @Test
+    @DisplayName("an inblob write refused on every try is BUSY saying the kernel did not take REPORTDATA")
+    void inblobDroppedForever() {
+        td.inblobDropped = 100;
+
+        AttestationException e = quoteFails();
+
+        assertThat(e.reason()).isEqualTo(Reason.BUSY);
+        assertThat(e.failure().detail()).contains("did not take the REPORTDATA").contains("generation stayed 0");
+        assertThat(td.leftoverEntries()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("EBUSY from the inblob write(2) itself is retried like outblob's")
     void inblobBusyRetried() {
         td.inblobErrors.add(Errno.EBUSY);
 
@@ -212,6 +238,28 @@ class ConfigfsTsmQuoteTest {
 
         assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE);
         assertThat(e.failure().detail()).contains("does not exist").contains("mount -t configfs");
+    }
+
+    @Test
+    @DisplayName("an entry removed by another process between mkdir and read is named as such")
+    void entryRemovedUnderUs() {
+        LinuxTdAttestation a = new LinuxTdAttestation(new DelegatingFiles(td) {
+            @Override
+            public void mkdir(String relative) throws KernelFileException {
+                super.mkdir(relative);
+                try {
+                    Files.delete(tmp.resolve(relative + "/provider"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }, Backoff.NONE, time, time, "test");
+
+        AttestationException e = catchThrowableOfType(AttestationException.class, () -> a.quote(reportData()));
+
+        assertThat(e.reason()).isEqualTo(Reason.IO_ERROR);
+        assertThat(e.failure().detail()).contains("provider does not exist").contains("another process removed");
+        assertThat(td.leftoverEntries()).isEmpty();
     }
 
     @ParameterizedTest(name = "mkdir {0}")
@@ -307,7 +355,7 @@ class ConfigfsTsmQuoteTest {
         }
 
         @Override
-        public int write(String relative, byte[] data) throws io.github.tdx4j.linux.internal.KernelFileException {
+        public int write(String relative, byte[] data) throws KernelFileException {
             int n = super.write(relative, data);
             if (relative.endsWith("/inblob")) {
                 String entry = relative.substring(0, relative.lastIndexOf('/'));

@@ -42,6 +42,11 @@ final class FakeTdxGuest implements KernelFiles {
     final Deque<Errno> rtmrWriteErrors = new ArrayDeque<>();
     /** How many outblob reads find that another process wrote the entry's inblob since our write. */
     int concurrentWritesBeforeRead;
+    /**
+     * How many inblob writes the "kernel" refuses silently, as mainline configfs does: write(2) succeeds, the
+     * commit at close fails, close returns 0 (fs/configfs/file.c, configfs_release_bin_file) and generation stays.
+     */
+    int inblobDropped;
     /** If >= 0, inblob and RTMR writes take only this many bytes. */
     int shortWrite = -1;
     /** Whether the TDREPORT comes back with its REPORTDATA altered. */
@@ -183,8 +188,11 @@ final class FakeTdxGuest implements KernelFiles {
     public int write(String relative, byte[] data) throws KernelFileException {
         if (relative.endsWith("/inblob")) {
             if (!inblobErrors.isEmpty()) {
-                // configfs commits a binary attribute when the file is closed, so that is where errors show.
-                throw fail(inblobErrors.poll(), "close", relative);
+                throw fail(inblobErrors.poll(), "write", relative);
+            }
+            if (inblobDropped > 0) {
+                inblobDropped--;
+                return data.length;
             }
             if (shortWrite >= 0) {
                 return shortWrite;

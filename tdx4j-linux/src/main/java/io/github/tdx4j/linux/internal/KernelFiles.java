@@ -19,7 +19,8 @@ public interface KernelFiles {
 
     /**
      * Opens for writing, makes one {@code write(2)} of {@code data} and closes; returns the byte count
-     * {@code write(2)} reported. Errors of the close count: configfs reports a rejected binary write there.
+     * {@code write(2)} reported. A failing close fails the call too. (configfs commits a binary attribute at close
+     * but ignores the commit's result, so callers of configfs check the effect, not just this call.)
      */
     int write(String relative, byte[] data) throws KernelFileException;
 

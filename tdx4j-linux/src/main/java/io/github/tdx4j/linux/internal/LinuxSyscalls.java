@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -137,8 +138,7 @@ public final class LinuxSyscalls {
     }
 
     /**
-     * {@code close(fd)}. Its errno matters: configfs commits a binary attribute written through {@code write(2)}
-     * only when the file is closed, so a rejected {@code inblob} write reports its error here.
+     * {@code close(fd)}; its errno is reported because some file systems report deferred write errors at close.
      * Not retried on EINTR: Linux has released the descriptor by then.
      */
     public static void close(int fd, String path) throws KernelFileException {
@@ -155,17 +155,21 @@ public final class LinuxSyscalls {
         }
     }
 
+    /** Bytes asked of each {@code read(2)}: a quote fits in one or two. */
+    private static final int READ_CHUNK = 64 * 1024;
+
     /**
      * Reads until end of file, at most {@code limit} bytes; a file longer than that fails with EFBIG so nobody
-     * silently gets a truncated quote. {@code read(2)} is retried on EINTR.
+     * silently gets a truncated quote. {@code read(2)} is retried on EINTR. Reads to the end rather than trusting
+     * the file size, which is 0 for /proc files and 4096 for sysfs attributes.
      */
     public static byte[] readAll(int fd, String path, int limit) throws KernelFileException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = arena.allocate(CAPTURE);
-            MemorySegment buf = arena.allocate(limit + 1L);
-            long total = 0;
-            while (total <= limit) {
-                long n = (long) READ.invokeExact(capture, fd, buf.asSlice(total), limit + 1L - total);
+            MemorySegment chunk = arena.allocate(READ_CHUNK);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            while (true) {
+                long n = (long) READ.invokeExact(capture, fd, chunk, (long) READ_CHUNK);
                 if (n < 0) {
                     Errno e = errno(capture);
                     if (e.equals(Errno.EINTR)) {
@@ -174,11 +178,13 @@ public final class LinuxSyscalls {
                     throw new KernelFileException(e, "read", path);
                 }
                 if (n == 0) {
-                    return buf.asSlice(0, total).toArray(JAVA_BYTE);
+                    return out.toByteArray();
                 }
-                total += n;
+                if (out.size() + n > limit) {
+                    throw new KernelFileException(Errno.EFBIG, "read (longer than " + limit + " bytes)", path);
+                }
+                out.writeBytes(chunk.asSlice(0, n).toArray(JAVA_BYTE));
             }
-            throw new KernelFileException(Errno.EFBIG, "read (longer than " + limit + " bytes)", path);
         } catch (KernelFileException e) {
             throw e;
         } catch (Throwable t) {
