@@ -146,6 +146,10 @@ final class Failures {
     }
 
     static AttestationException quoteBusy(int tries, KernelFileException last) {
+        if (last.path().endsWith("/inblob")) {
+            return of(BUSY, Origin.GUEST_BUG, SITE_QUOTE, "configfs-tsm refused the REPORTDATA write to "
+                    + last.path() + " with EBUSY " + tries + " time(s); try again", last);
+        }
         return of(BUSY, Origin.VMM, SITE_QUOTE, "the kernel answered EBUSY " + tries + " time(s) from " + last.path()
                 + ": an earlier GetQuote is still in flight at the host (it timed out or was interrupted); try "
                 + "again later, and if it persists the host's quote generation service is stuck", last);

@@ -157,6 +157,27 @@ class ConfigfsTsmQuoteTest {
 
         assertThat(att.quote(reportData())).isNotEmpty();
         assertThat(time.sleeps).containsExactly(SECOND);
+
+        for (int i = 0; i < 5; i++) {
+            td.inblobErrors.add(Errno.EBUSY);
+        }
+        AttestationException e = quoteFails();
+        assertThat(e.reason()).isEqualTo(Reason.BUSY);
+        assertThat(e.origin()).isEqualTo(Origin.GUEST_BUG);
+        assertThat(e.failure().detail()).contains("refused the REPORTDATA write").contains("EBUSY 5 time(s)");
+    }
+
+    @Test
+    @DisplayName("a removal failing between tries stops the retries with an IO_ERROR naming the entry")
+    void removalFailsBeforeRetry() {
+        td.outblobErrors.add(Errno.EBUSY);
+        td.rmdirErrors.add(Errno.EIO);
+
+        AttestationException e = quoteFails();
+
+        assertThat(e.reason()).isEqualTo(Reason.IO_ERROR);
+        assertThat(e.failure().detail()).contains("could not remove the report entry");
+        assertThat(td.createdEntries).hasSize(1);
     }
 
     @Test
