@@ -123,6 +123,12 @@ class LinuxSyscallsTest {
     }
 
     @Test
+    @DisplayName("native access is enabled for this code (surefire's --enable-native-access), so the JDK prints no warning")
+    void nativeAccessEnabled() {
+        assertThat(LinuxSyscalls.class.getModule().isNativeAccessEnabled()).isTrue();
+    }
+
+    @Test
     @DisplayName("an errno this table does not name prints as a number and never throws")
     void unknownErrno() {
         assertThat(new Errno(200)).hasToString("errno 200");
