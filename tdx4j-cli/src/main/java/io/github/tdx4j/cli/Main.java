@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = {"Intel TDX for the JVM: the TDCALL/TDVMCALL call layer, a simulated TDX platform, "
                 + "a Linux TDX guest backend and pure-Java DCAP quote verification.", ""},
-        subcommands = {DecodeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DecodeCommand.class, ReportCommand.class, QuoteCommand.class, ExtendCommand.class,
+                RtmrCommand.class, DetectCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success", "  1  usage or I/O error", "  2  a check failed (verification, campaign oracle)"})
 public final class Main implements Runnable {
@@ -57,7 +58,23 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return commandLine(AttestationBackends.DEFAULT);
+    }
+
+    /** The command line with the attestation commands on {@code backends}. */
+    static CommandLine commandLine(AttestationBackends backends) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                K made = defaults.create(cls);
+                if (made instanceof AttestationCommand c) {
+                    c.backends = backends;
+                }
+                return made;
+            }
+        };
+        CommandLine cl = new CommandLine(new Main(), factory);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine bad = ex.getCommandLine();
             bad.getErr().println("tdx4j: " + ex.getMessage());

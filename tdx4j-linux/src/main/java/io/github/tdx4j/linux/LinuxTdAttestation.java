@@ -1,0 +1,363 @@
+package io.github.tdx4j.linux;
+
+import io.github.tdx4j.abi.TdReportLayout;
+import io.github.tdx4j.call.policy.NanoClock;
+import io.github.tdx4j.guest.attest.AttestationException;
+import io.github.tdx4j.guest.attest.TdAttestation;
+import io.github.tdx4j.linux.internal.Errno;
+import io.github.tdx4j.linux.internal.KernelFileException;
+import io.github.tdx4j.linux.internal.KernelFiles;
+import io.github.tdx4j.linux.internal.NativeKernelFiles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@link TdAttestation} on the Linux kernel interfaces of a TDX guest:
+ * <ul>
+ *   <li>TDREPORT: {@code ioctl(TDX_CMD_GET_REPORT0)} on {@code /dev/tdx_guest} (Linux 6.2+);</li>
+ *   <li>quote: a configfs-tsm report entry under {@code /sys/kernel/config/tsm/report} (Linux 6.7+);</li>
+ *   <li>RTMR read and extend, MRTD read: {@code /sys/class/misc/tdx_guest/measurements} (Linux 6.16+); before
+ *       6.16, {@link #rtmrs()} and {@link #mrtd()} fall back to a fresh TDREPORT.</li>
+ * </ul>
+ * Every kernel error becomes an {@link AttestationException} whose message says what the user can do;
+ * tdx4j-linux/README.md has the complete table. Safe for concurrent use: every quote uses its own report entry,
+ * and extends are serialized so that {@link #eventLog()} lists them in the order the RTMRs saw them.
+ *
+ * <p>{@link TdxDiagnostics#probe()} says up front which of these the machine offers and why not.
+ */
+public final class LinuxTdAttestation implements TdAttestation {
+    /** The kernel's configfs-tsm outblob limit is 32 KiB, the tdx_guest quote buffer 128 KiB; this covers both. */
+    static final int QUOTE_LIMIT = 128 * 1024;
+    /** The provider attribute of a TDX guest's report entry reads "tdx_guest\n" (not "tdx-guest" as once documented). */
+    static final String TDX_PROVIDER = "tdx_guest";
+    private static final AtomicLong ENTRY_COUNTER = new AtomicLong();
+
+    private final KernelFiles files;
+    private final Retry retry;
+    private final String entryPrefix;
+    private final Object extendLock = new Object();
+    private final List<RtmrEvent> eventLog = new ArrayList<>();
+
+    LinuxTdAttestation(KernelFiles files, Backoff backoff, NanoClock clock, Sleeper sleeper, String entryPrefix) {
+        this.files = Objects.requireNonNull(files, "files");
+        this.retry = new Retry(backoff, clock, sleeper);
+        this.entryPrefix = Objects.requireNonNull(entryPrefix, "entryPrefix");
+    }
+
+    /** The backend on this machine's kernel files, with {@link Backoff#DEFAULT}. */
+    public static LinuxTdAttestation open() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options; every one has a default. */
+    public static final class Builder {
+        private Path root = Path.of("/");
+        private Backoff backoff = Backoff.DEFAULT;
+        private NanoClock clock = NanoClock.SYSTEM;
+        private Sleeper sleeper = Sleeper.SYSTEM;
+        private String entryPrefix = "tdx4j-" + ProcessHandle.current().pid();
+
+        private Builder() {
+        }
+
+        /** Where /dev, /sys and /proc are found; "/" unless the kernel files are bind-mounted elsewhere. */
+        public Builder root(Path root) {
+            this.root = Objects.requireNonNull(root, "root");
+            return this;
+        }
+
+        /** How long to retry a busy interface. */
+        public Builder backoff(Backoff backoff) {
+            this.backoff = Objects.requireNonNull(backoff, "backoff");
+            return this;
+        }
+
+        public Builder clock(NanoClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /** Name prefix of this process's configfs-tsm report entries; by default tdx4j-PID. */
+        public Builder entryPrefix(String entryPrefix) {
+            if (entryPrefix.isEmpty() || entryPrefix.contains("/")) {
+                throw new IllegalArgumentException("entry prefix must be a non-empty file name: " + entryPrefix);
+            }
+            this.entryPrefix = entryPrefix;
+            return this;
+        }
+
+        public LinuxTdAttestation build() {
+            return new LinuxTdAttestation(new NativeKernelFiles(root), backoff, clock, sleeper, entryPrefix);
+        }
+    }
+
+    // ---- TDREPORT ----
+
+    @Override
+    public byte[] report(byte[] reportData) {
+        byte[] data = checkReportData(Failures.SITE_REPORT, reportData);
+        byte[] report = retry.run(Failures.SITE_REPORT, () -> {
+            try {
+                return files.getReport0(KernelPaths.DEVICE, data);
+            } catch (KernelFileException e) {
+                if (e.errno().equals(Errno.EBUSY) && !e.operation().equals("open")) {
+                    throw new Retry.Busy(tries -> Failures.reportBusy(tries, e));
+                }
+                throw Failures.report(e);
+            }
+        });
+        // The kernel selftest's property (tools/testing/selftests/tdx/tdx_guest_test.c): the report echoes
+        // REPORTDATA. A report that does not is useless as evidence, whoever broke it.
+        byte[] echoed = Arrays.copyOfRange(report, TdReportLayout.REPORTDATA_OFFSET,
+                TdReportLayout.REPORTDATA_OFFSET + REPORT_DATA_SIZE);
+        if (report.length != TdReportLayout.SIZE || report[TdReportLayout.REPORTTYPE_OFFSET] != TdReportLayout.TYPE_TDX
+                || !Arrays.equals(echoed, data)) {
+            throw Failures.reportMismatch(files.display(KernelPaths.DEVICE));
+        }
+        return report;
+    }
+
+    private static byte[] checkReportData(String site, byte[] reportData) {
+        Objects.requireNonNull(reportData, "reportData");
+        if (reportData.length != REPORT_DATA_SIZE) {
+            throw Failures.invalidArgument(site, "REPORTDATA must be exactly 64 bytes, got " + reportData.length);
+        }
+        return reportData.clone();
+    }
+
+    // ---- quote ----
+
+    @Override
+    public byte[] quote(byte[] reportData) {
+        byte[] data = checkReportData(Failures.SITE_QUOTE, reportData);
+        return retry.run(Failures.SITE_QUOTE, () -> quoteOnce(data));
+    }
+
+    /**
+     * One request through a fresh report entry (Documentation/ABI/testing/configfs-tsm-report): create it, check the
+     * provider, write inblob, read outblob, and remove the entry whatever happened. The generation attribute counts
+     * writes to the entry; it must move exactly once (our inblob write) and not again before outblob is read, or
+     * someone else wrote to the entry and the quote may bind their data.
+     */
+    private byte[] quoteOnce(byte[] data) throws Retry.Busy {
+        String entry = createEntry();
+        byte[] quote;
+        try {
+            quote = quoteInEntry(entry, data);
+        } catch (Retry.Busy busy) {
+            removeEntry(entry); // before the retry creates the next entry; stops retrying if it cannot
+            throw busy;
+        } catch (RuntimeException e) {
+            try {
+                files.rmdir(entry);
+            } catch (KernelFileException rm) {
+                e.addSuppressed(Failures.entryNotRemoved(rm));
+            }
+            throw e;
+        }
+        removeEntry(entry);
+        return quote;
+    }
+
+    private void removeEntry(String entry) {
+        try {
+            files.rmdir(entry);
+        } catch (KernelFileException rm) {
+            // A leaked entry holds kernel memory until someone removes it: better no quote than a silent leak.
+            throw Failures.entryNotRemoved(rm);
+        }
+    }
+
+    private String createEntry() {
+        KernelFileException last = null;
+        for (int i = 0; i < 16; i++) {
+            String entry = KernelPaths.entry(entryPrefix + "-" + ENTRY_COUNTER.incrementAndGet());
+            try {
+                files.mkdir(entry);
+                return entry;
+            } catch (KernelFileException e) {
+                if (!e.errno().equals(Errno.EEXIST)) {
+                    throw Failures.quote(e);
+                }
+                last = e;
+            }
+        }
+        throw Failures.noFreeEntry(16, last);
+    }
+
+    private byte[] quoteInEntry(String entry, byte[] data) throws Retry.Busy {
+        String providerPath = entry + "/provider";
+        String generationPath = entry + "/generation";
+        String inblob = entry + "/inblob";
+        String outblob = entry + "/outblob";
+        try {
+            String provider = text(files.read(providerPath, 256));
+            if (!provider.equals(TDX_PROVIDER)) {
+                throw Failures.wrongProvider(files.display(providerPath), provider);
+            }
+            long before = generation(generationPath);
+            int written;
+            try {
+                written = files.write(inblob, data);
+            } catch (KernelFileException e) {
+                if (e.errno().equals(Errno.EBUSY)) {
+                    throw new Retry.Busy(tries -> Failures.quoteBusy(tries, e));
+                }
+                throw e;
+            }
+            if (written != data.length) {
+                throw Failures.shortInblob(files.display(inblob), written);
+            }
+            long afterWrite = generation(generationPath);
+            if (afterWrite == before) {
+                // configfs commits a binary attribute when the file is closed and ignores the result
+                // (fs/configfs/file.c, configfs_release_bin_file): an unmoved generation is the only sign that
+                // report.c refused the write (EBUSY from try_advance_write_generation).
+                throw new Retry.Busy(tries -> Failures.inblobNotTaken(tries, files.display(inblob), before));
+            }
+            if (afterWrite != before + 1) {
+                throw new Retry.Busy(tries -> Failures.concurrentWriter(tries, files.display(entry), before + 1,
+                        afterWrite));
+            }
+            byte[] quote;
+            try {
+                quote = files.read(outblob, QUOTE_LIMIT);
+            } catch (KernelFileException e) {
+                if (e.errno().equals(Errno.EBUSY)) {
+                    throw new Retry.Busy(tries -> Failures.quoteBusy(tries, e));
+                }
+                throw e;
+            }
+            long afterRead = generation(generationPath);
+            if (afterRead != afterWrite) {
+                throw new Retry.Busy(tries -> Failures.concurrentWriter(tries, files.display(entry), afterWrite,
+                        afterRead));
+            }
+            if (quote.length == 0) {
+                throw Failures.emptyQuote(files.display(outblob));
+            }
+            return quote;
+        } catch (KernelFileException e) {
+            throw Failures.quote(e);
+        }
+    }
+
+    private long generation(String path) throws KernelFileException {
+        String text = text(files.read(path, 64));
+        try {
+            return Long.parseUnsignedLong(text);
+        } catch (NumberFormatException e) {
+            throw Failures.badGeneration(files.display(path), text);
+        }
+    }
+
+    /** A configfs/sysfs text attribute without its one trailing newline. */
+    private static String text(byte[] bytes) {
+        String s = new String(bytes, StandardCharsets.US_ASCII);
+        return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    // ---- RTMR and MRTD ----
+
+    @Override
+    public void extendRtmr(int index, byte[] digest, String description) {
+        checkIndex(index);
+        Objects.requireNonNull(digest, "digest");
+        Objects.requireNonNull(description, "description");
+        if (digest.length != DIGEST_SIZE) {
+            throw Failures.invalidArgument(Failures.SITE_RTMR, "an RTMR extend digest is exactly 48 bytes (SHA-384), "
+                    + "got " + digest.length);
+        }
+        byte[] d = digest.clone();
+        String path = KernelPaths.rtmr(index);
+        synchronized (extendLock) {
+            int written = retry.run(Failures.SITE_RTMR, () -> {
+                try {
+                    return files.write(path, d);
+                } catch (KernelFileException e) {
+                    if (e.errno().equals(Errno.EBUSY)) {
+                        throw new Retry.Busy(tries -> Failures.measurementBusy(tries, e));
+                    }
+                    throw Failures.measurement(e, index);
+                }
+            });
+            if (written != DIGEST_SIZE) {
+                throw Failures.shortExtend(files.display(path), written);
+            }
+            eventLog.add(new RtmrEvent(index, d, description));
+        }
+    }
+
+    private static void checkIndex(int index) {
+        if (index < 0 || index >= TdReportLayout.RTMR_COUNT) {
+            throw Failures.invalidArgument(Failures.SITE_RTMR, "RTMR index must be 0..3, got " + index);
+        }
+    }
+
+    /** The four RTMRs from sysfs, or from a fresh TDREPORT on kernels before 6.16 that lack the sysfs files. */
+    @Override
+    public List<byte[]> rtmrs() {
+        if (!files.exists(KernelPaths.MEASUREMENTS) && files.exists(KernelPaths.DEVICE)) {
+            byte[] report = report(new byte[REPORT_DATA_SIZE]);
+            List<byte[]> out = new ArrayList<>();
+            for (int i = 0; i < TdReportLayout.RTMR_COUNT; i++) {
+                int at = TdReportLayout.rtmrOffset(i);
+                out.add(Arrays.copyOfRange(report, at, at + TdReportLayout.MEASUREMENT_SIZE));
+            }
+            return List.copyOf(out);
+        }
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < TdReportLayout.RTMR_COUNT; i++) {
+            out.add(measurement(KernelPaths.rtmr(i), i));
+        }
+        return List.copyOf(out);
+    }
+
+    /** MRTD, the build-time measurement of the TD, from sysfs or (before Linux 6.16) a fresh TDREPORT. */
+    public byte[] mrtd() {
+        if (!files.exists(KernelPaths.MEASUREMENTS) && files.exists(KernelPaths.DEVICE)) {
+            byte[] report = report(new byte[REPORT_DATA_SIZE]);
+            return Arrays.copyOfRange(report, TdReportLayout.MRTD_OFFSET,
+                    TdReportLayout.MRTD_OFFSET + TdReportLayout.MEASUREMENT_SIZE);
+        }
+        return measurement(KernelPaths.MRTD, -1);
+    }
+
+    private byte[] measurement(String path, int index) {
+        byte[] value = retry.run(Failures.SITE_RTMR, () -> {
+            try {
+                return files.read(path, 4096);
+            } catch (KernelFileException e) {
+                if (e.errno().equals(Errno.EBUSY)) {
+                    throw new Retry.Busy(tries -> Failures.measurementBusy(tries, e));
+                }
+                throw Failures.measurement(e, index);
+            }
+        });
+        if (value.length != TdReportLayout.MEASUREMENT_SIZE) {
+            throw Failures.badMeasurementSize(files.display(path), value.length);
+        }
+        return value;
+    }
+
+    @Override
+    public List<RtmrEvent> eventLog() {
+        synchronized (extendLock) {
+            return List.copyOf(eventLog);
+        }
+    }
+}
