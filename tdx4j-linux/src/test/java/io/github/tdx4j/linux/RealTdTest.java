@@ -7,6 +7,7 @@ import io.github.tdx4j.linux.TdxDiagnostics.Feature;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,17 @@ import org.junit.jupiter.api.Test;
  * selftest's (tools/testing/selftests/tdx/tdx_guest_test.c, verify_report) plus the quote's header.
  */
 class RealTdTest {
+    /** Prints, in the build log, why these tests are skipped on a machine that is not a TD. */
+    @BeforeAll
+    static void sayWhyWhenSkipped() {
+        TdxDiagnostics d = TdxDiagnostics.probe();
+        for (Feature f : new Feature[] {Feature.REPORT, Feature.QUOTE}) {
+            if (!d.offers(f)) {
+                System.out.println("RealTdTest: " + f + " tests skipped on this machine: " + d.whyNot(f).orElse("?"));
+            }
+        }
+    }
+
     private static byte[] countingReportData() {
         byte[] d = new byte[64];
         for (int i = 0; i < 64; i++) {
