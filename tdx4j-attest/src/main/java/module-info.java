@@ -7,4 +7,5 @@ module io.github.tdx4j.attest {
     requires com.fasterxml.jackson.databind;
 
     exports io.github.tdx4j.attest.format;
+    exports io.github.tdx4j.attest.eventlog;
 }
