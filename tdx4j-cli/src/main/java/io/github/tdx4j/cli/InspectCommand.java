@@ -20,6 +20,7 @@ import io.github.tdx4j.attest.format.PckExtensions;
 import io.github.tdx4j.attest.format.QeReportCertificationData;
 import io.github.tdx4j.attest.format.Quote;
 import io.github.tdx4j.attest.format.QuoteHeader;
+import io.github.tdx4j.attest.format.SgxQuote;
 import io.github.tdx4j.attest.format.SgxReportBody;
 import io.github.tdx4j.attest.format.TdQuoteBody;
 import io.github.tdx4j.attest.format.TdReport;
@@ -52,13 +53,13 @@ import picocli.CommandLine.Parameters;
  * {@code tdx4j inspect FILE [--json]}: what a piece of attestation evidence contains.
  *
  * <p>Recognises, in this order: QuoteCollateralV3 JSON (text starting with '{'), an ACPI CCEL table, a CC event
- * log, a 1024-byte TDREPORT_STRUCT and a TD quote v4/v5; binary input may also be given as hex text with an
+ * log, a 1024-byte TDREPORT_STRUCT, a TD quote v4/v5 and an SGX quote v3; binary input may also be given as hex text with an
  * optional 0x prefix. Every decoded field is printed, as aligned text or as one JSON object. Input that decodes
  * as none of these is reported in one sentence on stderr with exit code 1. Problems inside a decoded quote that do
  * not stop decoding (a PCK certificate that does not parse) are shown in the output as an {@code error} field.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Print every field of a TDREPORT, TD quote (v4/v5), quote collateral (QuoteCollateralV3 "
+        description = {"Print every field of a TDREPORT, TD quote (v4/v5), SGX quote (v3), quote collateral (QuoteCollateralV3 "
                 + "JSON), ACPI CCEL table or CC event log.", "",
                 "Examples:",
                 "  tdx4j inspect quote.dat",
@@ -152,14 +153,16 @@ final class InspectCommand implements Callable<Integer> {
             model = eventLog(bytes);
         } else if (bytes.length == TdReportLayout.SIZE) {
             model = tdReport(TdReport.decode(bytes));
-        } else if (bytes.length >= 2 && (bytes[0] == Quote.VERSION_4 || bytes[0] == Quote.VERSION_5
-                || bytes[0] == 3) && bytes[1] == 0) {
+        } else if (bytes.length >= 2 && (bytes[0] == Quote.VERSION_4 || bytes[0] == Quote.VERSION_5)
+                && bytes[1] == 0) {
             model = quote(Quote.decode(bytes));
+        } else if (bytes.length >= 2 && bytes[0] == SgxQuote.VERSION_3 && bytes[1] == 0) {
+            model = sgxQuote(SgxQuote.decode(bytes));
         } else if (text != null && !fromHex) {
             throw new NotEvidence("is text but neither collateral JSON nor hex");
         } else {
             throw new NotEvidence("is " + bytes.length + " bytes and none of: a 1024-byte TDREPORT, a TD quote "
-                    + "(version 4 or 5), a CCEL table, a CC event log");
+                    + "(version 4 or 5), an SGX quote (version 3), a CCEL table, a CC event log");
         }
         if (fromHex) {
             Map<String, Object> withSource = new LinkedHashMap<>();
@@ -262,19 +265,45 @@ final class InspectCommand implements Callable<Integer> {
         sm.put("attestationKey", hex(q.signatureData().attestationKey()));
         sm.put("certificationData", certificationData(q.signatureData().certificationData()));
         m.put("signatureData", sm);
-        byte[] trailing = q.trailingBytes();
+        m.put("trailingBytes", trailing(q.trailingBytes()));
+        return m;
+    }
+
+    static Map<String, Object> sgxQuote(SgxQuote q) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "SGX quote");
+        QuoteHeader h = q.header();
+        Map<String, Object> hm = new LinkedHashMap<>();
+        hm.put("version", h.version());
+        hm.put("attestationKeyType", h.attestationKeyType() + " (ECDSA-256 with P-256)");
+        hm.put("attKeyData0", String.format("0x%08x", h.teeType()));
+        hm.put("qeSvn", q.qeSvn());
+        hm.put("pceSvn", q.pceSvn());
+        hm.put("qeVendorId", hex(h.qeVendorId()));
+        hm.put("userData", hex(h.userData()));
+        m.put("header", hm);
+        m.put("enclaveReport", sgxReport(q.enclaveReport()));
+        m.put("signedLength", q.signedBytes().length);
+        Map<String, Object> sm = new LinkedHashMap<>();
+        sm.put("signature", hex(q.signature()));
+        sm.put("attestationKey", hex(q.attestationKey()));
+        Map<String, Object> qe = certificationData(q.qeReportCertificationData());
+        qe.remove("type");
+        qe.remove("size");
+        sm.putAll(qe);
+        m.put("signatureData", sm);
+        m.put("trailingBytes", trailing(q.trailingBytes()));
+        return m;
+    }
+
+    private static Map<String, Object> trailing(byte[] trailing) {
         Map<String, Object> tm = new LinkedHashMap<>();
         tm.put("length", trailing.length);
-        boolean zero = true;
-        for (byte b : trailing) {
-            zero &= b == 0;
-        }
-        tm.put("allZero", zero);
-        if (!zero) {
+        tm.put("allZero", allZero(trailing));
+        if (!allZero(trailing)) {
             tm.put("hex", hex(trailing));
         }
-        m.put("trailingBytes", tm);
-        return m;
+        return tm;
     }
 
     private static Map<String, Object> body(TdQuoteBody b) {

@@ -84,6 +84,15 @@ class InspectCommandTest {
     }
 
     @Test
+    @DisplayName("an SGX quote v3 prints its enclave report, QE report and PCK extension")
+    void sgxQuote() {
+        Run r = run("inspect", file("dcap-qvl/sgx_quote"));
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("SGX quote").contains("enclaveReport").containsPattern("qeSvn +\\d+")
+                .contains("CN=Intel SGX PCK Processor CA").containsPattern("fmspc +[0-9a-f]{12}");
+    }
+
+    @Test
     @DisplayName("hex text with a 0x prefix is decoded before inspection")
     void hexQuote() {
         Run r = run("inspect", file("dcap-qvl/tdx-quote.hex"));
@@ -150,8 +159,12 @@ class InspectCommandTest {
         assertThat(notEvidence.exit()).isEqualTo(Main.USAGE);
         assertThat(notEvidence.err()).contains("neither collateral JSON nor hex");
 
-        Run sgx = run("inspect", file("dcap-qvl/sgx_quote"));
-        assertThat(sgx.exit()).isEqualTo(Main.USAGE);
-        assertThat(sgx.err()).contains("UNSUPPORTED_QUOTE");
+        byte[] sgx = Files.readAllBytes(DATA.resolve("dcap-qvl/sgx_quote"));
+        Path p384 = tmp.resolve("p384.dat");
+        sgx[2] = 3;
+        Files.write(p384, sgx);
+        Run unsupported = run("inspect", p384.toString());
+        assertThat(unsupported.exit()).isEqualTo(Main.USAGE);
+        assertThat(unsupported.err()).contains("UNSUPPORTED_QUOTE").contains("att_key_type");
     }
 }

@@ -40,6 +40,17 @@ class EvidenceFuzzTest {
     }
 
     @FuzzTest(maxDuration = "60s")
+    void sgxQuoteDecoder(@NotNull byte[] input) {
+        SgxQuote quote;
+        try {
+            quote = SgxQuote.decode(input);
+        } catch (MalformedEvidenceException expected) {
+            return;
+        }
+        assertThat(quote.encode()).isEqualTo(input);
+    }
+
+    @FuzzTest(maxDuration = "60s")
     void tdReportDecoder(@NotNull byte[] input) {
         TdReport report;
         try {

@@ -63,6 +63,18 @@ class MalformedQuoteTest {
     }
 
     @Test
+    @DisplayName("every truncation of dcap-qvl/sgx_quote is a typed error for SgxQuote; a TD quote is UNSUPPORTED_QUOTE for it")
+    void sgxQuoteTruncations() {
+        byte[] full = TestData.bytes("dcap-qvl/sgx_quote");
+        for (int len = 0; len < full.length; len++) {
+            byte[] cut = Arrays.copyOf(full, len);
+            assertThatThrownBy(() -> SgxQuote.decode(cut)).isInstanceOf(MalformedEvidenceException.class);
+        }
+        assertThatThrownBy(() -> SgxQuote.decode(V4)).isInstanceOfSatisfying(MalformedEvidenceException.class,
+                e -> assertThat(e.code()).isEqualTo(UNSUPPORTED_QUOTE));
+    }
+
+    @Test
     @DisplayName("dcap-qvl/sgx_quote (SGX quote v3) is UNSUPPORTED_QUOTE at version, offset 0")
     void sgxQuoteV3() {
         expect(TestData.bytes("dcap-qvl/sgx_quote"), UNSUPPORTED_QUOTE, "version", 0);

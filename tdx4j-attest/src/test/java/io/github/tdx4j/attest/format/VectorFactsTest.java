@@ -305,4 +305,21 @@ class VectorFactsTest {
         assertThat(hex(q.body().teeTcbSvn())).startsWith("52c1a38c");
         assertThat(hex(qe(q).qeReport().mrSigner())).startsWith("e4bd9fc2");
     }
+
+    @Test
+    @DisplayName("dcap-qvl/sgx_quote: SGX ECDSA quote v3 (SgxQuote), PCK chain PEM with the PCK Processor CA")
+    void sgxQuoteV3() throws MalformedEvidenceException {
+        SgxQuote q = SgxQuote.decode(TestData.bytes("dcap-qvl/sgx_quote"));
+        assertThat(q.header().version()).isEqualTo(3);
+        assertThat(q.header().attestationKeyType()).isEqualTo(2);
+        assertThat(hex(q.header().qeVendorId())).isEqualTo(INTEL_QE_VENDOR_ID);
+        assertThat(q.signedBytes()).hasSize(432);
+        assertThat(q.encode()).hasSize(4600);
+        PckCertChain chain = q.qeReportCertificationData().pckCertChain().orElseThrow();
+        assertThat(chain.encoding()).isEqualTo(PckCertChain.Encoding.PEM);
+        List<X509Certificate> certs = chain.leafFirst();
+        assertThat(certs).hasSize(3);
+        assertThat(certs.get(1).getSubjectX500Principal().getName()).contains("CN=Intel SGX PCK Processor CA");
+        assertThat(chain.pckExtensions().tcbComponents()).hasSize(16);
+    }
 }
