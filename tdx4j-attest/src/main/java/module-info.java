@@ -7,6 +7,7 @@ module io.github.tdx4j.attest {
     requires org.bouncycastle.util;
     requires com.fasterxml.jackson.databind;
 
+    exports io.github.tdx4j.attest.format;
     exports io.github.tdx4j.attest.collateral;
     exports io.github.tdx4j.attest.verify;
     // exports io.github.tdx4j.attest.policy;
