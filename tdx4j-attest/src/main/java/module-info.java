@@ -10,5 +10,5 @@ module io.github.tdx4j.attest {
     exports io.github.tdx4j.attest.format;
     exports io.github.tdx4j.attest.collateral;
     exports io.github.tdx4j.attest.verify;
-    // exports io.github.tdx4j.attest.policy;
+    exports io.github.tdx4j.attest.policy;
 }
