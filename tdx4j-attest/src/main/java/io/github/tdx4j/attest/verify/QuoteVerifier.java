@@ -36,9 +36,10 @@ import java.util.function.Function;
  * (4.1.2.4.16); then the TCB status (4.1.2.4.17, {@link TcbEvaluation}). Collateral expiry is a flag in the result,
  * not a failure, as in Intel's QvE.
  *
- * <p>Caching: checked collateral is kept per collateral content, checked PCK chains per exact chain bytes (both
- * bounded), so a warm verification of a quote does only the work that depends on the quote: decoding, the QE report
- * and quote signatures, the QE report data hash, the date, revocation and TCB comparisons. Thread-safe.
+ * <p>Caching: checked collateral is kept per collateral content, checked PCK chains per exact chain bytes, decoded
+ * attestation keys per key bytes (all bounded), so a warm verification of a quote does only the work that depends
+ * on the quote: decoding, the QE report and quote signatures, the QE report data hash, the date, revocation and TCB
+ * comparisons. Thread-safe.
  */
 public final class QuoteVerifier {
     /** QE vendor id of Intel's quoting enclaves (Intel QVL {@code constants::INTEL_QE_VENDOR_ID}). */
@@ -49,6 +50,7 @@ public final class QuoteVerifier {
     private final P256.Key rootKey;
     private final BoundedCache<Collateral, PreparedCollateral> collaterals;
     private final BoundedCache<PckCertChain, VerifiedPck> pckChains;
+    private final BoundedCache<KeyBytes, P256.Key> attestationKeys;
 
     private QuoteVerifier(Builder b) {
         this.p256 = P256.of(b.engine);
@@ -56,6 +58,7 @@ public final class QuoteVerifier {
         this.rootKey = p256.key(root.certificate().getPublicKey());
         this.collaterals = new BoundedCache<>(b.cacheSize);
         this.pckChains = new BoundedCache<>(b.cacheSize);
+        this.attestationKeys = new BoundedCache<>(b.cacheSize);
     }
 
     /** A verifier trusting Intel's production root, with the default crypto engine. */
@@ -180,10 +183,14 @@ public final class QuoteVerifier {
         Optional<IsvTcbLevel> qeLevel = checkQeIdentity(c.qeIdentity, qeReport);
 
         // 4.1.2.4.16: the quote signature over the signed region, with the attestation key.
-        P256.Key key;
-        try {
-            key = p256.key(attestationKey);
-        } catch (IllegalArgumentException e) {
+        P256.Key key = attestationKeys.get(new KeyBytes(attestationKey), k -> {
+            try {
+                return p256.key(k.xy());
+            } catch (IllegalArgumentException e) {
+                return null; // not a point on P-256; not cached, and reported below
+            }
+        });
+        if (key == null) {
             throw new Failure(ErrorCode.INVALID_QUOTE_SIGNATURE, "the attestation key is not a P-256 point");
         }
         if (!p256.verify(key, raw, 0, q.signedLength(), q.signatureData().signature())) {
@@ -278,6 +285,28 @@ public final class QuoteVerifier {
     }
 
     /**
+     * An attestation key's x‖y as a cache key. A QE keeps its attestation key across quotes, so the decoded point (and
+     * BouncyCastle's precomputation on it, about two thirds of a first verification) is reused; the signature itself
+     * is verified on every call.
+     */
+    private record KeyBytes(byte[] xy) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof KeyBytes k && Arrays.equals(xy, k.xy);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(xy);
+        }
+
+        @Override
+        public String toString() {
+            return HexFormat.of().formatHex(xy);
+        }
+    }
+
+    /**
      * A map with an upper bound: when full it is emptied. Entries are cheap to recompute, and the expected working
      * set (one collateral per platform family, one PCK chain per platform) is far below the bound.
      */
@@ -297,6 +326,7 @@ public final class QuoteVerifier {
             if (map.size() >= max) {
                 map.clear();
             }
+            // computeIfAbsent does not store a null result, so failures to compute are never cached.
             return map.computeIfAbsent(key, compute);
         }
     }
