@@ -9,7 +9,7 @@ package io.github.tdx4j.attest.verify;
  * slower than BouncyCastle's, hence the default.
  */
 public enum CryptoEngine {
-    /** BouncyCastle's lightweight ECDSA over its dedicated secp256r1 field arithmetic (the default). */
+    /** BouncyCastle's lightweight ECDSA on its dedicated secp256r1 arithmetic (the default). */
     BOUNCY_CASTLE,
     /** The JDK's SunEC provider, {@code SHA256withECDSAinP1363Format}. */
     SUN_EC

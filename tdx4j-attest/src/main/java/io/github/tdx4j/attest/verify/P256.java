@@ -11,7 +11,6 @@ import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
-import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
 import org.bouncycastle.asn1.x9.X9ECParameters;
@@ -19,6 +18,7 @@ import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.math.ec.ECPoint;
 
 /**
  * ECDSA over NIST P-256 with SHA-256, the only signature scheme of Intel's DCAP attestation: the quote and QE
@@ -99,9 +99,11 @@ abstract sealed class P256 permits P256.BouncyCastle, P256.SunEc {
     }
 
     /**
-     * BouncyCastle's {@link ECDSASigner} on the custom secp256r1 curve. The prepared key holds BouncyCastle's point,
-     * which caches its window-NAF precomputation, so repeated verifies with the same key (a platform's PCK key,
-     * Intel's CA keys) are cheaper after the first.
+     * BouncyCastle's {@link ECDSASigner} on its dedicated secp256r1 arithmetic. The prepared key holds
+     * BouncyCastle's point, which keeps its window-NAF precomputation, so repeated verifies with the same key object
+     * (a platform's PCK key and attestation key, Intel's CA keys, all kept by {@link QuoteVerifier}) cost about a
+     * third of the first one. (A fixed-point comb on both points was measured too: slower, 147 against 78 µs,
+     * because BouncyCastle's comb table lookups are constant-time scans made for signing.)
      */
     static final class BouncyCastle extends P256 {
         static final X9ECParameters CURVE = CustomNamedCurves.getByName("secp256r1");
@@ -125,7 +127,7 @@ abstract sealed class P256 permits P256.BouncyCastle, P256.SunEc {
             BigInteger x = new BigInteger(1, Arrays.copyOfRange(xy, 0, COORDINATE));
             BigInteger y = new BigInteger(1, Arrays.copyOfRange(xy, COORDINATE, KEY_SIZE));
             // validatePoint rejects coordinates off the curve (and the point at infinity).
-            org.bouncycastle.math.ec.ECPoint q = DOMAIN.getCurve().validatePoint(x, y);
+            ECPoint q = DOMAIN.getCurve().validatePoint(x, y);
             return new BcKey(xy.clone(), new ECPublicKeyParameters(q, DOMAIN));
         }
 
@@ -141,7 +143,7 @@ abstract sealed class P256 permits P256.BouncyCastle, P256.SunEc {
             signer.init(false, ((BcKey) key).params);
             BigInteger r = new BigInteger(1, Arrays.copyOfRange(rs, 0, COORDINATE));
             BigInteger s = new BigInteger(1, Arrays.copyOfRange(rs, COORDINATE, SIGNATURE_SIZE));
-            // ECDSASigner rejects r or s outside [1, n-1] itself.
+            // ECDSASigner rejects r or s outside [1, n-1] itself (FIPS 186-5 §6.4.2 step 1).
             return signer.verifySignature(hash, r, s);
         }
     }
@@ -180,7 +182,7 @@ abstract sealed class P256 permits P256.BouncyCastle, P256.SunEc {
             BigInteger y = new BigInteger(1, Arrays.copyOfRange(xy, COORDINATE, KEY_SIZE));
             try {
                 PublicKey k = KeyFactory.getInstance("EC", "SunEC")
-                        .generatePublic(new ECPublicKeySpec(new ECPoint(x, y), SPEC));
+                        .generatePublic(new ECPublicKeySpec(new java.security.spec.ECPoint(x, y), SPEC));
                 return new JcaKey(xy.clone(), k);
             } catch (GeneralSecurityException e) {
                 throw new IllegalArgumentException("not a P-256 key: " + e.getMessage(), e);

@@ -36,10 +36,11 @@ import java.util.function.Function;
  * (4.1.2.4.16); then the TCB status (4.1.2.4.17, {@link TcbEvaluation}). Collateral expiry is a flag in the result,
  * not a failure, as in Intel's QvE.
  *
- * <p>Caching: checked collateral is kept per collateral content, checked PCK chains per exact chain bytes, decoded
- * attestation keys per key bytes (all bounded), so a warm verification of a quote does only the work that depends
- * on the quote: decoding, the QE report and quote signatures, the QE report data hash, the date, revocation and TCB
- * comparisons. Thread-safe.
+ * <p>Caching: checked collateral is kept per collateral content, checked PCK chains per exact chain bytes, QE
+ * report signatures that verified per exact QE report, signature and PCK key (the QE report is the PCK's
+ * certificate of the attestation key, the same in every quote of a platform), decoded attestation keys per key
+ * bytes; all bounded. A warm verification of a quote thus does the work that depends on the quote: decoding, the
+ * quote signature, the QE report data hash, the date, revocation, identity and TCB comparisons. Thread-safe.
  */
 public final class QuoteVerifier {
     /** QE vendor id of Intel's quoting enclaves (Intel QVL {@code constants::INTEL_QE_VENDOR_ID}). */
@@ -51,6 +52,7 @@ public final class QuoteVerifier {
     private final BoundedCache<Collateral, PreparedCollateral> collaterals;
     private final BoundedCache<PckCertChain, VerifiedPck> pckChains;
     private final BoundedCache<KeyBytes, P256.Key> attestationKeys;
+    private final BoundedCache<QeCertification, Boolean> qeCertifications;
 
     private QuoteVerifier(Builder b) {
         this.p256 = P256.of(b.engine);
@@ -59,6 +61,7 @@ public final class QuoteVerifier {
         this.collaterals = new BoundedCache<>(b.cacheSize);
         this.pckChains = new BoundedCache<>(b.cacheSize);
         this.attestationKeys = new BoundedCache<>(b.cacheSize);
+        this.qeCertifications = new BoundedCache<>(b.cacheSize);
     }
 
     /** A verifier trusting Intel's production root, with the default crypto engine. */
@@ -166,7 +169,10 @@ public final class QuoteVerifier {
 
         // 4.1.2.4.12: the QE report is signed by the PCK key.
         SgxReportBody qeReport = qe.qeReport();
-        if (!p256.verify(pck.leafKey, qeReport.encode(), qe.qeReportSignature())) {
+        Boolean certified = qeCertifications.get(
+                new QeCertification(pck.leafKey, qeReport.encode(), qe.qeReportSignature()),
+                k -> p256.verify(k.pckKey(), k.report(), k.signature()) ? Boolean.TRUE : null);
+        if (certified == null) {
             throw new Failure(ErrorCode.INVALID_QE_REPORT_SIGNATURE,
                     "the QE report signature does not verify with the PCK certificate's key");
         }
@@ -282,6 +288,30 @@ public final class QuoteVerifier {
             v = (v << 8) | (b[i] & 0xFF);
         }
         return v;
+    }
+
+    /**
+     * A QE report with its signature by a PCK key, as a cache key of successful checks. The QE report certifies the
+     * QE's attestation key (its REPORTDATA binds the key) and is made once per attestation key, so every quote of a
+     * platform carries the same QE report and signature: a certificate of the attestation key by the PCK, kept like
+     * the PCK chain. Equality is on the exact bytes and the same checked PCK key object.
+     */
+    private record QeCertification(P256.Key pckKey, byte[] report, byte[] signature) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof QeCertification c && pckKey == c.pckKey && Arrays.equals(report, c.report)
+                    && Arrays.equals(signature, c.signature);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * System.identityHashCode(pckKey) + Arrays.hashCode(report)) + Arrays.hashCode(signature);
+        }
+
+        @Override
+        public String toString() {
+            return "QeCertification[" + HexFormat.of().formatHex(signature) + "]";
+        }
     }
 
     /**
