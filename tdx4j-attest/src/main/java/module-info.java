@@ -8,6 +8,7 @@ module io.github.tdx4j.attest {
     requires com.fasterxml.jackson.databind;
 
     exports io.github.tdx4j.attest.format;
+    exports io.github.tdx4j.attest.eventlog;
     exports io.github.tdx4j.attest.collateral;
     exports io.github.tdx4j.attest.verify;
     exports io.github.tdx4j.attest.policy;

@@ -20,17 +20,26 @@ final class Certifications {
                 throw new MalformedEvidenceException(Code.MALFORMED_CERTIFICATION_DATA, field + ".type",
                         typeOffset, "QE report certification data (type 6) cannot nest inside type 6");
             }
-            SgxReportBody qeReport = SgxReportBody.read(payload);
-            byte[] qeReportSignature = payload.bytes("qe_report_signature", ECDSA_P256_SIZE);
-            int authSize = payload.u16("qe_auth_data_size");
-            byte[] qeAuthData = payload.bytes("qe_auth_data", authSize);
-            CertificationData inner = read(payload, "qe_certification_data", true);
+            QeReportCertificationData qe = readQeReportPayload(payload);
             payload.expectEnd(field + ".size");
-            return new QeReportCertificationData(qeReport, qeReportSignature, qeAuthData, inner);
+            return qe;
         }
         byte[] data = payload.rest();
         return type.equals(CertificationDataType.PCK_CERT_CHAIN)
                 ? new PckCertChain(data) : new OpaqueCertificationData(type, data);
+    }
+
+    /**
+     * The payload of type-6 certification data: QE report, its signature, QE auth data (u16 size) and the inner
+     * certification data. An SGX quote v3 carries the same sequence directly in its signature data.
+     */
+    static QeReportCertificationData readQeReportPayload(EvidenceReader r) throws MalformedEvidenceException {
+        SgxReportBody qeReport = SgxReportBody.read(r, "qe_report");
+        byte[] qeReportSignature = r.bytes("qe_report_signature", ECDSA_P256_SIZE);
+        int authSize = r.u16("qe_auth_data_size");
+        byte[] qeAuthData = r.bytes("qe_auth_data", authSize);
+        CertificationData inner = read(r, "qe_certification_data", true);
+        return new QeReportCertificationData(qeReport, qeReportSignature, qeAuthData, inner);
     }
 
     /** type (u16) ‖ size (u32) ‖ payload. */

@@ -36,10 +36,6 @@ final class EvidenceReader {
         return end - position;
     }
 
-    Code code() {
-        return code;
-    }
-
     MalformedEvidenceException error(String field, long offset, String detail) {
         return new MalformedEvidenceException(code, field, offset, detail);
     }
@@ -56,11 +52,6 @@ final class EvidenceReader {
         byte[] out = Arrays.copyOfRange(data, position, position + (int) size);
         position += (int) size;
         return out;
-    }
-
-    int u8(String field) throws MalformedEvidenceException {
-        require(field, 1);
-        return data[position++] & 0xFF;
     }
 
     int u16(String field) throws MalformedEvidenceException {

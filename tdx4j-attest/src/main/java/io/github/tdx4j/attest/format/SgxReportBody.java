@@ -56,21 +56,22 @@ public record SgxReportBody(byte[] cpuSvn, long miscSelect, byte[] reserved1, by
         reportData = Values.copy(reportData, 64, "reportData");
     }
 
-    static SgxReportBody read(EvidenceReader r) throws MalformedEvidenceException {
-        r.require("qe_report", SGX_REPORT_BODY_SIZE);
-        return new SgxReportBody(r.bytes("qe_report.cpu_svn", 16), r.u32("qe_report.misc_select"),
-                r.bytes("qe_report.reserved1", 28), r.bytes("qe_report.attributes", 16),
-                r.bytes("qe_report.mr_enclave", 32), r.bytes("qe_report.reserved2", 32),
-                r.bytes("qe_report.mr_signer", 32), r.bytes("qe_report.reserved3", 96),
-                r.u16("qe_report.isv_prod_id"), r.u16("qe_report.isv_svn"), r.bytes("qe_report.reserved4", 60),
-                r.bytes("qe_report.report_data", 64));
+    /** Reads a report body; {@code name} prefixes the field names in errors (qe_report, isv_enclave_report). */
+    static SgxReportBody read(EvidenceReader r, String name) throws MalformedEvidenceException {
+        r.require(name, SGX_REPORT_BODY_SIZE);
+        return new SgxReportBody(r.bytes(name + ".cpu_svn", 16), r.u32(name + ".misc_select"),
+                r.bytes(name + ".reserved1", 28), r.bytes(name + ".attributes", 16),
+                r.bytes(name + ".mr_enclave", 32), r.bytes(name + ".reserved2", 32),
+                r.bytes(name + ".mr_signer", 32), r.bytes(name + ".reserved3", 96),
+                r.u16(name + ".isv_prod_id"), r.u16(name + ".isv_svn"), r.bytes(name + ".reserved4", 60),
+                r.bytes(name + ".report_data", 64));
     }
 
     /** Decodes a 384-byte SGX report body. */
     public static SgxReportBody decode(byte[] bytes) throws MalformedEvidenceException {
         EvidenceReader r = new EvidenceReader(bytes, MalformedEvidenceException.Code.MALFORMED_CERTIFICATION_DATA);
-        SgxReportBody body = read(r);
-        r.expectEnd("qe_report");
+        SgxReportBody body = read(r, "report");
+        r.expectEnd("report");
         return body;
     }
 

@@ -84,13 +84,4 @@ final class Values {
         }
         return String.valueOf(value);
     }
-
-    static boolean allZero(byte[] value) {
-        for (byte b : value) {
-            if (b != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

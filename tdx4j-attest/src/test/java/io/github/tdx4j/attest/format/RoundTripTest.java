@@ -39,6 +39,15 @@ class RoundTripTest {
     }
 
     @Test
+    @DisplayName("dcap-qvl/sgx_quote (SGX ECDSA quote v3) round-trips through SgxQuote; Quote refuses it as UNSUPPORTED_QUOTE")
+    void sgxQuoteRoundTrip() throws MalformedEvidenceException {
+        byte[] bytes = TestData.bytes("dcap-qvl/sgx_quote");
+        SgxQuote quote = SgxQuote.decode(bytes);
+        assertThat(quote.encode()).isEqualTo(bytes);
+        assertThat(SgxQuote.decode(quote.encode())).isEqualTo(quote);
+    }
+
+    @Test
     @DisplayName("TdReport.encode(TdReport.decode(r)) == r for guest-components/tdx_report_1.bin")
     void tdReportRoundTrip() throws MalformedEvidenceException {
         byte[] bytes = TestData.bytes("guest-components/tdx_report_1.bin");
