@@ -9,6 +9,7 @@ import io.github.tdx4j.attest.collateral.CollateralException;
 import io.github.tdx4j.attest.collateral.QuoteCollateralV3;
 import io.github.tdx4j.attest.format.Quote;
 import io.github.tdx4j.attest.format.TdQuoteBody;
+import io.github.tdx4j.attest.verify.DecodedQuote;
 import io.github.tdx4j.attest.verify.ErrorCode;
 import io.github.tdx4j.attest.verify.QuoteVerifier;
 import io.github.tdx4j.attest.verify.TrustedRoot;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code tdx4j verify QUOTE --collateral FILE}: DCAP verification of a TDX quote, Intel QVL semantics. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Verify a TDX quote (v4 or v5) against Intel DCAP collateral and print its TCB status.", "",
+        description = {"Verify a TDX quote (v4 or v5) or an SGX quote (v3) against Intel DCAP collateral and print "
+                + "its TCB status.", "",
                 "Exit 0 when the quote verified and a TCB status was computed (whatever the status), 2 when "
                         + "verification failed, 1 on usage or I/O errors.", "",
                 "Examples:",
@@ -175,7 +177,7 @@ final class VerifyCommand implements Callable<Integer> {
                 o.put("detail", f.detail());
             }
         }
-        Optional<Quote> q = r.decodedQuote();
+        Optional<DecodedQuote> q = r.decodedQuote();
         if (q.isPresent()) {
             o.set("quote", quoteJson(q.get(), r.platformFmspc().orElse(null)));
         } else {
@@ -194,19 +196,33 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private static ObjectNode quoteJson(Quote q, String fmspc) {
+    private static ObjectNode quoteJson(DecodedQuote d, String fmspc) {
         HexFormat hex = HexFormat.of();
-        TdQuoteBody b = q.body();
         ObjectNode o = JSON.createObjectNode();
-        o.put("version", q.header().version());
-        o.put("teeType", String.format("0x%x", q.header().teeType()));
-        o.put("bodyType", q.bodyType());
-        o.put("mrTd", hex.formatHex(b.mrTd()));
-        ArrayNode rtmrs = o.putArray("rtmrs");
-        b.rtmrs().forEach(m -> rtmrs.add(hex.formatHex(m)));
-        o.put("reportData", hex.formatHex(b.reportData()));
-        o.put("tdAttributes", hex.formatHex(le64(b.tdAttributes().raw())));
-        o.put("teeTcbSvn", hex.formatHex(b.teeTcbSvn()));
+        o.put("version", d.header().version());
+        o.put("teeType", String.format("0x%x", d.header().teeType()));
+        switch (d) {
+            case DecodedQuote.Td td -> {
+                Quote q = td.quote();
+                TdQuoteBody b = q.body();
+                o.put("bodyType", q.bodyType());
+                o.put("mrTd", hex.formatHex(b.mrTd()));
+                ArrayNode rtmrs = o.putArray("rtmrs");
+                b.rtmrs().forEach(m -> rtmrs.add(hex.formatHex(m)));
+                o.put("reportData", hex.formatHex(b.reportData()));
+                o.put("tdAttributes", hex.formatHex(le64(b.tdAttributes().raw())));
+                o.put("teeTcbSvn", hex.formatHex(b.teeTcbSvn()));
+            }
+            case DecodedQuote.Sgx sgx -> {
+                // An SGX enclave quote has no TD fields; its enclave identity instead.
+                o.putNull("mrTd");
+                o.putArray("rtmrs");
+                o.put("reportData", hex.formatHex(sgx.reportData()));
+                o.putNull("tdAttributes");
+                o.put("mrEnclave", hex.formatHex(sgx.quote().enclaveReport().mrEnclave()));
+                o.put("mrSigner", hex.formatHex(sgx.quote().enclaveReport().mrSigner()));
+            }
+        }
         o.put("fmspc", fmspc);
         return o;
     }
@@ -217,16 +233,26 @@ final class VerifyCommand implements Callable<Integer> {
 
     private static void text(PrintWriter out, VerificationResult r, Timing timing, Instant at) {
         HexFormat hex = HexFormat.of();
-        r.decodedQuote().ifPresent(q -> {
-            TdQuoteBody b = q.body();
-            out.println("quote       v" + q.header().version() + ", " + (b.tdx15() ? "TDX 1.5" : "TDX 1.0") + " body"
-                    + r.platformFmspc().map(f -> ", FMSPC " + f).orElse(""));
-            out.println("MRTD        " + hex.formatHex(b.mrTd()));
-            for (int i = 0; i < b.rtmrs().size(); i++) {
-                out.println("RTMR" + i + "       " + hex.formatHex(b.rtmr(i)));
+        String fmspc = r.platformFmspc().map(f -> ", FMSPC " + f).orElse("");
+        r.decodedQuote().ifPresent(d -> {
+            switch (d) {
+                case DecodedQuote.Td td -> {
+                    TdQuoteBody b = td.quote().body();
+                    out.println("quote       v" + d.header().version() + ", " + (b.tdx15() ? "TDX 1.5" : "TDX 1.0")
+                            + " body" + fmspc);
+                    out.println("MRTD        " + hex.formatHex(b.mrTd()));
+                    for (int i = 0; i < b.rtmrs().size(); i++) {
+                        out.println("RTMR" + i + "       " + hex.formatHex(b.rtmr(i)));
+                    }
+                    out.println("attributes  " + b.tdAttributes());
+                }
+                case DecodedQuote.Sgx sgx -> {
+                    out.println("quote       v" + d.header().version() + ", SGX enclave" + fmspc);
+                    out.println("MRENCLAVE   " + hex.formatHex(sgx.quote().enclaveReport().mrEnclave()));
+                    out.println("MRSIGNER    " + hex.formatHex(sgx.quote().enclaveReport().mrSigner()));
+                }
             }
-            out.println("REPORTDATA  " + hex.formatHex(b.reportData()));
-            out.println("attributes  " + b.tdAttributes());
+            out.println("REPORTDATA  " + hex.formatHex(d.reportData()));
         });
         out.println("time        " + at);
         switch (r) {

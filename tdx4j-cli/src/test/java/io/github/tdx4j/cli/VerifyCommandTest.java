@@ -111,6 +111,20 @@ class VerifyCommandTest {
     }
 
     @Test
+    @DisplayName("dcap-qvl/sgx_quote (SGX v3): exit 0, ConfigurationAndSWHardeningNeeded with INTEL-SA-00289 and INTEL-SA-00615")
+    void sgxQuote() throws Exception {
+        Run r = run("verify", DATA.resolve("dcap-qvl/sgx_quote").toString(), "--collateral",
+                DATA.resolve("dcap-qvl/sgx_quote_collateral.json").toString(), "--at", "1751328000", "--json");
+        assertThat(r.exit()).isZero();
+        JsonNode j = r.json();
+        assertThat(j.get("status").asText()).isEqualTo("ConfigurationAndSWHardeningNeeded");
+        assertThat(j.get("advisoryIds")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder("INTEL-SA-00289", "INTEL-SA-00615");
+        assertThat(j.get("quote").get("version").asInt()).isEqualTo(3);
+        assertThat(j.get("quote").get("mrTd").isNull()).isTrue();
+    }
+
+    @Test
     @DisplayName("Expired collateral still exits 0 with collateralExpired true")
     void expired() throws Exception {
         Run r = run("verify", QUOTE, "--collateral", COLLATERAL, "--at", "2026-01-01T00:00:00Z", "--json");

@@ -11,6 +11,8 @@ import java.util.Objects;
 public record PolicyViolation(Rule rule, String detail) {
     /** The rules of {@link TdPolicy}. A closed set we produce. */
     public enum Rule {
+        /** The verified quote is an SGX enclave quote, not a TD quote: no TD rule can hold. */
+        NOT_A_TD,
         /** The TD is debuggable (TDATTRIBUTES.DEBUG): its memory and state are open to the host. */
         DEBUG_TD,
         /** TDATTRIBUTES.SEPT_VE_DISABLE is clear: the host can inject #VE on private-page EPT violations. */

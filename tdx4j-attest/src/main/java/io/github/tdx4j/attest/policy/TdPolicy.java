@@ -65,8 +65,12 @@ public final class TdPolicy {
     /** Every rule {@code verified} breaks, in rule order; empty when the TD is acceptable. */
     public List<PolicyViolation> violations(VerificationResult.Verified verified) {
         Objects.requireNonNull(verified, "verified");
-        TdQuoteBody body = verified.quote().body();
         List<PolicyViolation> out = new ArrayList<>();
+        if (verified.tdQuote().isEmpty()) {
+            out.add(new PolicyViolation(PolicyViolation.Rule.NOT_A_TD, "the quote is an SGX enclave quote"));
+            return List.copyOf(out);
+        }
+        TdQuoteBody body = verified.tdQuote().get().body();
         if (!allowDebug && body.tdAttributes().debug()) {
             out.add(new PolicyViolation(PolicyViolation.Rule.DEBUG_TD, "TDATTRIBUTES " + body.tdAttributes()
                     + " has DEBUG set"));

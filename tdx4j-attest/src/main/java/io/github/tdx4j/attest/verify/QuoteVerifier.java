@@ -9,6 +9,7 @@ import io.github.tdx4j.attest.format.MalformedEvidenceException;
 import io.github.tdx4j.attest.format.PckCertChain;
 import io.github.tdx4j.attest.format.QeReportCertificationData;
 import io.github.tdx4j.attest.format.Quote;
+import io.github.tdx4j.attest.format.SgxQuote;
 import io.github.tdx4j.attest.format.SgxReportBody;
 import io.github.tdx4j.attest.format.TdQuoteBody;
 import java.security.MessageDigest;
@@ -21,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Verifies TDX quotes (v4, v5) against Intel DCAP collateral with Intel's Quote Verification Library semantics
+ * Verifies TDX quotes (v4, v5), and SGX ECDSA quotes (v3) on the shared path, against Intel DCAP collateral with
+ * Intel's Quote Verification Library semantics
  * (intel/SGX-TDX-DCAP-QuoteVerificationLibrary {@code QuoteVerifier.cpp}; order and step ids as there), and
  * computes the platform's TCB status.
  *
@@ -30,7 +32,8 @@ import java.util.function.Function;
  * trusted root ({@link PreparedCollateral}); the PCK chain verifies to the trusted root ({@link VerifiedPck}); no
  * collateral item starts after the verification time; the PCK CA is not revoked by the root CA CRL, the PCK CRL is
  * the PCK CA's and does not list the PCK certificate (4.1.2.4.6, 4.1.2.4.7); the TCB info is a TDX v3 TCB info for
- * the PCK's FMSPC and PCE-ID (4.1.2.4.9, 4.1.2.4.10); the TDX module identity matches (4.1.2.4.11); the QE report
+ * the PCK's FMSPC and PCE-ID (4.1.2.4.9, 4.1.2.4.10; an SGX TCB info for an SGX quote); the TDX module identity
+ * matches (4.1.2.4.11, TD quotes only); the QE report
  * signature verifies with the PCK key (4.1.2.4.12) and binds the attestation key (4.1.2.4.13); the QE report
  * matches the QE identity (4.1.2.4.14, 4.1.2.4.15); the quote signature verifies with the attestation key
  * (4.1.2.4.16); then the TCB status (4.1.2.4.17, {@link TcbEvaluation}). Collateral expiry is a flag in the result,
@@ -85,9 +88,10 @@ public final class QuoteVerifier {
         Objects.requireNonNull(quote, "quote");
         Objects.requireNonNull(collateral, "collateral");
         Objects.requireNonNull(at, "at");
-        Quote q;
+        DecodedQuote decoded;
         try {
-            q = Quote.decode(quote);
+            decoded = isVersion3(quote) ? new DecodedQuote.Sgx(SgxQuote.decode(quote))
+                    : new DecodedQuote.Td(Quote.decode(quote));
         } catch (MalformedEvidenceException e) {
             ErrorCode code = e.code() == MalformedEvidenceException.Code.UNSUPPORTED_QUOTE
                     ? ErrorCode.UNSUPPORTED_QUOTE : ErrorCode.MALFORMED_QUOTE;
@@ -95,23 +99,55 @@ public final class QuoteVerifier {
         }
         VerifiedPck[] pck = new VerifiedPck[1];
         try {
-            return verify(quote, q, collateral, at, pck);
+            return verify(quote, Evidence.of(decoded), collateral, at, pck);
         } catch (Failure f) {
-            return new VerificationResult.Failed(f.code, f.getMessage(), Optional.of(q),
+            return new VerificationResult.Failed(f.code, f.getMessage(), Optional.of(decoded),
                     Optional.ofNullable(pck[0]).map(p -> p.fmspc));
         }
     }
 
-    private VerificationResult.Verified verify(byte[] raw, Quote q, Collateral collateral, Instant at,
-                                               VerifiedPck[] pckOut) throws Failure {
-        // Quote::validate: Intel's QE, QE report certification data (6) with a PCK chain (5).
-        if (!Arrays.equals(q.header().qeVendorId(), INTEL_QE_VENDOR_ID)) {
-            throw new Failure(ErrorCode.UNSUPPORTED_QUOTE, "QE vendor id "
-                    + HexFormat.of().formatHex(q.header().qeVendorId()) + " is not Intel's");
+    /** Quote version 3 (the first u16, little-endian) is the SGX ECDSA quote; 4 and 5 are TD quotes. */
+    private static boolean isVersion3(byte[] quote) {
+        return quote.length >= 2 && ((quote[0] & 0xFF) | (quote[1] & 0xFF) << 8) == SgxQuote.VERSION_3;
+    }
+
+    /**
+     * What verification needs from either kind of quote.
+     *
+     * @param quote          the decoded quote
+     * @param signedLength   length of the region the quote signature covers
+     * @param signature      the quote signature r‖s
+     * @param attestationKey the attestation key x‖y
+     * @param qe             QE report certification data, if that is the certification data
+     * @param tdBody         the TD quote body; null for an SGX quote
+     */
+    private record Evidence(DecodedQuote quote, int signedLength, byte[] signature, byte[] attestationKey,
+                            Optional<QeReportCertificationData> qe, TdQuoteBody tdBody) {
+        static Evidence of(DecodedQuote d) {
+            return switch (d) {
+                case DecodedQuote.Td td -> new Evidence(d, td.quote().signedLength(),
+                        td.quote().signatureData().signature(), td.quote().signatureData().attestationKey(),
+                        td.quote().signatureData().qeReportCertificationData(), td.quote().body());
+                case DecodedQuote.Sgx sgx -> new Evidence(d, SgxQuote.SIGNATURE_DATA_LEN_OFFSET,
+                        sgx.quote().signature(), sgx.quote().attestationKey(),
+                        Optional.of(sgx.quote().qeReportCertificationData()), null);
+            };
         }
-        QeReportCertificationData qe = q.signatureData().qeReportCertificationData().orElseThrow(
-                () -> new Failure(ErrorCode.UNSUPPORTED_QUOTE, "certification data type "
-                        + q.signatureData().certificationData().type() + " is not QE report certification data (6)"));
+
+        boolean tdx() {
+            return tdBody != null;
+        }
+    }
+
+    private VerificationResult.Verified verify(byte[] raw, Evidence q, Collateral collateral, Instant at,
+                                               VerifiedPck[] pckOut) throws Failure {
+        // Quote::validate: Intel's QE, QE report certification data (6; v3: its fields) with a PCK chain (5).
+        if (!Arrays.equals(q.quote().header().qeVendorId(), INTEL_QE_VENDOR_ID)) {
+            throw new Failure(ErrorCode.UNSUPPORTED_QUOTE, "QE vendor id "
+                    + HexFormat.of().formatHex(q.quote().header().qeVendorId()) + " is not Intel's");
+        }
+        QeReportCertificationData qe = q.qe().orElseThrow(() -> new Failure(ErrorCode.UNSUPPORTED_QUOTE,
+                "the certification data is not QE report certification data (6)"));
         PckCertChain chain = qe.pckCertChain().orElseThrow(() -> new Failure(ErrorCode.UNSUPPORTED_QUOTE,
                 "inner certification data type " + qe.certificationData().type()
                         + " is not a PCK certificate chain (5)"));
@@ -148,11 +184,11 @@ public final class QuoteVerifier {
                     + ") is revoked by the PCK CRL");
         }
 
-        // 4.1.2.4.9, 4.1.2.4.10: a TDX TCB info for this platform.
+        // 4.1.2.4.9, 4.1.2.4.10: a TCB info of the quote's TEE for this platform.
         TcbInfo tcb = c.tcbInfo;
-        if (!tcb.isTdx() || tcb.version() < 3) {
+        if (q.tdx() != tcb.isTdx()) {
             throw new Failure(ErrorCode.TCB_INFO_MISMATCH, "the TCB info is " + tcb.id() + " v" + tcb.version()
-                    + "; a TD quote needs a TDX TCB info v3");
+                    + "; a " + (q.tdx() ? "TD quote needs a TDX" : "SGX quote needs an SGX") + " TCB info");
         }
         if (!tcb.fmspc().equals(pck.fmspc)) {
             throw new Failure(ErrorCode.FMSPC_MISMATCH, "the PCK certificate's FMSPC " + pck.fmspc
@@ -163,9 +199,11 @@ public final class QuoteVerifier {
                     + " is not the TCB info's " + tcb.pceId());
         }
 
-        TdQuoteBody body = q.body();
-        byte[] teeTcbSvn = body.teeTcbSvn();
-        checkModuleIdentity(tcb, body, teeTcbSvn);
+        TdQuoteBody body = q.tdBody();
+        byte[] teeTcbSvn = q.tdx() ? body.teeTcbSvn() : null;
+        if (q.tdx()) {
+            checkModuleIdentity(tcb, body, teeTcbSvn);
+        }
 
         // 4.1.2.4.12: the QE report is signed by the PCK key.
         SgxReportBody qeReport = qe.qeReport();
@@ -177,7 +215,7 @@ public final class QuoteVerifier {
                     "the QE report signature does not verify with the PCK certificate's key");
         }
         // 4.1.2.4.13: QE REPORTDATA[0..32) = SHA-256(attestation key ‖ QE auth data); Intel compares 32 bytes.
-        byte[] attestationKey = q.signatureData().attestationKey();
+        byte[] attestationKey = q.attestationKey();
         MessageDigest sha = P256.sha256();
         sha.update(attestationKey);
         sha.update(qe.qeAuthData());
@@ -186,7 +224,7 @@ public final class QuoteVerifier {
             throw new Failure(ErrorCode.INVALID_QE_REPORT_DATA,
                     "the QE report data is not SHA-256(attestation key ‖ QE auth data)");
         }
-        Optional<IsvTcbLevel> qeLevel = checkQeIdentity(c.qeIdentity, qeReport);
+        Optional<IsvTcbLevel> qeLevel = checkQeIdentity(c.qeIdentity, qeReport, q.tdx());
 
         // 4.1.2.4.16: the quote signature over the signed region, with the attestation key.
         P256.Key key = attestationKeys.get(new KeyBytes(attestationKey), k -> {
@@ -199,15 +237,15 @@ public final class QuoteVerifier {
         if (key == null) {
             throw new Failure(ErrorCode.INVALID_QUOTE_SIGNATURE, "the attestation key is not a P-256 point");
         }
-        if (!p256.verify(key, raw, 0, q.signedLength(), q.signatureData().signature())) {
+        if (!p256.verify(key, raw, 0, q.signedLength(), q.signature())) {
             throw new Failure(ErrorCode.INVALID_QUOTE_SIGNATURE,
                     "the quote signature does not verify with the attestation key");
         }
 
         // 4.1.2.4.17: the TCB status.
         TcbEvaluation.Outcome o = TcbEvaluation.evaluate(tcb, new TcbEvaluation.Input(pck.cpuSvnComponents,
-                pck.extensions.pceSvn(), teeTcbSvn, body.tdx15() ? body.teeTcbSvn2() : null, qeLevel));
-        return new VerificationResult.Verified(q, o.status(), o.advisoryIds(), expired, window.notAfter(),
+                pck.extensions.pceSvn(), teeTcbSvn, q.tdx() && body.tdx15() ? body.teeTcbSvn2() : null, qeLevel));
+        return new VerificationResult.Verified(q.quote(), o.status(), o.advisoryIds(), expired, window.notAfter(),
                 window.endItem(), o.platformStatus(), o.moduleStatus(), o.qeStatus(), pck.fmspc);
     }
 
@@ -243,13 +281,16 @@ public final class QuoteVerifier {
     }
 
     /**
-     * 4.1.2.4.14, 4.1.2.4.15: the QE report is from the quoting enclave Intel describes (TD_QE v2): masked MISCSELECT
-     * and ATTRIBUTES, MRSIGNER and ISVPRODID equal. Returns its TCB level by ISVSVN, empty if none matches.
+     * 4.1.2.4.14, 4.1.2.4.15: the QE report is from the quoting enclave Intel describes (TD_QE v2 for a TD quote,
+     * QE v2 for an SGX quote): masked MISCSELECT and ATTRIBUTES, MRSIGNER and ISVPRODID equal. Returns its TCB level
+     * by ISVSVN, empty if none matches.
      */
-    private static Optional<IsvTcbLevel> checkQeIdentity(QeIdentity id, SgxReportBody report) throws Failure {
-        if (!QeIdentity.TD_QE_ID.equals(id.id()) || id.version() != 2) {
+    private static Optional<IsvTcbLevel> checkQeIdentity(QeIdentity id, SgxReportBody report, boolean tdx)
+            throws Failure {
+        String expectedId = tdx ? QeIdentity.TD_QE_ID : QeIdentity.QE_ID;
+        if (!expectedId.equals(id.id()) || id.version() != 2) {
             throw new Failure(ErrorCode.QE_IDENTITY_MISMATCH, "the QE identity is " + id.id() + " v" + id.version()
-                    + "; a TD quote needs TD_QE v2");
+                    + "; this quote needs " + expectedId + " v2");
         }
         // miscselect and its mask are 4-byte hex numbers (big-endian text); MISCSELECT is a u32 of the report.
         long miscMask = Long.parseLong(id.miscselectMask(), 16);

@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public sealed interface VerificationResult {
     /** The decoded quote, when it could be decoded. */
-    Optional<Quote> decodedQuote();
+    Optional<DecodedQuote> decodedQuote();
 
     /** The platform family of the PCK certificate (lowercase hex), when the PCK chain could be read. */
     Optional<String> platformFmspc();
@@ -31,12 +31,12 @@ public sealed interface VerificationResult {
      *                          at the verification time; Intel reports this as a flag, not a failure
      * @param collateralExpiry  the earliest expiry among the collateral items and the PCK chain
      * @param expiringItem      which item expires first
-     * @param platformStatus    status of the selected platform TCB level
+     * @param platformStatus    status of the selected platform TCB level (the TDX level for a TD quote)
      * @param moduleStatus      status of the TDX module identity level, if the module is judged by one
      * @param qeStatus          status of the QE identity level
      * @param fmspc             the platform family from the PCK certificate (lowercase hex)
      */
-    record Verified(Quote quote, TcbStatus status, List<String> advisoryIds, boolean collateralExpired,
+    record Verified(DecodedQuote quote, TcbStatus status, List<String> advisoryIds, boolean collateralExpired,
                     Instant collateralExpiry, String expiringItem, TcbStatus platformStatus,
                     Optional<TcbStatus> moduleStatus, TcbStatus qeStatus, String fmspc)
             implements VerificationResult {
@@ -53,8 +53,13 @@ public sealed interface VerificationResult {
         }
 
         @Override
-        public Optional<Quote> decodedQuote() {
+        public Optional<DecodedQuote> decodedQuote() {
             return Optional.of(quote);
+        }
+
+        /** The TD quote, unless this was an SGX quote. */
+        public Optional<Quote> tdQuote() {
+            return quote instanceof DecodedQuote.Td td ? Optional.of(td.quote()) : Optional.empty();
         }
 
         @Override
@@ -71,7 +76,7 @@ public sealed interface VerificationResult {
      * @param decodedQuote  the quote, if it could be decoded
      * @param platformFmspc the PCK certificate's FMSPC, if the chain could be read
      */
-    record Failed(ErrorCode code, String detail, Optional<Quote> decodedQuote, Optional<String> platformFmspc)
+    record Failed(ErrorCode code, String detail, Optional<DecodedQuote> decodedQuote, Optional<String> platformFmspc)
             implements VerificationResult {
         public Failed {
             Objects.requireNonNull(code, "code");

@@ -7,6 +7,7 @@ import io.github.tdx4j.attest.collateral.TcbStatus;
 import io.github.tdx4j.attest.format.Quote;
 import io.github.tdx4j.attest.format.TestData;
 import io.github.tdx4j.attest.policy.PolicyViolation.Rule;
+import io.github.tdx4j.attest.verify.DecodedQuote;
 import io.github.tdx4j.attest.verify.QuoteVerifier;
 import io.github.tdx4j.attest.verify.VerificationResult;
 import java.time.Instant;
@@ -28,7 +29,7 @@ class TdPolicyTest {
 
     /** A verified result for a quote that does not verify with saved collateral: to test rules on its fields. */
     private static VerificationResult.Verified assumed(String quote, TcbStatus status, boolean expired) throws Exception {
-        return new VerificationResult.Verified(Quote.decode(TestData.bytes(quote)), status, List.of("INTEL-SA-00615"),
+        return new VerificationResult.Verified(new DecodedQuote.Td(Quote.decode(TestData.bytes(quote))), status, List.of("INTEL-SA-00615"),
                 expired, Instant.parse("2025-01-01T00:00:00Z"), "PCK CRL", status, Optional.empty(), TcbStatus.UP_TO_DATE,
                 "50806f000000");
     }
@@ -51,7 +52,7 @@ class TdPolicyTest {
         var v = verify("dcap-qvl/tdx_quote", "dcap-qvl/tdx_quote_collateral.json", 1751328000);
         assertThat(TdPolicy.strict().accepts(v)).isTrue();
         HexFormat hex = HexFormat.of();
-        var body = v.quote().body();
+        var body = v.tdQuote().orElseThrow().body();
         TdPolicy own = TdPolicy.builder().mrTd(hex.formatHex(body.mrTd()).toUpperCase())
                 .rtmr(0, hex.formatHex(body.rtmr(0))).rtmr(3, hex.formatHex(body.rtmr(3)))
                 .mrConfigId(hex.formatHex(body.mrConfigId())).mrOwner(hex.formatHex(body.mrOwner()))
@@ -96,5 +97,12 @@ class TdPolicyTest {
         // The TDX 1.5 sample without a service TD passes the default.
         var v5 = verify("go-tdx-guest/quote_v5_sample.dat", "dcap-qvl/tdx_quote_outdated_collateral.json", 1772323200);
         assertThat(TdPolicy.strict().accepts(v5)).isTrue();
+    }
+
+    @Test
+    @DisplayName("A verified SGX enclave quote breaks the TD policy with NOT_A_TD")
+    void sgxQuoteIsNotATd() {
+        var v = verify("dcap-qvl/sgx_quote", "dcap-qvl/sgx_quote_collateral.json", 1751328000);
+        assertThat(rules(TdPolicy.strict(), v)).containsExactly(Rule.NOT_A_TD);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.tdx4j.attest.collateral.Collateral;
 import io.github.tdx4j.attest.format.Quote;
+import io.github.tdx4j.attest.format.SgxQuote;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,28 @@ class TamperTest {
                 Arguments.of(DCAP_TDX, DCAP_TDX_COLLATERAL, AT_2025_07_01),
                 Arguments.of(GO_V5, DCAP_OUTDATED_COLLATERAL, AT_2026_03_01),
                 Arguments.of(TRUSTEE_DEBUG, GO_V4_COLLATERAL, AT_2023_07_01));
+    }
+
+    @org.junit.jupiter.api.Test
+    @DisplayName("dcap-qvl/sgx_quote (v3): each byte of [0, 432) and of the signature data before the PCK chain, changed alone, fails verification")
+    void everySignedByteOfTheSgxQuoteMatters() throws Exception {
+        byte[] quote = Vectors.quote("dcap-qvl/sgx_quote");
+        Collateral collateral = Vectors.collateral("dcap-qvl/sgx_quote_collateral.json");
+        assertThat(VERIFIER.verify(quote, collateral, AT_2025_07_01)).isInstanceOf(VerificationResult.Verified.class);
+        SgxQuote q = SgxQuote.decode(quote);
+        // signature_data_len (4) ‖ signature (64) ‖ key (64) ‖ QE report (384) ‖ QE report signature (64) ‖
+        // auth size (2) ‖ auth data ‖ certification data type (2) ‖ size (4), then the PEM chain.
+        int end = SgxQuote.SIGNATURE_DATA_LEN_OFFSET + 4 + 64 + 64 + 384 + 64 + 2
+                + q.qeReportCertificationData().qeAuthData().length + 2 + 4;
+        List<String> accepted = new ArrayList<>();
+        for (int i = 0; i < end; i++) {
+            byte[] changed = quote.clone();
+            changed[i] ^= 0x01;
+            if (VERIFIER.verify(changed, collateral, AT_2025_07_01) instanceof VerificationResult.Verified) {
+                accepted.add("offset " + i);
+            }
+        }
+        assertThat(accepted).as("changed bytes that still verified").isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")

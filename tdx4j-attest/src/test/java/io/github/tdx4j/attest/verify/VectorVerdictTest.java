@@ -36,7 +36,7 @@ class VectorVerdictTest {
         assertThat(v.fmspc()).isEqualTo("b0c06f000000");
         assertThat(v.moduleStatus()).contains(TcbStatus.UP_TO_DATE);
         assertThat(v.qeStatus()).isEqualTo(TcbStatus.UP_TO_DATE);
-        assertThat(HexFormat.of().formatHex(v.quote().body().mrTd())).isEqualTo(
+        assertThat(HexFormat.of().formatHex(v.tdQuote().orElseThrow().body().mrTd())).isEqualTo(
                 "91eb2b44d141d4ece09f0c75c2c53d247a3c68edd7fafe8a3520c942a604a407de03ae6dc5f87f27428b2538873118b7");
         // The PCK CRL's nextUpdate is the earliest expiry of this collateral (README window).
         assertThat(v.collateralExpiry()).isEqualTo(Instant.parse("2025-07-19T10:00:35Z"));
@@ -49,7 +49,7 @@ class VectorVerdictTest {
         assertThat(v.status()).isEqualTo(TcbStatus.UP_TO_DATE);
         assertThat(v.advisoryIds()).isEmpty();
         assertThat(v.collateralExpired()).isFalse();
-        assertThat(v.quote().body().tdx15()).isTrue();
+        assertThat(v.tdQuote().orElseThrow().body().tdx15()).isTrue();
     }
 
     @Test
@@ -88,7 +88,7 @@ class VectorVerdictTest {
     void trusteeDebugQuotePassesCrypto() {
         var v = verified(TRUSTEE_DEBUG, GO_V4_COLLATERAL, AT_2023_07_01);
         assertThat(v.status()).isEqualTo(TcbStatus.UP_TO_DATE);
-        assertThat(v.quote().body().tdAttributes().debug()).isTrue();
+        assertThat(v.tdQuote().orElseThrow().body().tdAttributes().debug()).isTrue();
         assertThat(v.moduleStatus()).isEmpty(); // TEE_TCB_SVN[1] = 0: the module is judged by tdxtcbcomponents
     }
 
@@ -100,10 +100,15 @@ class VectorVerdictTest {
     }
 
     @Test
-    @DisplayName("dcap-qvl/sgx_quote (SGX v3): UNSUPPORTED_QUOTE, this verifier handles TD quotes only")
-    void sgxQuoteUnsupported() {
-        assertThat(failed("dcap-qvl/sgx_quote", "dcap-qvl/sgx_quote_collateral.json", AT_2025_07_01).code())
-                .isEqualTo(ErrorCode.UNSUPPORTED_QUOTE);
+    @DisplayName("dcap-qvl/sgx_quote (SGX v3) with its collateral at 1751328000: ConfigurationAndSWHardeningNeeded, INTEL-SA-00289 and INTEL-SA-00615")
+    void sgxQuote() {
+        var v = verified("dcap-qvl/sgx_quote", "dcap-qvl/sgx_quote_collateral.json", AT_2025_07_01);
+        assertThat(v.status()).isEqualTo(TcbStatus.CONFIGURATION_AND_SW_HARDENING_NEEDED);
+        assertThat(v.advisoryIds()).containsExactlyInAnyOrder("INTEL-SA-00289", "INTEL-SA-00615");
+        assertThat(v.quote()).isInstanceOf(DecodedQuote.Sgx.class);
+        assertThat(v.tdQuote()).isEmpty();
+        assertThat(v.moduleStatus()).isEmpty();
+        assertThat(v.collateralExpired()).isFalse();
     }
 
     @Test
