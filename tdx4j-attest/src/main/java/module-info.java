@@ -1,6 +1,7 @@
 /** TDREPORT and quote formats, pure-Java DCAP quote verification, collateral and policy. */
 module io.github.tdx4j.attest {
     requires transitive io.github.tdx4j.abi;
+    requires java.net.http;
     requires org.bouncycastle.provider;
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.util;
@@ -8,4 +9,7 @@ module io.github.tdx4j.attest {
 
     exports io.github.tdx4j.attest.format;
     exports io.github.tdx4j.attest.eventlog;
+    exports io.github.tdx4j.attest.collateral;
+    exports io.github.tdx4j.attest.verify;
+    exports io.github.tdx4j.attest.policy;
 }

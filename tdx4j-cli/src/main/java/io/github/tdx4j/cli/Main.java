@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 DecodeCommand.class,
                 InspectCommand.class,
+                VerifyCommand.class,
                 ReportCommand.class,
                 QuoteCommand.class,
                 ExtendCommand.class,

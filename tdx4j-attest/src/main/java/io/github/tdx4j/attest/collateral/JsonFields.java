@@ -1,0 +1,124 @@
+package io.github.tdx4j.attest.collateral;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Strict readers for the fields of Intel's collateral JSON: every required field must be present with the right
+ * type, and every failure names the document and the field.
+ */
+final class JsonFields {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final String document;
+
+    JsonFields(String document) {
+        this.document = document;
+    }
+
+    JsonNode parse(String text) {
+        try {
+            JsonNode node = MAPPER.readTree(text);
+            if (node == null || !node.isObject()) {
+                throw CollateralException.malformed(document + ": not a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw CollateralException.malformed(document + ": not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    JsonNode field(JsonNode parent, String name) {
+        JsonNode n = parent.get(name);
+        if (n == null || n.isNull()) {
+            throw CollateralException.malformed(document + ": field '" + name + "' is missing");
+        }
+        return n;
+    }
+
+    String text(JsonNode parent, String name) {
+        JsonNode n = field(parent, name);
+        if (!n.isTextual()) {
+            throw CollateralException.malformed(document + ": field '" + name + "' is not a string");
+        }
+        return n.textValue();
+    }
+
+    int integer(JsonNode parent, String name) {
+        JsonNode n = field(parent, name);
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 0) {
+            throw CollateralException.malformed(document + ": field '" + name + "' is not a non-negative integer: "
+                    + n);
+        }
+        return n.intValue();
+    }
+
+    Instant instant(JsonNode parent, String name) {
+        String s = text(parent, name);
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            throw CollateralException.malformed(document + ": field '" + name + "' is not an ISO-8601 UTC time: "
+                    + s, e);
+        }
+    }
+
+    /** A hex string field of exactly {@code bytes} bytes, returned in lowercase. */
+    String hex(JsonNode parent, String name, int bytes) {
+        String s = text(parent, name);
+        if (s.length() != 2 * bytes) {
+            throw CollateralException.malformed(document + ": field '" + name + "' must be " + bytes
+                    + " bytes of hex, got '" + s + "'");
+        }
+        try {
+            HexFormat.of().parseHex(s);
+        } catch (IllegalArgumentException e) {
+            throw CollateralException.malformed(document + ": field '" + name + "' is not hex: '" + s + "'", e);
+        }
+        return s.toLowerCase(Locale.ROOT);
+    }
+
+    JsonNode array(JsonNode parent, String name) {
+        JsonNode n = field(parent, name);
+        if (!n.isArray()) {
+            throw CollateralException.malformed(document + ": field '" + name + "' is not an array");
+        }
+        return n;
+    }
+
+    /** An optional array of strings (absent means empty), e.g. {@code advisoryIDs}. */
+    List<String> optionalStrings(JsonNode parent, String name) {
+        JsonNode n = parent.get(name);
+        if (n == null || n.isNull()) {
+            return List.of();
+        }
+        if (!n.isArray()) {
+            throw CollateralException.malformed(document + ": field '" + name + "' is not an array");
+        }
+        List<String> out = new ArrayList<>(n.size());
+        for (JsonNode e : n) {
+            if (!e.isTextual()) {
+                throw CollateralException.malformed(document + ": field '" + name + "' holds a non-string");
+            }
+            out.add(e.textValue());
+        }
+        return List.copyOf(out);
+    }
+
+    TcbStatus status(JsonNode parent, String name) {
+        String s = text(parent, name);
+        return TcbStatus.fromJsonName(s).orElseThrow(
+                () -> CollateralException.malformed(document + ": unknown " + name + " '" + s + "'"));
+    }
+
+    CollateralException malformed(String what) {
+        return CollateralException.malformed(document + ": " + what);
+    }
+}

@@ -1,0 +1,239 @@
+package io.github.tdx4j.attest.collateral;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.CRLException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Fetches TDX collateral from Intel's Provisioning Certification Service (PCS) or a caching service with the same
+ * API (PCCS), on the JDK {@link HttpClient}, with an optional on-disk cache.
+ *
+ * <p>Endpoints (Intel PCS API v4): {@code GET {base}/tdx/certification/v4/tcb?fmspc=…},
+ * {@code GET {base}/tdx/certification/v4/qe/identity}, {@code GET {base}/sgx/certification/v4/pckcrl?ca=…&encoding=der}
+ * and the root CA CRL at {@link Builder#rootCaCrlUri(URI)}. Issuer chains come in response headers
+ * ({@link PcsResponses}).
+ *
+ * <p>Freshness: a cached item is used while the clock is before its own {@code nextUpdate} (TCB info and QE identity
+ * JSON; CRL nextUpdate), and fetched again afterwards. A failed fetch is an error even when a stale copy is cached:
+ * stale collateral would only be reported as expired by the verifier, so it is never served silently. Every request
+ * has a timeout; nothing is retried.
+ */
+public final class PcsClient {
+    /** Intel's production PCS. */
+    public static final URI INTEL_PCS = URI.create("https://api.trustedservices.intel.com");
+    /** Intel's root CA CRL (DER). */
+    public static final URI INTEL_ROOT_CA_CRL = URI.create("https://certificates.trustedservices.intel.com/IntelSGXRootCA.der");
+
+    /** Which PCK CA issued the platform's PCK certificate (the PCK CRL query parameter {@code ca}). */
+    public enum PckCa {
+        /** Intel SGX PCK Platform CA (multi-package platforms, all current TDX servers). */
+        PLATFORM,
+        /** Intel SGX PCK Processor CA. */
+        PROCESSOR;
+
+        String query() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final HttpClient http;
+    private final URI base;
+    private final URI rootCaCrlUri;
+    private final Duration timeout;
+    private final Clock clock;
+    private final Optional<DiskCache> cache;
+
+    private PcsClient(Builder b) {
+        this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(b.timeout).build();
+        this.base = b.base;
+        this.rootCaCrlUri = b.rootCaCrlUri;
+        this.timeout = b.timeout;
+        this.clock = b.clock;
+        this.cache = Optional.ofNullable(b.cacheDir).map(DiskCache::new);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The collateral to verify TDX quotes of platform family {@code fmspc} whose PCK certificate was issued by
+     * {@code ca}.
+     *
+     * @param fmspc 6 bytes as 12 hex digits (any case)
+     * @throws CollateralException UNAVAILABLE if the service fails, MALFORMED if it answers nonsense, CACHE_IO if
+     *                             the cache cannot be read or written
+     */
+    public Collateral fetchTdx(String fmspc, PckCa ca) {
+        Objects.requireNonNull(ca, "ca");
+        if (!fmspc.matches("[0-9a-fA-F]{12}")) {
+            throw new IllegalArgumentException("FMSPC must be 12 hex digits: " + fmspc);
+        }
+        String fm = fmspc.toUpperCase(Locale.ROOT);
+        Item tcb = get("tcb-" + fm, base.resolve("/tdx/certification/v4/tcb?fmspc=" + fm),
+                PcsResponses.TCB_INFO_ISSUER_CHAIN, Kind.TCB_INFO);
+        Item qe = get("qe-identity-td", base.resolve("/tdx/certification/v4/qe/identity"),
+                PcsResponses.QE_IDENTITY_ISSUER_CHAIN, Kind.QE_IDENTITY);
+        Item pckCrl = get("pckcrl-" + ca.query(),
+                base.resolve("/sgx/certification/v4/pckcrl?ca=" + ca.query() + "&encoding=der"),
+                PcsResponses.PCK_CRL_ISSUER_CHAIN, Kind.CRL);
+        Item rootCrl = get("rootcacrl", rootCaCrlUri, null, Kind.CRL);
+        PcsResponses.SignedJson tcbInfo = PcsResponses.tcbInfo(tcb.body);
+        PcsResponses.SignedJson qeIdentity = PcsResponses.qeIdentity(qe.body);
+        return new Collateral(pckCrl.chain, der(rootCrl.body), der(pckCrl.body), tcb.chain, tcbInfo.text(),
+                tcbInfo.signature(), qe.chain, qeIdentity.text(), qeIdentity.signature());
+    }
+
+    enum Kind { TCB_INFO, QE_IDENTITY, CRL }
+
+    /** A response body and its issuer chain (PEM, empty when the endpoint sends none). */
+    record Item(byte[] body, String chain) {
+    }
+
+    private Item get(String key, URI uri, String chainHeader, Kind kind) {
+        Instant now = clock.instant();
+        if (cache.isPresent()) {
+            Optional<Item> cached = cache.get().read(key);
+            if (cached.isPresent() && now.isBefore(nextUpdate(cached.get().body, kind, uri))) {
+                return cached.get();
+            }
+        }
+        Item fetched = fetch(uri, chainHeader);
+        nextUpdate(fetched.body, kind, uri); // parse before caching: never cache a malformed answer
+        cache.ifPresent(c -> c.write(key, fetched));
+        return fetched;
+    }
+
+    private Item fetch(URI uri, String chainHeader) {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new CollateralException(CollateralException.Reason.UNAVAILABLE,
+                    "GET " + uri + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CollateralException(CollateralException.Reason.UNAVAILABLE, "GET " + uri + " interrupted", e);
+        }
+        if (response.statusCode() != 200) {
+            throw new CollateralException(CollateralException.Reason.UNAVAILABLE,
+                    "GET " + uri + " answered HTTP " + response.statusCode()
+                            + response.headers().firstValue("Request-ID").map(id -> " (Request-ID " + id + ")")
+                                    .orElse(""));
+        }
+        String chain = "";
+        if (chainHeader != null) {
+            chain = PcsResponses.issuerChain(response.headers().firstValue(chainHeader).orElseThrow(
+                    () -> CollateralException.malformed("GET " + uri + ": no " + chainHeader + " header")));
+        }
+        return new Item(response.body(), chain);
+    }
+
+    private static Instant nextUpdate(byte[] body, Kind kind, URI uri) {
+        return switch (kind) {
+            case TCB_INFO -> TcbInfo.parse(PcsResponses.tcbInfo(body).text()).nextUpdate();
+            case QE_IDENTITY -> QeIdentity.parse(PcsResponses.qeIdentity(body).text()).nextUpdate();
+            case CRL -> {
+                X509CRL crl = crl(der(body), uri);
+                if (crl.getNextUpdate() == null) {
+                    throw CollateralException.malformed("CRL from " + uri + " has no nextUpdate");
+                }
+                yield crl.getNextUpdate().toInstant();
+            }
+        };
+    }
+
+    /** A CRL body as DER: PCS sends DER when asked; some PCCS versions send the DER as hex text. */
+    static byte[] der(byte[] body) {
+        if (body.length > 0 && body[0] == 0x30) {
+            return body;
+        }
+        String text = new String(body, StandardCharsets.US_ASCII).strip();
+        try {
+            return HexFormat.of().parseHex(text);
+        } catch (IllegalArgumentException e) {
+            throw CollateralException.malformed("CRL body is neither DER nor hex", e);
+        }
+    }
+
+    private static X509CRL crl(byte[] der, URI uri) {
+        try {
+            return (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
+        } catch (CertificateException | CRLException e) {
+            throw CollateralException.malformed("CRL from " + uri + " is not a DER X.509 CRL", e);
+        }
+    }
+
+    /** Options. Defaults: Intel's PCS, no cache, system clock, 10-second timeout. */
+    public static final class Builder {
+        private HttpClient http;
+        private URI base = INTEL_PCS;
+        private URI rootCaCrlUri = INTEL_ROOT_CA_CRL;
+        private Duration timeout = Duration.ofSeconds(10);
+        private Clock clock = Clock.systemUTC();
+        private Path cacheDir;
+
+        private Builder() {
+        }
+
+        /** The PCS or PCCS base URI, e.g. {@code https://pccs.example:8081}. */
+        public Builder baseUri(URI uri) {
+            this.base = Objects.requireNonNull(uri, "uri");
+            return this;
+        }
+
+        /** Where the root CA CRL is fetched (a PCCS serves it at {@code /sgx/certification/v4/rootcacrl}). */
+        public Builder rootCaCrlUri(URI uri) {
+            this.rootCaCrlUri = Objects.requireNonNull(uri, "uri");
+            return this;
+        }
+
+        /** Timeout of each request and of connecting. */
+        public Builder timeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive: " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** The clock that decides freshness of cached items. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Cache responses in this directory (created if absent). */
+        public Builder cacheDirectory(Path dir) {
+            this.cacheDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /** Use this HTTP client (proxy, TLS settings) instead of a default one. */
+        public Builder httpClient(HttpClient client) {
+            this.http = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        public PcsClient build() {
+            return new PcsClient(this);
+        }
+    }
+}

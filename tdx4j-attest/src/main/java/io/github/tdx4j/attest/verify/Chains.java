@@ -1,0 +1,55 @@
+package io.github.tdx4j.attest.verify;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/** Certificate chain checks shared by the PCK chain, the TCB signing chain and the PCK CRL issuer chain. */
+final class Chains {
+    private Chains() {
+    }
+
+    /**
+     * Checks that {@code chain} (leaf first) leads to {@code root}: its last certificate is the trusted root (same
+     * subject and key), each certificate names the next as issuer and carries a valid signature by the next one's
+     * key, and every issuer below the root is a CA. Dates are not checked here: they go into the expiry
+     * {@link Window}, as Intel reports expiry separately.
+     *
+     * @return the key of the first certificate of the chain
+     */
+    static P256.Key verify(List<X509Certificate> chain, int expectedLength, TrustedRoot root, P256.Key rootKey,
+                           P256 p256, ErrorCode code, String what) throws Failure {
+        if (chain.size() != expectedLength) {
+            throw new Failure(code, what + " has " + chain.size() + " certificates, expected " + expectedLength);
+        }
+        X509Certificate top = chain.getLast();
+        if (!root.isAnchorOf(top)) {
+            throw new Failure(code, what + " ends in " + top.getSubjectX500Principal().getName()
+                    + ", which is not the trusted root " + root.certificate().getSubjectX500Principal().getName());
+        }
+        P256.Key issuerKey = rootKey;
+        for (int i = chain.size() - 2; i >= 0; i--) {
+            X509Certificate cert = chain.get(i);
+            X509Certificate issuer = chain.get(i + 1);
+            if (!cert.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
+                throw new Failure(code, what + ": " + cert.getSubjectX500Principal().getName() + " is issued by "
+                        + cert.getIssuerX500Principal().getName() + ", not by the next certificate "
+                        + issuer.getSubjectX500Principal().getName());
+            }
+            if (i + 1 < chain.size() - 1 && issuer.getBasicConstraints() < 0) {
+                throw new Failure(code, what + ": issuer " + issuer.getSubjectX500Principal().getName()
+                        + " is not a CA");
+            }
+            if (!X509.signedBy(p256, cert, issuerKey)) {
+                throw new Failure(code, what + ": the signature of " + cert.getSubjectX500Principal().getName()
+                        + " does not verify with its issuer's key");
+            }
+            try {
+                issuerKey = p256.key(cert.getPublicKey());
+            } catch (IllegalArgumentException e) {
+                throw new Failure(code, what + ": " + cert.getSubjectX500Principal().getName()
+                        + " has no P-256 key", e);
+            }
+        }
+        return issuerKey;
+    }
+}

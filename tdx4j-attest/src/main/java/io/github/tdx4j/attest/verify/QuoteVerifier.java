@@ -1,0 +1,439 @@
+package io.github.tdx4j.attest.verify;
+
+import io.github.tdx4j.attest.collateral.Collateral;
+import io.github.tdx4j.attest.collateral.IsvTcbLevel;
+import io.github.tdx4j.attest.collateral.QeIdentity;
+import io.github.tdx4j.attest.collateral.TcbInfo;
+import io.github.tdx4j.attest.collateral.TdxModuleIdentity;
+import io.github.tdx4j.attest.format.MalformedEvidenceException;
+import io.github.tdx4j.attest.format.PckCertChain;
+import io.github.tdx4j.attest.format.QeReportCertificationData;
+import io.github.tdx4j.attest.format.Quote;
+import io.github.tdx4j.attest.format.SgxQuote;
+import io.github.tdx4j.attest.format.SgxReportBody;
+import io.github.tdx4j.attest.format.TdQuoteBody;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Verifies TDX quotes (v4, v5), and SGX ECDSA quotes (v3) on the shared path, against Intel DCAP collateral with
+ * Intel's Quote Verification Library semantics
+ * (intel/SGX-TDX-DCAP-QuoteVerificationLibrary {@code QuoteVerifier.cpp}; order and step ids as there), and
+ * computes the platform's TCB status.
+ *
+ * <p>The checks, in order: the quote decodes and is an Intel ECDSA-P256 TD quote with QE report certification data
+ * (type 6) holding a PCK chain (type 5); the collateral's CRLs, TCB signing chains and signatures verify to the
+ * trusted root ({@link PreparedCollateral}); the PCK chain verifies to the trusted root ({@link VerifiedPck}); no
+ * collateral item starts after the verification time; the PCK CA is not revoked by the root CA CRL, the PCK CRL is
+ * the PCK CA's and does not list the PCK certificate (4.1.2.4.6, 4.1.2.4.7); the TCB info is a TDX v3 TCB info for
+ * the PCK's FMSPC and PCE-ID (4.1.2.4.9, 4.1.2.4.10; an SGX TCB info for an SGX quote); the TDX module identity
+ * matches (4.1.2.4.11, TD quotes only); the QE report
+ * signature verifies with the PCK key (4.1.2.4.12) and binds the attestation key (4.1.2.4.13); the QE report
+ * matches the QE identity (4.1.2.4.14, 4.1.2.4.15); the quote signature verifies with the attestation key
+ * (4.1.2.4.16); then the TCB status (4.1.2.4.17, {@link TcbEvaluation}). Collateral expiry is a flag in the result,
+ * not a failure, as in Intel's QvE.
+ *
+ * <p>Caching: checked collateral is kept per collateral content, checked PCK chains per exact chain bytes, QE
+ * report signatures that verified per exact QE report, signature and PCK key (the QE report is the PCK's
+ * certificate of the attestation key, the same in every quote of a platform), decoded attestation keys per key
+ * bytes; all bounded. A warm verification of a quote thus does the work that depends on the quote: decoding, the
+ * quote signature, the QE report data hash, the date, revocation, identity and TCB comparisons. Thread-safe.
+ */
+public final class QuoteVerifier {
+    /** QE vendor id of Intel's quoting enclaves (Intel QVL {@code constants::INTEL_QE_VENDOR_ID}). */
+    static final byte[] INTEL_QE_VENDOR_ID = HexFormat.of().parseHex("939a7233f79c4ca9940a0db3957f0607");
+
+    private final P256 p256;
+    private final TrustedRoot root;
+    private final P256.Key rootKey;
+    private final BoundedCache<Collateral, PreparedCollateral> collaterals;
+    private final BoundedCache<PckCertChain, VerifiedPck> pckChains;
+    private final BoundedCache<KeyBytes, P256.Key> attestationKeys;
+    private final BoundedCache<QeCertification, Boolean> qeCertifications;
+
+    private QuoteVerifier(Builder b) {
+        this.p256 = P256.of(b.engine);
+        this.root = b.root;
+        this.rootKey = p256.key(root.certificate().getPublicKey());
+        this.collaterals = new BoundedCache<>(b.cacheSize);
+        this.pckChains = new BoundedCache<>(b.cacheSize);
+        this.attestationKeys = new BoundedCache<>(b.cacheSize);
+        this.qeCertifications = new BoundedCache<>(b.cacheSize);
+    }
+
+    /** A verifier trusting Intel's production root, with the default crypto engine. */
+    public static QuoteVerifier create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Verifies {@code quote} with {@code collateral} as of {@code at}.
+     *
+     * @param quote      the quote bytes; bytes after the signature data (buffer padding) are ignored
+     * @param collateral the collateral for the quote's platform
+     * @param at         the verification time: certificates, CRLs, TCB info and QE identity are judged at it
+     * @return {@link VerificationResult.Verified} with the TCB status, or {@link VerificationResult.Failed}
+     */
+    public VerificationResult verify(byte[] quote, Collateral collateral, Instant at) {
+        Objects.requireNonNull(quote, "quote");
+        Objects.requireNonNull(collateral, "collateral");
+        Objects.requireNonNull(at, "at");
+        DecodedQuote decoded;
+        try {
+            decoded = isVersion3(quote) ? new DecodedQuote.Sgx(SgxQuote.decode(quote))
+                    : new DecodedQuote.Td(Quote.decode(quote));
+        } catch (MalformedEvidenceException e) {
+            ErrorCode code = e.code() == MalformedEvidenceException.Code.UNSUPPORTED_QUOTE
+                    ? ErrorCode.UNSUPPORTED_QUOTE : ErrorCode.MALFORMED_QUOTE;
+            return new VerificationResult.Failed(code, e.getMessage(), Optional.empty(), Optional.empty());
+        }
+        VerifiedPck[] pck = new VerifiedPck[1];
+        try {
+            return verify(quote, Evidence.of(decoded), collateral, at, pck);
+        } catch (Failure f) {
+            return new VerificationResult.Failed(f.code, f.getMessage(), Optional.of(decoded),
+                    Optional.ofNullable(pck[0]).map(p -> p.fmspc));
+        }
+    }
+
+    /** Quote version 3 (the first u16, little-endian) is the SGX ECDSA quote; 4 and 5 are TD quotes. */
+    private static boolean isVersion3(byte[] quote) {
+        return quote.length >= 2 && ((quote[0] & 0xFF) | (quote[1] & 0xFF) << 8) == SgxQuote.VERSION_3;
+    }
+
+    /**
+     * What verification needs from either kind of quote.
+     *
+     * @param quote          the decoded quote
+     * @param signedLength   length of the region the quote signature covers
+     * @param signature      the quote signature r‖s
+     * @param attestationKey the attestation key x‖y
+     * @param qe             QE report certification data, if that is the certification data
+     * @param tdBody         the TD quote body; null for an SGX quote
+     */
+    private record Evidence(DecodedQuote quote, int signedLength, byte[] signature, byte[] attestationKey,
+                            Optional<QeReportCertificationData> qe, TdQuoteBody tdBody) {
+        static Evidence of(DecodedQuote d) {
+            return switch (d) {
+                case DecodedQuote.Td td -> new Evidence(d, td.quote().signedLength(),
+                        td.quote().signatureData().signature(), td.quote().signatureData().attestationKey(),
+                        td.quote().signatureData().qeReportCertificationData(), td.quote().body());
+                case DecodedQuote.Sgx sgx -> new Evidence(d, SgxQuote.SIGNATURE_DATA_LEN_OFFSET,
+                        sgx.quote().signature(), sgx.quote().attestationKey(),
+                        Optional.of(sgx.quote().qeReportCertificationData()), null);
+            };
+        }
+
+        boolean tdx() {
+            return tdBody != null;
+        }
+    }
+
+    private VerificationResult.Verified verify(byte[] raw, Evidence q, Collateral collateral, Instant at,
+                                               VerifiedPck[] pckOut) throws Failure {
+        // Quote::validate: Intel's QE, QE report certification data (6; v3: its fields) with a PCK chain (5).
+        if (!Arrays.equals(q.quote().header().qeVendorId(), INTEL_QE_VENDOR_ID)) {
+            throw new Failure(ErrorCode.UNSUPPORTED_QUOTE, "QE vendor id "
+                    + HexFormat.of().formatHex(q.quote().header().qeVendorId()) + " is not Intel's");
+        }
+        QeReportCertificationData qe = q.qe().orElseThrow(() -> new Failure(ErrorCode.UNSUPPORTED_QUOTE,
+                "the certification data is not QE report certification data (6)"));
+        PckCertChain chain = qe.pckCertChain().orElseThrow(() -> new Failure(ErrorCode.UNSUPPORTED_QUOTE,
+                "inner certification data type " + qe.certificationData().type()
+                        + " is not a PCK certificate chain (5)"));
+
+        PreparedCollateral c = collaterals.get(collateral, k -> PreparedCollateral.prepare(k, root, rootKey, p256));
+        if (c.failure != null) {
+            throw c.failure;
+        }
+        VerifiedPck pck = pckChains.get(chain, k -> VerifiedPck.verify(k, root, rootKey, p256));
+        if (pck.failure != null) {
+            throw pck.failure;
+        }
+        pckOut[0] = pck;
+
+        Window window = c.window.with(pck.window);
+        if (at.isBefore(window.notBefore())) {
+            throw new Failure(ErrorCode.COLLATERAL_NOT_YET_VALID, window.startItem() + " is valid only from "
+                    + window.notBefore() + ", after the verification time " + at);
+        }
+        boolean expired = !at.isBefore(window.notAfter());
+
+        // Revocation: the PCK CA by the root CRL; the PCK certificate by its CA's CRL (4.1.2.4.6, 4.1.2.4.7).
+        if (c.rootCrl.getRevokedCertificate(pck.pckCaSerial) != null) {
+            throw new Failure(ErrorCode.INTERMEDIATE_CA_REVOKED, "the PCK CA "
+                    + pck.pckCa.getSubjectX500Principal().getName() + " is revoked by the root CA CRL");
+        }
+        if (!c.pckCrl.getIssuerX500Principal().equals(pck.leafIssuer) || !c.pckCrlSigner.sameAs(pck.pckCaKey)) {
+            throw new Failure(ErrorCode.CRL_INVALID, "the PCK CRL is issued by "
+                    + c.pckCrl.getIssuerX500Principal().getName() + ", not by the PCK certificate's issuer "
+                    + pck.leafIssuer.getName());
+        }
+        if (c.pckCrl.getRevokedCertificate(pck.leafSerial) != null) {
+            throw new Failure(ErrorCode.PCK_REVOKED, "the PCK certificate (serial " + pck.leafSerial.toString(16)
+                    + ") is revoked by the PCK CRL");
+        }
+
+        // 4.1.2.4.9, 4.1.2.4.10: a TCB info of the quote's TEE for this platform.
+        TcbInfo tcb = c.tcbInfo;
+        if (q.tdx() != tcb.isTdx()) {
+            throw new Failure(ErrorCode.TCB_INFO_MISMATCH, "the TCB info is " + tcb.id() + " v" + tcb.version()
+                    + "; a " + (q.tdx() ? "TD quote needs a TDX" : "SGX quote needs an SGX") + " TCB info");
+        }
+        if (!tcb.fmspc().equals(pck.fmspc)) {
+            throw new Failure(ErrorCode.FMSPC_MISMATCH, "the PCK certificate's FMSPC " + pck.fmspc
+                    + " is not the TCB info's " + tcb.fmspc());
+        }
+        if (!tcb.pceId().equals(pck.pceId)) {
+            throw new Failure(ErrorCode.PCEID_MISMATCH, "the PCK certificate's PCE-ID " + pck.pceId
+                    + " is not the TCB info's " + tcb.pceId());
+        }
+
+        TdQuoteBody body = q.tdBody();
+        byte[] teeTcbSvn = q.tdx() ? body.teeTcbSvn() : null;
+        if (q.tdx()) {
+            checkModuleIdentity(tcb, body, teeTcbSvn);
+        }
+
+        // 4.1.2.4.12: the QE report is signed by the PCK key.
+        SgxReportBody qeReport = qe.qeReport();
+        Boolean certified = qeCertifications.get(
+                new QeCertification(pck.leafKey, qeReport.encode(), qe.qeReportSignature()),
+                k -> p256.verify(k.pckKey(), k.report(), k.signature()) ? Boolean.TRUE : null);
+        if (certified == null) {
+            throw new Failure(ErrorCode.INVALID_QE_REPORT_SIGNATURE,
+                    "the QE report signature does not verify with the PCK certificate's key");
+        }
+        // 4.1.2.4.13: QE REPORTDATA[0..32) = SHA-256(attestation key ‖ QE auth data); Intel compares 32 bytes.
+        byte[] attestationKey = q.attestationKey();
+        MessageDigest sha = P256.sha256();
+        sha.update(attestationKey);
+        sha.update(qe.qeAuthData());
+        byte[] binding = sha.digest();
+        if (!MessageDigest.isEqual(binding, Arrays.copyOf(qeReport.reportData(), 32))) {
+            throw new Failure(ErrorCode.INVALID_QE_REPORT_DATA,
+                    "the QE report data is not SHA-256(attestation key ‖ QE auth data)");
+        }
+        Optional<IsvTcbLevel> qeLevel = checkQeIdentity(c.qeIdentity, qeReport, q.tdx());
+
+        // 4.1.2.4.16: the quote signature over the signed region, with the attestation key.
+        P256.Key key = attestationKeys.get(new KeyBytes(attestationKey), k -> {
+            try {
+                return p256.key(k.xy());
+            } catch (IllegalArgumentException e) {
+                return null; // not a point on P-256; not cached, and reported below
+            }
+        });
+        if (key == null) {
+            throw new Failure(ErrorCode.INVALID_QUOTE_SIGNATURE, "the attestation key is not a P-256 point");
+        }
+        if (!p256.verify(key, raw, 0, q.signedLength(), q.signature())) {
+            throw new Failure(ErrorCode.INVALID_QUOTE_SIGNATURE,
+                    "the quote signature does not verify with the attestation key");
+        }
+
+        // 4.1.2.4.17: the TCB status.
+        TcbEvaluation.Outcome o = TcbEvaluation.evaluate(tcb, new TcbEvaluation.Input(pck.cpuSvnComponents,
+                pck.extensions.pceSvn(), teeTcbSvn, q.tdx() && body.tdx15() ? body.teeTcbSvn2() : null, qeLevel));
+        return new VerificationResult.Verified(q.quote(), o.status(), o.advisoryIds(), expired, window.notAfter(),
+                window.endItem(), o.platformStatus(), o.moduleStatus(), o.qeStatus(), pck.fmspc);
+    }
+
+    /**
+     * 4.1.2.4.11: the TDX module that produced the TD report is one Intel lists: identity {@code TDX_%02X} of
+     * TEE_TCB_SVN[1] when it is non-zero, else {@code tdxModule}; MRSIGNERSEAM equal to its mrsigner and
+     * SEAMATTRIBUTES equal to its attributes under its attributesMask (the mask as go-tdx-guest and dcap-qvl apply
+     * it; Intel's published data has mask all-ones and attributes zero, where this equals Intel's exact compare).
+     */
+    private static void checkModuleIdentity(TcbInfo tcb, TdQuoteBody body, byte[] teeTcbSvn) throws Failure {
+        int major = Byte.toUnsignedInt(teeTcbSvn[1]);
+        TdxModuleIdentity identity;
+        if (major == 0) {
+            identity = tcb.tdxModule().orElseThrow(() -> new Failure(ErrorCode.TDX_MODULE_MISMATCH,
+                    "the TCB info has no tdxModule"));
+        } else {
+            identity = TcbEvaluation.moduleIdentity(tcb, major).orElseThrow(() -> new Failure(
+                    ErrorCode.TDX_MODULE_MISMATCH, "the TCB info has no TDX module identity "
+                    + TcbEvaluation.moduleIdentityId(major)));
+        }
+        if (!HexFormat.of().formatHex(body.mrSignerSeam()).equals(identity.mrSigner())) {
+            throw new Failure(ErrorCode.TDX_MODULE_MISMATCH, "MRSIGNERSEAM "
+                    + HexFormat.of().formatHex(body.mrSignerSeam()) + " is not the module identity's "
+                    + identity.mrSigner());
+        }
+        long mask = littleEndian(identity.attributesMask());
+        long expected = littleEndian(identity.attributes());
+        if ((body.seamAttributes() & mask) != (expected & mask)) {
+            throw new Failure(ErrorCode.TDX_MODULE_MISMATCH, String.format(
+                    "SEAMATTRIBUTES 0x%016x differ from the module identity's %s under mask %s",
+                    body.seamAttributes(), identity.attributes(), identity.attributesMask()));
+        }
+    }
+
+    /**
+     * 4.1.2.4.14, 4.1.2.4.15: the QE report is from the quoting enclave Intel describes (TD_QE v2 for a TD quote,
+     * QE v2 for an SGX quote): masked MISCSELECT and ATTRIBUTES, MRSIGNER and ISVPRODID equal. Returns its TCB level
+     * by ISVSVN, empty if none matches.
+     */
+    private static Optional<IsvTcbLevel> checkQeIdentity(QeIdentity id, SgxReportBody report, boolean tdx)
+            throws Failure {
+        String expectedId = tdx ? QeIdentity.TD_QE_ID : QeIdentity.QE_ID;
+        if (!expectedId.equals(id.id()) || id.version() != 2) {
+            throw new Failure(ErrorCode.QE_IDENTITY_MISMATCH, "the QE identity is " + id.id() + " v" + id.version()
+                    + "; this quote needs " + expectedId + " v2");
+        }
+        // miscselect and its mask are 4-byte hex numbers (big-endian text); MISCSELECT is a u32 of the report.
+        long miscMask = Long.parseLong(id.miscselectMask(), 16);
+        if ((report.miscSelect() & miscMask) != (Long.parseLong(id.miscselect(), 16) & miscMask)) {
+            throw new Failure(ErrorCode.QE_IDENTITY_MISMATCH, String.format(
+                    "QE MISCSELECT 0x%08x differs from the identity's %s under mask %s", report.miscSelect(),
+                    id.miscselect(), id.miscselectMask()));
+        }
+        byte[] attributes = report.attributes();
+        byte[] expected = HexFormat.of().parseHex(id.attributes());
+        byte[] mask = HexFormat.of().parseHex(id.attributesMask());
+        for (int i = 0; i < attributes.length; i++) {
+            if ((attributes[i] & mask[i]) != (expected[i] & mask[i])) {
+                throw new Failure(ErrorCode.QE_IDENTITY_MISMATCH, "QE ATTRIBUTES "
+                        + HexFormat.of().formatHex(attributes) + " differ from the identity's " + id.attributes()
+                        + " under mask " + id.attributesMask());
+            }
+        }
+        String mrSigner = HexFormat.of().formatHex(report.mrSigner());
+        if (!mrSigner.equals(id.mrSigner())) {
+            throw new Failure(ErrorCode.QE_IDENTITY_MISMATCH, "QE MRSIGNER " + mrSigner
+                    + " is not the identity's " + id.mrSigner());
+        }
+        if (report.isvProdId() != id.isvProdId()) {
+            throw new Failure(ErrorCode.QE_IDENTITY_MISMATCH, "QE ISVPRODID " + report.isvProdId()
+                    + " is not the identity's " + id.isvProdId());
+        }
+        return TcbEvaluation.qeLevel(id, report.isvSvn());
+    }
+
+    /** An 8-byte hex string read as a little-endian u64, the byte order of SEAMATTRIBUTES in the TD report. */
+    private static long littleEndian(String hex8) {
+        byte[] b = HexFormat.of().parseHex(hex8);
+        long v = 0;
+        for (int i = b.length - 1; i >= 0; i--) {
+            v = (v << 8) | (b[i] & 0xFF);
+        }
+        return v;
+    }
+
+    /**
+     * A QE report with its signature by a PCK key, as a cache key of successful checks. The QE report certifies the
+     * QE's attestation key (its REPORTDATA binds the key) and is made once per attestation key, so every quote of a
+     * platform carries the same QE report and signature: a certificate of the attestation key by the PCK, kept like
+     * the PCK chain. Equality is on the exact bytes and the same checked PCK key object.
+     */
+    private record QeCertification(P256.Key pckKey, byte[] report, byte[] signature) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof QeCertification c && pckKey == c.pckKey && Arrays.equals(report, c.report)
+                    && Arrays.equals(signature, c.signature);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * System.identityHashCode(pckKey) + Arrays.hashCode(report)) + Arrays.hashCode(signature);
+        }
+
+        @Override
+        public String toString() {
+            return "QeCertification[" + HexFormat.of().formatHex(signature) + "]";
+        }
+    }
+
+    /**
+     * An attestation key's x‖y as a cache key. A QE keeps its attestation key across quotes, so the decoded point (and
+     * BouncyCastle's precomputation on it, about two thirds of a first verification) is reused; the signature itself
+     * is verified on every call.
+     */
+    private record KeyBytes(byte[] xy) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof KeyBytes k && Arrays.equals(xy, k.xy);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(xy);
+        }
+
+        @Override
+        public String toString() {
+            return HexFormat.of().formatHex(xy);
+        }
+    }
+
+    /**
+     * A map with an upper bound: when full it is emptied. Entries are cheap to recompute, and the expected working
+     * set (one collateral per platform family, one PCK chain per platform) is far below the bound.
+     */
+    static final class BoundedCache<K, V> {
+        private final int max;
+        private final ConcurrentHashMap<K, V> map = new ConcurrentHashMap<>();
+
+        BoundedCache(int max) {
+            this.max = max;
+        }
+
+        V get(K key, Function<K, V> compute) {
+            V v = map.get(key);
+            if (v != null) {
+                return v;
+            }
+            if (map.size() >= max) {
+                map.clear();
+            }
+            // computeIfAbsent does not store a null result, so failures to compute are never cached.
+            return map.computeIfAbsent(key, compute);
+        }
+    }
+
+    /** Options. Defaults: Intel's production root, {@link CryptoEngine#BOUNCY_CASTLE}, 64 cached entries each. */
+    public static final class Builder {
+        private TrustedRoot root = TrustedRoot.intelProduction();
+        private CryptoEngine engine = CryptoEngine.BOUNCY_CASTLE;
+        private int cacheSize = 64;
+
+        private Builder() {
+        }
+
+        /** Trust this root instead of Intel's production root. */
+        public Builder trustedRoot(TrustedRoot root) {
+            this.root = Objects.requireNonNull(root, "root");
+            return this;
+        }
+
+        /** Verify signatures with this engine. */
+        public Builder cryptoEngine(CryptoEngine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        /** How many checked collaterals and PCK chains to keep (each); at least 1. */
+        public Builder cacheSize(int entries) {
+            if (entries < 1) {
+                throw new IllegalArgumentException("cache size must be at least 1: " + entries);
+            }
+            this.cacheSize = entries;
+            return this;
+        }
+
+        public QuoteVerifier build() {
+            return new QuoteVerifier(this);
+        }
+    }
+}

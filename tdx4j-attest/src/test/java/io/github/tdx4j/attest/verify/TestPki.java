@@ -1,0 +1,147 @@
+package io.github.tdx4j.attest.verify;
+
+import io.github.tdx4j.attest.collateral.Collateral;
+import io.github.tdx4j.attest.format.PckCertChain;
+import io.github.tdx4j.attest.format.QeReportCertificationData;
+import io.github.tdx4j.attest.format.Quote;
+import io.github.tdx4j.attest.format.QuoteSignatureData;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A test PKI shaped like Intel's, made with BouncyCastle: a root CA, a PCK CA, a PCK leaf carrying the SGX extension
+ * of a real PCK certificate, a TCB signing certificate, and CRLs. It re-certifies a real quote (new PCK chain, QE
+ * report re-signed with the test PCK key; the quote signature and QE report data stay valid because they do not
+ * cover the certification data) and re-signs real collateral, so that revocation cases can be tested end to end.
+ * Keys come from a seeded generator: the same run every time.
+ */
+final class TestPki {
+    static final Instant NOT_BEFORE = Instant.parse("2024-01-01T00:00:00Z");
+    static final Instant NOT_AFTER = Instant.parse("2030-01-01T00:00:00Z");
+
+    final KeyPair rootKeys;
+    final KeyPair pckCaKeys;
+    final KeyPair pckKeys;
+    final KeyPair tcbKeys;
+    final X509Certificate root;
+    final X509Certificate pckCa;
+    final X509Certificate pck;
+    final X509Certificate tcbSigning;
+
+    TestPki(X509Certificate realPck) throws Exception {
+        SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
+        random.setSeed(20260101L);
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"), random);
+        rootKeys = g.generateKeyPair();
+        pckCaKeys = g.generateKeyPair();
+        pckKeys = g.generateKeyPair();
+        tcbKeys = g.generateKeyPair();
+        X500Name rootName = name("Test SGX Root CA");
+        X500Name caName = name("Test SGX PCK Platform CA");
+        root = cert(rootName, rootName, BigInteger.ONE, rootKeys, rootKeys.getPrivate(), true, null);
+        pckCa = cert(rootName, caName, BigInteger.TWO, pckCaKeys, rootKeys.getPrivate(), true, null);
+        tcbSigning = cert(rootName, name("Test SGX TCB Signing"), BigInteger.valueOf(3), tcbKeys,
+                rootKeys.getPrivate(), false, null);
+        pck = cert(caName, name("Test SGX PCK Certificate"), BigInteger.valueOf(0x1234), pckKeys,
+                pckCaKeys.getPrivate(), false, realPck);
+    }
+
+    private static X500Name name(String cn) {
+        return new X500Name("CN=" + cn + ", O=tdx4j test, C=US");
+    }
+
+    private static X509Certificate cert(X500Name issuer, X500Name subject, BigInteger serial, KeyPair subjectKeys,
+                                        PrivateKey issuerKey, boolean ca, X509Certificate sgxExtensionFrom)
+            throws Exception {
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, serial, Date.from(NOT_BEFORE),
+                Date.from(NOT_AFTER), subject, subjectKeys.getPublic());
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+        if (sgxExtensionFrom != null) {
+            byte[] wrapped = sgxExtensionFrom.getExtensionValue("1.2.840.113741.1.13.1");
+            b.addExtension(new ASN1ObjectIdentifier("1.2.840.113741.1.13.1"), false,
+                    ASN1Primitive.fromByteArray(ASN1OctetString.getInstance(wrapped).getOctets()));
+        }
+        return new JcaX509CertificateConverter().getCertificate(b.build(signer(issuerKey)));
+    }
+
+    private static ContentSigner signer(PrivateKey key) throws Exception {
+        return new JcaContentSignerBuilder("SHA256withECDSA").build(key);
+    }
+
+    /** A DER CRL by {@code issuer} listing {@code revoked}, valid from {@link #NOT_BEFORE} to {@link #NOT_AFTER}. */
+    byte[] crl(X509Certificate issuer, PrivateKey key, BigInteger... revoked) throws Exception {
+        X509v2CRLBuilder b = new X509v2CRLBuilder(X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()),
+                Date.from(NOT_BEFORE));
+        b.setNextUpdate(Date.from(NOT_AFTER));
+        for (BigInteger serial : revoked) {
+            b.addCRLEntry(serial, Date.from(NOT_BEFORE), CRLReason.keyCompromise);
+        }
+        return b.build(signer(key)).getEncoded();
+    }
+
+    static String pem(X509Certificate... certs) throws Exception {
+        StringBuilder s = new StringBuilder();
+        for (X509Certificate c : certs) {
+            s.append("-----BEGIN CERTIFICATE-----\n")
+                    .append(Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(c.getEncoded()))
+                    .append("\n-----END CERTIFICATE-----\n");
+        }
+        return s.toString();
+    }
+
+    static byte[] signRaw(PrivateKey key, byte[] message) throws GeneralSecurityException {
+        Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
+        s.initSign(key);
+        s.update(message);
+        return s.sign();
+    }
+
+    /** {@code realQuote} with this PKI's PCK chain and the QE report re-signed by this PKI's PCK key. */
+    byte[] recertify(byte[] realQuote) throws Exception {
+        Quote q = Quote.decode(realQuote);
+        QeReportCertificationData qe = q.signatureData().qeReportCertificationData().orElseThrow();
+        byte[] qeSig = signRaw(pckKeys.getPrivate(), qe.qeReport().encode());
+        PckCertChain chain = new PckCertChain(pem(pck, pckCa, root).getBytes(StandardCharsets.US_ASCII));
+        QeReportCertificationData newQe = new QeReportCertificationData(qe.qeReport(), qeSig, qe.qeAuthData(), chain);
+        return q.withSignatureData(new QuoteSignatureData(q.signatureData().signature(),
+                q.signatureData().attestationKey(), newQe)).encode();
+    }
+
+    /** {@code real} re-signed by this PKI, with the given CRLs. */
+    Collateral collateral(Collateral real, byte[] rootCrl, byte[] pckCrl) throws Exception {
+        String tcbChain = pem(tcbSigning, root);
+        return new Collateral(pem(pckCa, root), rootCrl, pckCrl, tcbChain, real.tcbInfo(),
+                signRaw(tcbKeys.getPrivate(), real.tcbInfo().getBytes(StandardCharsets.UTF_8)), tcbChain,
+                real.qeIdentity(), signRaw(tcbKeys.getPrivate(), real.qeIdentity().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    TrustedRoot trustedRoot() {
+        return TrustedRoot.of(root);
+    }
+
+}

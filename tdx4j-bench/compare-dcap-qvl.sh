@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Warm verification time of dcap-qvl/tdx_quote with its collateral at 1751328000 (2025-07-01T00:00Z), side by side:
+#   @phala/dcap-qvl@0.3.9      pure JavaScript build of Phala-Network/dcap-qvl
+#   @phala/dcap-qvl-web@0.3.3  the Rust crate compiled to wasm
+#   tdx4j verify               this project (tdx4j verify --repeat N --json)
+# The npm packages are installed into a temporary folder with the ordinary npm client (not a project dependency)
+# and removed afterwards. Each implementation verifies WARMUP times untimed, then N times timed; medians and p90s
+# are wall-clock per verification. Needs node >= 18, npm, a JDK >= 25 and Maven (./tdx4j builds the CLI).
+# Usage: tdx4j-bench/compare-dcap-qvl.sh [N]        (default N = 1000)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+n=${1:-1000}
+warmup=50
+
+data=""
+for dir in "$root" "$root/.." "$root/../.."; do
+  if [ -d "$dir/shared/testdata" ]; then data=$(cd "$dir/shared/testdata" && pwd); break; fi
+done
+if [ -z "$data" ]; then
+  echo "compare-dcap-qvl.sh: shared/testdata not found next to the repository" >&2
+  exit 1
+fi
+quote="$data/dcap-qvl/tdx_quote"
+collateral="$data/dcap-qvl/tdx_quote_collateral.json"
+at=1751328000
+
+for tool in node npm; do
+  command -v "$tool" >/dev/null || { echo "compare-dcap-qvl.sh: $tool is not on PATH" >&2; exit 1; }
+done
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+echo "Installing @phala/dcap-qvl@0.3.9 and @phala/dcap-qvl-web@0.3.3 into $tmp ..." >&2
+(cd "$tmp" && npm init -y >/dev/null 2>&1 &&
+  npm install --no-audit --no-fund --silent @phala/dcap-qvl@0.3.9 @phala/dcap-qvl-web@0.3.3 >/dev/null 2>&1) || {
+  echo "compare-dcap-qvl.sh: npm install failed (is the npm registry reachable?)" >&2; exit 1; }
+
+echo "Timing dcap-qvl ($warmup warm-up + $n timed calls each) ..." >&2
+peers=$(cd "$tmp" && node "$here/dcap-qvl-driver.mjs" "$quote" "$collateral" "$at" "$n" "$warmup")
+
+echo "Timing tdx4j verify (max($n, 100) warm-up + $n timed calls) ..." >&2
+ours=$("$root/tdx4j" verify "$quote" --collateral "$collateral" --at "$at" --json --repeat "$n")
+
+PEERS="$peers" OURS="$ours" node - <<'JS'
+const peers = process.env.PEERS.trim().split('\n').map(l => JSON.parse(l));
+const ours = JSON.parse(process.env.OURS);
+const rows = peers.map(p => ({ impl: p.impl, verdict: p.status ?? ('error: ' + p.error),
+  median: p.medianMicros, p90: p.p90Micros }));
+rows.push({ impl: 'tdx4j verify (Java, warm)', verdict: ours.status ?? ('error: ' + ours.error),
+  median: ours.timing.medianMicros, p90: ours.timing.p90Micros });
+const pad = (s, w) => String(s).padEnd(w);
+const lpad = (s, w) => String(s).padStart(w);
+console.log(pad('implementation', 34) + pad('verdict', 12) + lpad('median µs', 11) + lpad('p90 µs', 10));
+for (const r of rows) {
+  console.log(pad(r.impl, 34) + pad(r.verdict, 12) + lpad(r.median, 11) + lpad(r.p90, 10));
+}
+const fastestPeer = Math.min(...peers.map(p => p.medianMicros));
+const ratio = fastestPeer / Math.max(ours.timing.medianMicros, 1);
+console.log(`\ntdx4j median is ${ratio.toFixed(1)}x faster than the faster dcap-qvl build (goal: at least 50x).`);
+JS

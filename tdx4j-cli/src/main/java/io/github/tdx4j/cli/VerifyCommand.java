@@ -1,0 +1,295 @@
+package io.github.tdx4j.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.tdx4j.attest.collateral.Collateral;
+import io.github.tdx4j.attest.collateral.CollateralException;
+import io.github.tdx4j.attest.collateral.QuoteCollateralV3;
+import io.github.tdx4j.attest.format.Quote;
+import io.github.tdx4j.attest.format.TdQuoteBody;
+import io.github.tdx4j.attest.verify.DecodedQuote;
+import io.github.tdx4j.attest.verify.ErrorCode;
+import io.github.tdx4j.attest.verify.QuoteVerifier;
+import io.github.tdx4j.attest.verify.TrustedRoot;
+import io.github.tdx4j.attest.verify.VerificationResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tdx4j verify QUOTE --collateral FILE}: DCAP verification of a TDX quote, Intel QVL semantics. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Verify a TDX quote (v4 or v5) or an SGX quote (v3) against Intel DCAP collateral and print "
+                + "its TCB status.", "",
+                "Exit 0 when the quote verified and a TCB status was computed (whatever the status), 2 when "
+                        + "verification failed, 1 on usage or I/O errors.", "",
+                "Examples:",
+                "  tdx4j verify quote.dat --collateral collateral.json --at 2025-07-01T00:00:00Z",
+                "  tdx4j verify quote.hex --collateral collateral.json --at 1751328000 --json",
+                "  tdx4j verify quote.dat --collateral collateral.json --repeat 1000 --json   (timing)", ""})
+final class VerifyCommand implements Callable<Integer> {
+    private static final Pattern HEX_TEXT = Pattern.compile("(0[xX])?[0-9a-fA-F\\s]+");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Parameters(index = "0", paramLabel = "QUOTE", description = "The quote: binary, or hex text with an optional 0x prefix.")
+    Path quoteFile;
+
+    @Option(names = "--collateral", required = true, paramLabel = "FILE",
+            description = "Collateral as dcap-qvl QuoteCollateralV3 JSON.")
+    Path collateralFile;
+
+    @Option(names = "--root", paramLabel = "CERT",
+            description = "Trusted root CA certificate, PEM or DER (default: Intel's production SGX root CA).")
+    Path rootFile;
+
+    @Option(names = "--at", paramLabel = "TIME",
+            description = "Verification time: epoch seconds or ISO-8601 such as 2025-07-01T00:00:00Z (default: now).")
+    String at;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Option(names = "--repeat", paramLabel = "N",
+            description = "Verify N more times after a warm-up of max(N, 100) and report the median and p90 time.")
+    Integer repeat;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        Instant time;
+        try {
+            time = parseTime(at);
+        } catch (IllegalArgumentException e) {
+            err.println("tdx4j verify: " + e.getMessage());
+            return Main.USAGE;
+        }
+        if (repeat != null && (repeat < 1 || repeat > 10_000_000)) {
+            err.println("tdx4j verify: --repeat must be 1..10000000, not " + repeat);
+            return Main.USAGE;
+        }
+        byte[] quote;
+        byte[] collateralJson;
+        QuoteVerifier.Builder builder = QuoteVerifier.builder();
+        try {
+            quote = readQuote(quoteFile);
+            collateralJson = Files.readAllBytes(collateralFile);
+            if (rootFile != null) {
+                builder.trustedRoot(TrustedRoot.of(Files.readAllBytes(rootFile)));
+            }
+        } catch (IOException e) {
+            err.println("tdx4j verify: cannot read " + e.getMessage());
+            return Main.USAGE;
+        } catch (IllegalArgumentException e) {
+            err.println("tdx4j verify: " + e.getMessage());
+            return Main.USAGE;
+        }
+        QuoteVerifier verifier = builder.build();
+
+        VerificationResult result;
+        Timing timing = null;
+        try {
+            Collateral collateral = QuoteCollateralV3.parse(collateralJson);
+            result = verifier.verify(quote, collateral, time);
+            if (repeat != null) {
+                timing = Timing.measure(() -> verifier.verify(quote, collateral, time), Math.max(repeat, 100), repeat);
+            }
+        } catch (CollateralException e) {
+            result = new VerificationResult.Failed(ErrorCode.MALFORMED_COLLATERAL,
+                    collateralFile + ": " + e.getMessage(), Optional.empty(), Optional.empty());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(json(result, timing));
+        } else {
+            text(out, result, timing, time);
+        }
+        out.flush();
+        return result instanceof VerificationResult.Verified ? Main.OK : Main.CHECK_FAILED;
+    }
+
+    static Instant parseTime(String s) {
+        if (s == null) {
+            return Instant.now();
+        }
+        if (s.matches("-?\\d+")) {
+            return Instant.ofEpochSecond(Long.parseLong(s));
+        }
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("--at '" + s + "' is neither epoch seconds nor ISO-8601 "
+                    + "(e.g. 2025-07-01T00:00:00Z)");
+        }
+    }
+
+    /** The quote file as bytes: hex text (optional 0x, whitespace ignored) is decoded, anything else is binary. */
+    static byte[] readQuote(Path file) throws IOException {
+        byte[] raw = Files.readAllBytes(file);
+        String text = new String(raw, StandardCharsets.ISO_8859_1).strip();
+        if (!text.isEmpty() && HEX_TEXT.matcher(text).matches()) {
+            String digits = text.replaceFirst("^0[xX]", "").replaceAll("\\s", "");
+            if (digits.length() % 2 != 0) {
+                throw new IllegalArgumentException(file + " looks like hex text but has an odd number of digits");
+            }
+            return HexFormat.of().parseHex(digits);
+        }
+        return raw;
+    }
+
+    private static String json(VerificationResult r, Timing timing) {
+        ObjectNode o = JSON.createObjectNode();
+        ArrayNode advisories = o.putArray("advisoryIds");
+        switch (r) {
+            case VerificationResult.Verified v -> {
+                o.put("status", v.status().jsonName());
+                v.advisoryIds().forEach(advisories::add);
+                o.put("collateralExpired", v.collateralExpired());
+                o.putNull("error");
+                o.putNull("detail");
+                o.put("collateralExpiry", v.collateralExpiry().toString());
+                o.put("platformStatus", v.platformStatus().jsonName());
+                o.put("moduleStatus", v.moduleStatus().map(s -> s.jsonName()).orElse(null));
+                o.put("qeStatus", v.qeStatus().jsonName());
+            }
+            case VerificationResult.Failed f -> {
+                o.putNull("status");
+                o.put("collateralExpired", false);
+                o.put("error", f.code().name());
+                o.put("detail", f.detail());
+            }
+        }
+        Optional<DecodedQuote> q = r.decodedQuote();
+        if (q.isPresent()) {
+            o.set("quote", quoteJson(q.get(), r.platformFmspc().orElse(null)));
+        } else {
+            o.putNull("quote");
+        }
+        if (timing != null) {
+            ObjectNode t = o.putObject("timing");
+            t.put("iterations", timing.iterations);
+            t.put("medianMicros", timing.medianMicros);
+            t.put("p90Micros", timing.p90Micros);
+        }
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("serializing an in-memory JSON tree", e);
+        }
+    }
+
+    private static ObjectNode quoteJson(DecodedQuote d, String fmspc) {
+        HexFormat hex = HexFormat.of();
+        ObjectNode o = JSON.createObjectNode();
+        o.put("version", d.header().version());
+        o.put("teeType", String.format("0x%x", d.header().teeType()));
+        switch (d) {
+            case DecodedQuote.Td td -> {
+                Quote q = td.quote();
+                TdQuoteBody b = q.body();
+                o.put("bodyType", q.bodyType());
+                o.put("mrTd", hex.formatHex(b.mrTd()));
+                ArrayNode rtmrs = o.putArray("rtmrs");
+                b.rtmrs().forEach(m -> rtmrs.add(hex.formatHex(m)));
+                o.put("reportData", hex.formatHex(b.reportData()));
+                o.put("tdAttributes", hex.formatHex(le64(b.tdAttributes().raw())));
+                o.put("teeTcbSvn", hex.formatHex(b.teeTcbSvn()));
+            }
+            case DecodedQuote.Sgx sgx -> {
+                // An SGX enclave quote has no TD fields; its enclave identity instead.
+                o.putNull("mrTd");
+                o.putArray("rtmrs");
+                o.put("reportData", hex.formatHex(sgx.reportData()));
+                o.putNull("tdAttributes");
+                o.put("mrEnclave", hex.formatHex(sgx.quote().enclaveReport().mrEnclave()));
+                o.put("mrSigner", hex.formatHex(sgx.quote().enclaveReport().mrSigner()));
+            }
+        }
+        o.put("fmspc", fmspc);
+        return o;
+    }
+
+    private static byte[] le64(long v) {
+        return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
+    }
+
+    private static void text(PrintWriter out, VerificationResult r, Timing timing, Instant at) {
+        HexFormat hex = HexFormat.of();
+        String fmspc = r.platformFmspc().map(f -> ", FMSPC " + f).orElse("");
+        r.decodedQuote().ifPresent(d -> {
+            switch (d) {
+                case DecodedQuote.Td td -> {
+                    TdQuoteBody b = td.quote().body();
+                    out.println("quote       v" + d.header().version() + ", " + (b.tdx15() ? "TDX 1.5" : "TDX 1.0")
+                            + " body" + fmspc);
+                    out.println("MRTD        " + hex.formatHex(b.mrTd()));
+                    for (int i = 0; i < b.rtmrs().size(); i++) {
+                        out.println("RTMR" + i + "       " + hex.formatHex(b.rtmr(i)));
+                    }
+                    out.println("attributes  " + b.tdAttributes());
+                }
+                case DecodedQuote.Sgx sgx -> {
+                    out.println("quote       v" + d.header().version() + ", SGX enclave" + fmspc);
+                    out.println("MRENCLAVE   " + hex.formatHex(sgx.quote().enclaveReport().mrEnclave()));
+                    out.println("MRSIGNER    " + hex.formatHex(sgx.quote().enclaveReport().mrSigner()));
+                }
+            }
+            out.println("REPORTDATA  " + hex.formatHex(d.reportData()));
+        });
+        out.println("time        " + at);
+        switch (r) {
+            case VerificationResult.Verified v -> {
+                out.println("verified    yes");
+                out.println("TCB status  " + v.status().jsonName()
+                        + (v.advisoryIds().isEmpty() ? "" : "  " + v.advisoryIds()));
+                out.println("collateral  " + (v.collateralExpired() ? "EXPIRED: " + v.expiringItem() + " at "
+                        : "valid until ") + v.collateralExpiry() + (v.collateralExpired() ? "" : " (" + v.expiringItem() + ")"));
+            }
+            case VerificationResult.Failed f -> {
+                out.println("verified    NO");
+                out.println("error       " + f.code());
+                out.println("detail      " + f.detail());
+            }
+        }
+        if (timing != null) {
+            out.printf("timing      median %d µs, p90 %d µs over %d verifications%n", timing.medianMicros,
+                    timing.p90Micros, timing.iterations);
+        }
+    }
+
+    /** Wall-clock time per verification, after a warm-up that lets the JIT compile the verifier. */
+    record Timing(int iterations, long medianMicros, long p90Micros) {
+        static Timing measure(Runnable op, int warmup, int iterations) {
+            for (int i = 0; i < warmup; i++) {
+                op.run();
+            }
+            long[] nanos = new long[iterations];
+            for (int i = 0; i < iterations; i++) {
+                long t0 = System.nanoTime();
+                op.run();
+                nanos[i] = System.nanoTime() - t0;
+            }
+            Arrays.sort(nanos);
+            return new Timing(iterations, nanos[(iterations - 1) / 2] / 1000,
+                    nanos[(int) Math.ceil(iterations * 0.9) - 1] / 1000);
+        }
+    }
+}
