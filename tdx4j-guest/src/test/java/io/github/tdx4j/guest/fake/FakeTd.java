@@ -46,6 +46,8 @@ public final class FakeTd implements TdxTransport, GuestPlatform {
     public PageLevel largestAccept = PageLevel.SIZE_1G;
     public final byte[][] rtmr = new byte[4][48];
     public VeInfo pendingVe;
+    /** Module leaves made to fail with the given status. */
+    public final Map<TdcallLeaf, Long> failLeaf = new HashMap<>();
     /** TDVMCALL answers by sub-function (R11); the default is TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED. */
     public final Map<Long, UnaryOperator<Registers>> vmm = new HashMap<>();
     /** Every call: input registers, then output registers. */
@@ -69,6 +71,8 @@ public final class FakeTd implements TdxTransport, GuestPlatform {
         tdcs.put(TdcsField.TD_CTLS.raw(), 0L);
         tdcs.put(TdcsField.NOTIFY_ENABLES.raw(), 1L);
         tdcs.put(TdcsField.TOPOLOGY_ENUM_CONFIGURED.raw(), 1L);
+        // An honest MapGPA: converts the whole range at once.
+        vmm.put(io.github.tdx4j.abi.TdvmcallSubFunction.MAP_GPA.raw(), in -> in.withR10(0));
     }
 
     public long sharedMask() {
@@ -157,6 +161,9 @@ public final class FakeTd implements TdxTransport, GuestPlatform {
 
     private Registers dispatch(Registers in) {
         TdcallLeaf leaf = TdcallLeaf.ofRax(in.rax());
+        if (failLeaf.containsKey(leaf)) {
+            return Registers.ZERO.withRax(failLeaf.get(leaf));
+        }
         if (leaf.equals(TdcallLeaf.TDG_VP_VMCALL)) {
             UnaryOperator<Registers> h = vmm.get(in.r11());
             Registers out = h == null ? in.withR10(TdvmcallStatus.SUBFUNC_UNSUPPORTED.raw()) : h.apply(in);
