@@ -1,0 +1,467 @@
+package io.github.tdx4j.sim;
+
+import io.github.tdx4j.abi.Gpr;
+import io.github.tdx4j.abi.GprSelect;
+import io.github.tdx4j.abi.OperandId;
+import io.github.tdx4j.abi.PageLevel;
+import io.github.tdx4j.abi.TdcallLeaf;
+import io.github.tdx4j.abi.TdcallRax;
+import io.github.tdx4j.abi.TdcsField;
+import io.github.tdx4j.abi.TdReportLayout;
+import io.github.tdx4j.abi.TdxStatus;
+import io.github.tdx4j.sim.vmm.VmcallExit;
+
+/**
+ * The simulated TDX module: the TDCALL dispatcher and every guest-side leaf, working in place on a vCPU's 16-entry
+ * register file (indexed by GPR number) exactly as the module works on the TD's saved GPR state.
+ *
+ * <p>Reference: TDX Module ABI v1.5 ("TDCALL Instruction (Common)" and each leaf's section) and the behaviour of
+ * intel/tdx-module tag TDX_1.5.01 ({@code src/td_dispatcher/tdx_td_dispatcher.c}, {@code vm_exits/tdg_vp_vmcall.c},
+ * {@code td_transitions/tdg_*.c}). Statuses carry the operand id as the module's {@code api_error_with_operand_id}.
+ * The module never throws for a guest error: it reports it in RAX and counts it as a violation. It throws only
+ * {@link TdStopped}, when the TD cannot continue.
+ */
+final class TdxModuleModel {
+    private static final int RAX = 0;
+    private static final int RCX = 1;
+    private static final int RDX = 2;
+    private static final int R8 = 8;
+    private static final int R9 = 9;
+    private static final int R10 = 10;
+    private static final int R11 = 11;
+
+    private static final long OPERAND_INVALID = TdxStatus.OPERAND_INVALID.raw();
+
+    /** TDG.MEM.PAGE.ACCEPT RCX: level in 2:0, reserved 11:3, GPA 51:12, reserved 63:52. */
+    private static final long ACCEPT_RESERVED = 0xFF8L | 0xFFF0_0000_0000_0000L;
+    /** TDG.VP.CPUIDVE.SET RCX: bit 0 supervisor, bit 1 user; the rest reserved. */
+    private static final long CPUIDVE_RESERVED = ~3L;
+    /** MD_FIELD_ID_NA: "no next field" in TDG.VM.RD version 1. */
+    private static final long MD_FIELD_ID_NA = -1L;
+    /** Field ID bits 54:52, CONTEXT_CODE: ignored on input by TDG.VM.RD/WR. */
+    private static final long CONTEXT_CODE_MASK = 7L << 52;
+
+    /** TDCS.CONFIG_FLAGS bit 0 (GPAW: 1 = 52 bits), bit 1 FLEXIBLE_PENDING_VE, bit 2 NO_RBP_MOD. */
+    private static final long CONFIG_GPAW = 1L;
+    private static final long CONFIG_NO_RBP_MOD = 1L << 2;
+    /** TDCS.NOTIFY_ENABLES bit 0, NOTIFY_ZERO_STEP: the only bit the guest may write. */
+    private static final long NOTIFY_ENABLES_WRITE_MASK = 1L;
+
+    private final SimulatedTd td;
+
+    TdxModuleModel(SimulatedTd td) {
+        this.td = td;
+    }
+
+    /**
+     * Executes TDCALL for vCPU {@code v} on register file {@code r}, in place. TDX Module ABI v1.5, "TDCALL
+     * Instruction (Common)": RAX[15:0] leaf, RAX[23:16] version, RAX[63:24] reserved; an unknown leaf, a version
+     * other than 0 (1 for TDG.VM.RD) or a reserved bit gives TDX_OPERAND_INVALID with operand RAX.
+     */
+    void tdcall(Vcpu v, long[] r) {
+        long rax = r[RAX];
+        int leaf = (int) (rax & 0xFFFF);
+        int version = (int) ((rax >>> 16) & 0xFF);
+        long status;
+        if ((rax & TdcallRax.RESERVED_MASK) != 0) {
+            status = violation("module.tdcall.rax-reserved", OPERAND_INVALID | OperandId.RAX.id());
+        } else if (!new TdcallLeaf(leaf).isKnown()) {
+            status = violation("module.tdcall.unknown-leaf", OPERAND_INVALID | OperandId.RAX.id());
+        } else if (version != 0 && !(leaf == TdcallLeaf.TDG_VM_RD.number() && version == 1)) {
+            status = violation("module.tdcall.version", OPERAND_INVALID | OperandId.RAX.id());
+        } else {
+            status = switch (leaf) {
+                case 0 -> vmcall(v, r);
+                case 1 -> vpInfo(v, r);
+                case 2 -> rtmrExtend(r);
+                case 3 -> veInfoGet(v, r);
+                case 4 -> mrReport(r);
+                case 5 -> cpuidVeSet(v, r);
+                case 6 -> pageAccept(r);
+                case 7 -> vmRd(r, version);
+                case 8 -> vmWr(r);
+                case 22 -> verifyReport(r);
+                default -> unmodelled(leaf);
+            };
+        }
+        r[RAX] = status;
+        td.counters.tdcall(leaf, status);
+    }
+
+    private long violation(String rule, long status) {
+        td.counters.violation(rule);
+        return status;
+    }
+
+    // Deviation: the leaves the guest OS does not use (VP.RD/WR, SYS.RD/RDALL, SERVTD.*, MEM.PAGE.ATTR.*,
+    // VP.ENTER, VP.INVEPT, VP.INVVPID) are not modelled and answer TDX_OPERAND_INVALID(RAX), as an unknown leaf
+    // does. TDX Module ABI v1.5, each leaf's section.
+    private long unmodelled(int leaf) {
+        return violation("module.tdcall.unmodelled-leaf", OPERAND_INVALID | OperandId.RAX.id());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // TDG.VP.VMCALL
+
+    /**
+     * TDG.VP.VMCALL. TDX Module ABI v1.5, "TDG.VP.VMCALL Leaf"; intel/tdx-module {@code tdg_vp_vmcall.c}: RCX is
+     * {@code {GPR_SELECT:16, XMM_SELECT:16, reserved:32}}; selecting RAX, RCX or RSP (bits 0, 1, 4), RBP (bit 5) when
+     * CONFIG_FLAGS.NO_RBP_MOD, or any reserved bit is rejected with TDX_OPERAND_INVALID(RCX) without a TD exit.
+     * Otherwise the selected registers go to the VMM and the others read zero there; on re-entry only the selected
+     * registers take the VMM's values, RAX is TDX_SUCCESS and RCX is the guest's control value.
+     */
+    private long vmcall(Vcpu v, long[] r) {
+        long control = r[RCX];
+        long illegal = GprSelect.ALWAYS_ILLEGAL_GPRS | (td.config.noRbpMod() ? Gpr.RBP.bit() : 0);
+        if ((control & illegal) != 0 || (control & GprSelect.RESERVED_MASK) != 0) {
+            return violation("module.vmcall.rcx-invalid", OPERAND_INVALID | OperandId.RCX.id());
+        }
+        long r10In = r[R10];
+        long r11In = r[R11];
+        VmcallExit exit = v.exit;
+        exit.load(r, control);
+        td.vmm.tdvmcall(exit);
+        td.ensureRunning();
+        int select = (int) (control & 0xFFFF);
+        for (int i = 2; i < 16; i++) {
+            if (((select >>> i) & 1) != 0) {
+                r[i] = exit.get(i);
+            }
+        }
+        r[RCX] = control;
+        td.counters.tdvmcall(r10In, r11In, (select & (1 << R10)) != 0 ? r[R10] : 0);
+        return 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // TDG.VP.INFO, TDG.VP.VEINFO.GET, TDG.VP.CPUIDVE.SET
+
+    /**
+     * TDG.VP.INFO. TDX Module ABI v1.5, "TDG.VP.INFO Leaf": RCX[5:0] GPAW, RDX ATTRIBUTES, R8 = NUM_VCPUS |
+     * MAX_VCPUS &lt;&lt; 32, R9[31:0] VCPU_INDEX, R10 and R11 feature bits (none modelled: TDG.SYS.RD is not).
+     */
+    private long vpInfo(Vcpu v, long[] r) {
+        r[RCX] = td.config.gpaw();
+        r[RDX] = td.config.attributes().raw();
+        r[R8] = (td.config.vcpus() & 0xFFFF_FFFFL) | ((long) td.config.maxVcpus() << 32);
+        r[R9] = v.index();
+        r[R10] = 0;
+        r[R11] = 0;
+        return 0;
+    }
+
+    /**
+     * TDG.VP.VEINFO.GET. TDX Module ABI v1.5, "TDG.VP.VEINFO.GET Leaf"; {@code tdg_vp_veinfo_get.c}: the outputs
+     * are zeroed first; with no valid #VE information the status is TDX_NO_VALID_VE_INFO; otherwise RCX exit
+     * reason, RDX exit qualification, R8 GLA, R9 GPA, R10 instruction length | information &lt;&lt; 32, and the
+     * information becomes invalid (which unblocks the next #VE).
+     */
+    private long veInfoGet(Vcpu v, long[] r) {
+        r[RCX] = 0;
+        r[RDX] = 0;
+        r[R8] = 0;
+        r[R9] = 0;
+        r[R10] = 0;
+        if (!v.veValid) {
+            return violation("module.veinfo.none-valid", TdxStatus.NO_VALID_VE_INFO.raw());
+        }
+        r[RCX] = v.veExitReason;
+        r[RDX] = v.veQualification;
+        r[R8] = v.veGla;
+        r[R9] = v.veGpa;
+        r[R10] = (v.veInstructionInfo << 32) | (v.veInstructionLength & 0xFFFF_FFFFL);
+        v.veValid = false;
+        return 0;
+    }
+
+    /** TDG.VP.CPUIDVE.SET: RCX bit 0 makes every supervisor CPUID #VE, bit 1 every user CPUID; others reserved. */
+    private long cpuidVeSet(Vcpu v, long[] r) {
+        if ((r[RCX] & CPUIDVE_RESERVED) != 0) {
+            return violation("module.cpuidve.reserved", OPERAND_INVALID | OperandId.RCX.id());
+        }
+        v.cpuidVeSupervisor = (r[RCX] & 1) != 0;
+        v.cpuidVeUser = (r[RCX] & 2) != 0;
+        return 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // TDG.MR.REPORT, TDG.MR.RTMR.EXTEND, TDG.MR.VERIFYREPORT
+
+    /**
+     * TDG.MR.REPORT. TDX Module ABI v1.5, "TDG.MR.REPORT Leaf"; {@code tdg_mr_report.c}: RCX = GPA of the
+     * 1024-byte TDREPORT_STRUCT output (1024-aligned, private), RDX = GPA of the 64-byte REPORTDATA (64-aligned,
+     * private), R8 = report subtype, which must be 0.
+     */
+    private long mrReport(long[] r) {
+        long out = r[RCX];
+        long in = r[RDX];
+        if ((out & (TdReportLayout.TDREPORT_ALIGNMENT - 1)) != 0 || !td.isPrivateGpa(out)) {
+            return violation("module.report.rcx", OPERAND_INVALID | OperandId.RCX.id());
+        }
+        if ((in & (TdReportLayout.REPORTDATA_ALIGNMENT - 1)) != 0 || !td.isPrivateGpa(in)) {
+            return violation("module.report.rdx", OPERAND_INVALID | OperandId.RDX.id());
+        }
+        if (r[R8] != 0) {
+            return violation("module.report.subtype", OPERAND_INVALID | OperandId.R8.id());
+        }
+        long walk = td.walkOperand(in, OperandId.RDX);
+        if (walk == 0) {
+            walk = td.walkOperand(out, OperandId.RCX);
+        }
+        if (walk != 0) {
+            return walk;
+        }
+        byte[] reportData = new byte[TdReportLayout.REPORTDATA_SIZE];
+        td.memory.copyOut(in, reportData, 0, reportData.length, td.memory.guestCheck);
+        byte[] report = td.reports.create(reportData);
+        td.memory.copyIn(out, report, 0, report.length, td.memory.guestCheck);
+        return 0;
+    }
+
+    /**
+     * TDG.MR.RTMR.EXTEND. TDX Module ABI v1.5, "TDG.MR.RTMR.EXTEND Leaf"; {@code tdg_mr_rtmr_extend.c}: RCX = GPA
+     * of the 48-byte extend data (64-aligned, private), RDX = RTMR index (0..3). RTMR := SHA-384(RTMR || data).
+     */
+    private long rtmrExtend(long[] r) {
+        long gpa = r[RCX];
+        if ((gpa & 63) != 0 || !td.isPrivateGpa(gpa)) {
+            return violation("module.rtmr.rcx", OPERAND_INVALID | OperandId.RCX.id());
+        }
+        if (Long.compareUnsigned(r[RDX], TdReportLayout.RTMR_COUNT) >= 0) {
+            return violation("module.rtmr.index", OPERAND_INVALID | OperandId.RDX.id());
+        }
+        long walk = td.walkOperand(gpa, OperandId.RCX);
+        if (walk != 0) {
+            return walk;
+        }
+        byte[] data = new byte[TdReportLayout.MEASUREMENT_SIZE];
+        td.memory.copyOut(gpa, data, 0, data.length, td.memory.guestCheck);
+        td.reports.extend((int) r[RDX], data);
+        return 0;
+    }
+
+    /**
+     * TDG.MR.VERIFYREPORT. TDX Module ABI v1.5, "TDG.MR.VERIFYREPORT Leaf": RCX = GPA of a 256-byte
+     * REPORTMACSTRUCT (256-aligned, private). Success if its MAC was made on this platform, else
+     * TDX_INVALID_REPORTMACSTRUCT.
+     */
+    private long verifyReport(long[] r) {
+        long gpa = r[RCX];
+        if ((gpa & 255) != 0 || !td.isPrivateGpa(gpa)) {
+            return violation("module.verifyreport.rcx", OPERAND_INVALID | OperandId.RCX.id());
+        }
+        long walk = td.walkOperand(gpa, OperandId.RCX);
+        if (walk != 0) {
+            return walk;
+        }
+        byte[] mac = new byte[ReportFactory.REPORTMACSTRUCT_SIZE];
+        td.memory.copyOut(gpa, mac, 0, mac.length, td.memory.guestCheck);
+        return td.reports.verifyMacStruct(mac) ? 0 : TdxStatus.INVALID_REPORTMACSTRUCT.raw();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // TDG.MEM.PAGE.ACCEPT
+
+    /**
+     * TDG.MEM.PAGE.ACCEPT. TDX Module ABI v1.5, "TDG.MEM.PAGE.ACCEPT Leaf"; {@code tdg_mem_page_accept.c}
+     * ({@code check_tdaccept_failure}). RCX = GPA | level. Outcomes:
+     * <ul>
+     *   <li>bad level, reserved bits, unaligned or non-private GPA: TDX_OPERAND_INVALID(RCX);</li>
+     *   <li>SEPT entry locked by the host: TDX_OPERAND_BUSY(RCX);</li>
+     *   <li>an accepted leaf at or above the requested size: TDX_PAGE_ALREADY_ACCEPTED + its level (a warning);</li>
+     *   <li>the requested size is mapped by smaller leaves: TDX_PAGE_SIZE_MISMATCH + the requested level;</li>
+     *   <li>nothing mapped, or a larger pending leaf: an EPT violation TD exit; the host maps (or splits) and the
+     *       guest re-executes the TDCALL, which this model does at once;</li>
+     *   <li>a pending leaf of the requested size: accepted, zeroed, MAPPED.</li>
+     * </ul>
+     */
+    private long pageAccept(long[] r) {
+        long rcx = r[RCX];
+        int level = (int) (rcx & 7);
+        long gpa = rcx & ~0xFFFL & ~ACCEPT_RESERVED;
+        PageLevel pl = PageLevel.ofLevel(level);
+        if ((rcx & ACCEPT_RESERVED) != 0 || pl == null || level > td.settings.maxAcceptLevel().level()) {
+            return violation("module.accept.rcx", OPERAND_INVALID | OperandId.RCX.id());
+        }
+        if ((gpa & (pl.bytes() - 1)) != 0 || !td.isPrivateGpa(gpa)) {
+            return violation("module.accept.rcx", OPERAND_INVALID | OperandId.RCX.id());
+        }
+        if (!td.memory.isRam(gpa)) {
+            throw td.stop(StopReason.of(StopReason.Kind.UNRESOLVED_EPT_VIOLATION, "TDG.MEM.PAGE.ACCEPT of GPA 0x"
+                    + Long.toHexString(gpa) + " beyond the TD's RAM: the host has no memory to map there"));
+        }
+        long page = gpa >>> TdMemory.PAGE_SHIFT;
+        if (td.septLocked(page, TdMemory.pagesAt(level))) {
+            return TdxStatus.OPERAND_BUSY.raw() | OperandId.RCX.id();
+        }
+        // The guest re-executes TDCALL after each EPT-violation exit the host resolves; a host that resolves
+        // nothing would leave it looping, which stops the TD. Two rounds suffice for an honest host (split, map).
+        for (int round = 0; round < 4; round++) {
+            long outcome = probe(page, level);
+            int kind = (int) (outcome >>> 8);
+            int at = (int) (outcome & 0xFF);
+            switch (kind) {
+                case PROBE_ALREADY:
+                    return TdxStatus.PAGE_ALREADY_ACCEPTED.raw() | at;
+                case PROBE_SIZE_MISMATCH:
+                    return violation("module.accept.size-mismatch", TdxStatus.PAGE_SIZE_MISMATCH.raw() | at);
+                case PROBE_ACCEPT:
+                    long n = TdMemory.pagesAt(level);
+                    td.memory.discard(false, page, n);
+                    td.memory.setRange(page, n, TdMemory.state(TdMemory.MAPPED, level));
+                    return 0;
+                default:
+                    if (!td.vmm.onPrivateEptViolation(gpa, pl)) {
+                        throw td.stop(StopReason.of(StopReason.Kind.UNRESOLVED_EPT_VIOLATION,
+                                "the host did not resolve the EPT violation of TDG.MEM.PAGE.ACCEPT at GPA 0x"
+                                        + Long.toHexString(gpa) + " level " + level));
+                    }
+                    td.ensureRunning();
+            }
+        }
+        throw td.stop(StopReason.of(StopReason.Kind.UNRESOLVED_EPT_VIOLATION,
+                "TDG.MEM.PAGE.ACCEPT at GPA 0x" + Long.toHexString(gpa) + " kept exiting with EPT violations"));
+    }
+
+    private static final int PROBE_ACCEPT = 1;
+    private static final int PROBE_ALREADY = 2;
+    private static final int PROBE_SIZE_MISMATCH = 3;
+    private static final int PROBE_VIOLATION = 4;
+
+    /** The Secure EPT walk of {@code check_tdaccept_failure}: (outcome &lt;&lt; 8) | level. */
+    private long probe(long page, int level) {
+        TdMemory m = td.memory;
+        int s0 = m.stateOf(page);
+        int k0 = TdMemory.kind(s0);
+        int l0 = TdMemory.level(s0);
+        boolean leaf0 = k0 == TdMemory.PENDING || k0 == TdMemory.MAPPED;
+        if (leaf0 && l0 > level) {
+            // The walk stopped at a larger leaf: accepted means already accepted (at the leaf's level);
+            // pending means an EPT violation, after which the host splits the leaf.
+            return k0 == TdMemory.MAPPED ? (long) PROBE_ALREADY << 8 | l0 : (long) PROBE_VIOLATION << 8;
+        }
+        long n = TdMemory.pagesAt(level);
+        boolean uniform = true;
+        boolean anyLeaf = false;
+        for (long p = page; p < page + n; ) {
+            int s = m.stateOf(p);
+            uniform &= s == s0;
+            int k = TdMemory.kind(s);
+            anyLeaf |= k == TdMemory.PENDING || k == TdMemory.MAPPED;
+            p += n >= TdMemory.PAGES_PER_CHUNK && m.chunkUniform(p) ? TdMemory.PAGES_PER_CHUNK : 1;
+        }
+        if (uniform && leaf0 && l0 == level) {
+            return (long) (k0 == TdMemory.MAPPED ? PROBE_ALREADY : PROBE_ACCEPT) << 8 | level;
+        }
+        if (anyLeaf) {
+            return (long) PROBE_SIZE_MISMATCH << 8 | level;
+        }
+        return (long) PROBE_VIOLATION << 8;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // TDG.VM.RD / TDG.VM.WR
+
+    /**
+     * TDG.VM.RD. TDX Module ABI v1.5, "TDG.VM.RD Leaf"; {@code tdg_vm_rd_wr.c}: RCX must be 0 (VM index), RDX =
+     * field id (CONTEXT_CODE ignored); R8 = the value, 0 on error; version 1 also returns the next field id in RDX.
+     */
+    private long vmRd(long[] r, int version) {
+        long field = r[RDX] & ~CONTEXT_CODE_MASK;
+        if (version > 0) {
+            r[RDX] = MD_FIELD_ID_NA;
+        }
+        r[R8] = 0;
+        if (r[RCX] != 0) {
+            return violation("module.vmrd.rcx", OPERAND_INVALID | OperandId.RCX.id());
+        }
+        int index = fieldIndex(field);
+        if (index < 0) {
+            return violation("module.vmrd.field", TdxStatus.METADATA_FIELD_ID_INCORRECT.raw());
+        }
+        r[R8] = fieldValue(index);
+        if (version > 0) {
+            r[RDX] = index + 1 < FIELDS.length ? FIELDS[index + 1].raw() : MD_FIELD_ID_NA;
+        }
+        return 0;
+    }
+
+    /**
+     * TDG.VM.WR. TDX Module ABI v1.5, "TDG.VM.WR Leaf"; {@code md_td_write_element}: RDX field id, R8 value, R9
+     * request mask. Only bits in (request mask AND field write mask) change; none: TDX_METADATA_FIELD_NOT_WRITABLE;
+     * a request-mask bit outside the write mask whose value would change: TDX_METADATA_FIELD_VALUE_NOT_VALID.
+     * TD_CTLS: PENDING_VE_DISABLE may change only with CONFIG_FLAGS.FLEXIBLE_PENDING_VE, ENUM_TOPOLOGY only when
+     * TOPOLOGY_ENUM_CONFIGURED. R8 returns the old value on success, 0 on error.
+     */
+    private long vmWr(long[] r) {
+        long field = r[RDX] & ~CONTEXT_CODE_MASK;
+        long value = r[R8];
+        long requestMask = r[R9];
+        r[R8] = 0;
+        if (r[RCX] != 0) {
+            return violation("module.vmwr.rcx", OPERAND_INVALID | OperandId.RCX.id());
+        }
+        int index = fieldIndex(field);
+        if (index < 0) {
+            return violation("module.vmwr.field", TdxStatus.METADATA_FIELD_ID_INCORRECT.raw());
+        }
+        long old = fieldValue(index);
+        long writeMask = fieldWriteMask(index);
+        long combined = writeMask & requestMask;
+        if (combined == 0) {
+            return violation("module.vmwr.not-writable", TdxStatus.METADATA_FIELD_NOT_WRITABLE.raw());
+        }
+        if (((old ^ value) & requestMask & ~writeMask) != 0) {
+            return violation("module.vmwr.forbidden-bits", TdxStatus.METADATA_FIELD_VALUE_NOT_VALID.raw());
+        }
+        long updated = (old & ~combined) | (value & combined);
+        if (FIELDS[index].equals(TdcsField.TD_CTLS)) {
+            if (!td.config.flexiblePendingVe() && ((updated ^ old) & TdcsField.TD_CTLS_PENDING_VE_DISABLE) != 0) {
+                return violation("module.vmwr.pending-ve-not-flexible",
+                        TdxStatus.METADATA_FIELD_VALUE_NOT_VALID.raw());
+            }
+            if ((updated & TdcsField.TD_CTLS_ENUM_TOPOLOGY) != 0 && !td.config.topologyEnumConfigured()) {
+                return violation("module.vmwr.topology-not-configured",
+                        TdxStatus.METADATA_FIELD_VALUE_NOT_VALID.raw());
+            }
+            td.tdCtls = updated;
+        } else {
+            td.notifyEnables = updated;
+        }
+        r[R8] = old;
+        return 0;
+    }
+
+    /** The TD-scope fields the guest can reach, in field-id order (the "next field" of TDG.VM.RD version 1). */
+    private static final TdcsField[] FIELDS = {TdcsField.CONFIG_FLAGS, TdcsField.TD_CTLS, TdcsField.NOTIFY_ENABLES,
+            TdcsField.TOPOLOGY_ENUM_CONFIGURED};
+
+    private static int fieldIndex(long field) {
+        for (int i = 0; i < FIELDS.length; i++) {
+            if ((FIELDS[i].raw() & ~CONTEXT_CODE_MASK) == field) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private long fieldValue(int index) {
+        return switch (index) {
+            case 0 -> (td.config.gpaw() == 52 ? CONFIG_GPAW : 0)
+                    | (td.config.flexiblePendingVe() ? TdcsField.CONFIG_FLEXIBLE_PENDING_VE : 0)
+                    | (td.config.noRbpMod() ? CONFIG_NO_RBP_MOD : 0);
+            case 1 -> td.tdCtls;
+            case 2 -> td.notifyEnables;
+            default -> td.config.topologyEnumConfigured() ? 1 : 0;
+        };
+    }
+
+    private long fieldWriteMask(int index) {
+        return switch (index) {
+            case 1 -> TdcsField.TD_CTLS_PENDING_VE_DISABLE | TdcsField.TD_CTLS_ENUM_TOPOLOGY
+                    | TdcsField.TD_CTLS_VIRT_CPUID2 | (td.config.reduceVeSupported() ? TdcsField.TD_CTLS_REDUCE_VE : 0);
+            case 2 -> NOTIFY_ENABLES_WRITE_MASK;
+            default -> 0;
+        };
+    }
+}
