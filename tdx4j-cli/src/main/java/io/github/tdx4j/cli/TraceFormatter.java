@@ -13,18 +13,19 @@ import io.github.tdx4j.call.trace.TraceEvent;
 /**
  * One readable line per TDCALL, TDVMCALL and #VE, for someone learning TDX: the leaf's spec name, the registers
  * that matter for that leaf decoded (a port and a value, a GPA and a page size, a TDCS field by name), the status
- * and, when something failed, whose fault it is.
+ * and, when something failed, whose fault it is. {@code sharedMask} is the TD's shared bit, to tell a MapGPA to
+ * shared from one to private.
  */
 final class TraceFormatter {
     private TraceFormatter() {
     }
 
-    static String line(TraceEvent e) {
+    static String line(TraceEvent e, long sharedMask) {
         String origin = e.origin() == null ? "" : "   [" + e.origin() + "]";
         return switch (e) {
             case TraceEvent.Tdcall t -> String.format("TDCALL   %-20s %s -> %s%s", t.leaf(), tdcallArgs(t), t.status(),
                     origin);
-            case TraceEvent.Tdvmcall v -> String.format("TDVMCALL %-20s %s -> %s%s", v.leaf(), vmcallArgs(v),
+            case TraceEvent.Tdvmcall v -> String.format("TDVMCALL %-20s %s -> %s%s", v.leaf(), vmcallArgs(v, sharedMask),
                     v.status(), origin);
             case TraceEvent.Ve ve -> String.format("#VE      %-20s RIP=%#x -> %s%s", ve.leaf() + "(" + ve.exitReason().raw()
                     + ")", ve.rip(), ve.outcome(), origin);
@@ -68,7 +69,7 @@ final class TraceFormatter {
     }
 
     /** The key argument registers of a TDVMCALL sub-function, decoded. */
-    static String vmcallArgs(TraceEvent.Tdvmcall v) {
+    static String vmcallArgs(TraceEvent.Tdvmcall v, long sharedMask) {
         Registers in = v.in();
         Registers out = v.out();
         if (in.r10() != 0) {
@@ -100,7 +101,9 @@ final class TraceFormatter {
             return "interrupts " + (in.r12() != 0 ? "blocked (R12=1)" : "enabled (R12=0)");
         }
         if (fn.equals(TdvmcallSubFunction.MAP_GPA)) {
-            return String.format("GPA %#x length %#x -> R11=%#x", in.r12(), in.r13(), out.r11());
+            String to = (in.r12() & sharedMask) != 0 ? "shared" : "private";
+            return String.format("GPA %#x length %#x (to %s)%s", in.r12(), in.r13(), to,
+                    out.rax() == 0 && out.r10() != 0 ? String.format(" R11=%#x", out.r11()) : "");
         }
         if (fn.equals(TdvmcallSubFunction.GET_QUOTE)) {
             return String.format("buffer %#x size %#x", in.r12(), in.r13());

@@ -51,7 +51,17 @@ public final class FatalErrorReporter {
      * VMM answers, the TD stops.
      */
     public TdxFatalFailure report(TdxFailure failure) {
-        calls.tdvmcall(request(failure.detail()));
+        try {
+            calls.tdvmcall(request(failure.detail()));
+        } catch (io.github.tdx4j.call.TdxPanic p) {
+            throw p;
+        } catch (RuntimeException | Error stopped) {
+            // The platform may stop the TD inside the call (the simulator throws its TdStopped when the VMM handles
+            // ReportFatalError): the TD stops either way; the panic says why, with the platform's report attached.
+            TdxFatalFailure f = failures.fatal(failure);
+            f.addSuppressed(stopped);
+            return f;
+        }
         return failures.fatal(failure);
     }
 }
