@@ -5,4 +5,7 @@ module io.github.tdx4j.attest {
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.util;
     requires com.fasterxml.jackson.databind;
+
+    exports io.github.tdx4j.attest.format;
+    exports io.github.tdx4j.attest.eventlog;
 }

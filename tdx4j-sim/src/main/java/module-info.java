@@ -8,6 +8,10 @@
 module io.github.tdx4j.sim {
     requires transitive io.github.tdx4j.call;
     requires io.github.tdx4j.attest;
+    requires org.bouncycastle.provider;
+    requires org.bouncycastle.pkix;
+    requires org.bouncycastle.util;
+    requires com.fasterxml.jackson.databind;
 
     exports io.github.tdx4j.sim;
     exports io.github.tdx4j.sim.vmm;

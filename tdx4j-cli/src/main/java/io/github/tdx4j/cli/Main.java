@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = {"Intel TDX for the JVM: the TDCALL/TDVMCALL call layer, a simulated TDX platform, "
                 + "a Linux TDX guest backend and pure-Java DCAP quote verification.", ""},
-        subcommands = {DecodeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DecodeCommand.class, InspectCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success", "  1  usage or I/O error", "  2  a check failed (verification, campaign oracle)"})
 public final class Main implements Runnable {

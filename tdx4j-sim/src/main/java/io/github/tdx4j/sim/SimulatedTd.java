@@ -58,7 +58,7 @@ public final class SimulatedTd implements GuestPlatform {
     private final PriorityQueue<Event> events = new PriorityQueue<>();
     private final Set<Long> septLocks = new HashSet<>();
     private final StringBuilder console = new StringBuilder();
-    private QuoteGenerationService quoteService;
+    private SimulatedQuotingService quoteService;
     volatile VeHandler veHandler;
     private volatile InterruptHandler interruptHandler;
     private StopReason stopReason;
@@ -201,6 +201,21 @@ public final class SimulatedTd implements GuestPlatform {
 
     public boolean isStopped() {
         return stopReason() != null;
+    }
+
+    /**
+     * The platform's quote generation service, created on first use (key and certificate generation takes tens of
+     * milliseconds, which a TD that never asks for a quote does not pay). Its {@code collateral()} and {@code pki()}
+     * are what a verifier of this platform's quotes needs.
+     */
+    public SimulatedQuotingService quotingService() {
+        synchronized (lock) {
+            if (quoteService == null) {
+                quoteService = new SimulatedQuotingService(settings.seed(), settings.quoteVersion(),
+                        reports::verifyReport);
+            }
+            return quoteService;
+        }
     }
 
     /** The current value of RTMR {@code index} (what TDG.MR.REPORT would report). */
@@ -439,13 +454,7 @@ public final class SimulatedTd implements GuestPlatform {
 
         @Override
         public QuoteGenerationService quoteService() {
-            synchronized (lock) {
-                if (quoteService == null) {
-                    quoteService = new SimulatedQuotingService(settings.seed(), settings.quoteVersion(),
-                            this::verifyReport);
-                }
-                return quoteService;
-            }
+            return quotingService();
         }
 
         @Override

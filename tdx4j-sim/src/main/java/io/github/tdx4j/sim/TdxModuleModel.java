@@ -47,6 +47,15 @@ final class TdxModuleModel {
     /** TDCS.NOTIFY_ENABLES bit 0, NOTIFY_ZERO_STEP: the only bit the guest may write. */
     private static final long NOTIFY_ENABLES_WRITE_MASK = 1L;
 
+    /** The leaves the ABI defines, by number: a table so that dispatch allocates nothing. */
+    private static final boolean[] KNOWN_LEAVES = new boolean[32];
+
+    static {
+        for (int i = 0; i < KNOWN_LEAVES.length; i++) {
+            KNOWN_LEAVES[i] = new TdcallLeaf(i).isKnown();
+        }
+    }
+
     private final SimulatedTd td;
 
     TdxModuleModel(SimulatedTd td) {
@@ -65,7 +74,7 @@ final class TdxModuleModel {
         long status;
         if ((rax & TdcallRax.RESERVED_MASK) != 0) {
             status = violation("module.tdcall.rax-reserved", OPERAND_INVALID | OperandId.RAX.id());
-        } else if (!new TdcallLeaf(leaf).isKnown()) {
+        } else if (leaf >= KNOWN_LEAVES.length || !KNOWN_LEAVES[leaf]) {
             status = violation("module.tdcall.unknown-leaf", OPERAND_INVALID | OperandId.RAX.id());
         } else if (version != 0 && !(leaf == TdcallLeaf.TDG_VM_RD.number() && version == 1)) {
             status = violation("module.tdcall.version", OPERAND_INVALID | OperandId.RAX.id());

@@ -1,0 +1,550 @@
+package io.github.tdx4j.cli;
+
+import io.github.tdx4j.abi.TdAttributes;
+import io.github.tdx4j.abi.TdReportLayout;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.tdx4j.attest.eventlog.CcEvent;
+import io.github.tdx4j.attest.eventlog.CcelTable;
+import io.github.tdx4j.attest.eventlog.EventDigest;
+import io.github.tdx4j.attest.eventlog.EventTypes;
+import io.github.tdx4j.attest.eventlog.RtmrReplay;
+import io.github.tdx4j.attest.eventlog.TcgEventLog;
+import io.github.tdx4j.attest.format.CertificationData;
+import io.github.tdx4j.attest.format.MalformedEvidenceException;
+import io.github.tdx4j.attest.format.OpaqueCertificationData;
+import io.github.tdx4j.attest.format.PckCertChain;
+import io.github.tdx4j.attest.format.PckExtensions;
+import io.github.tdx4j.attest.format.QeReportCertificationData;
+import io.github.tdx4j.attest.format.Quote;
+import io.github.tdx4j.attest.format.QuoteHeader;
+import io.github.tdx4j.attest.format.SgxReportBody;
+import io.github.tdx4j.attest.format.TdQuoteBody;
+import io.github.tdx4j.attest.format.TdReport;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.CRLException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code tdx4j inspect FILE [--json]}: what a piece of attestation evidence contains.
+ *
+ * <p>Recognises, in this order: QuoteCollateralV3 JSON (text starting with '{'), an ACPI CCEL table, a CC event
+ * log, a 1024-byte TDREPORT_STRUCT and a TD quote v4/v5; binary input may also be given as hex text with an
+ * optional 0x prefix. Every decoded field is printed, as aligned text or as one JSON object. Input that decodes
+ * as none of these is reported in one sentence on stderr with exit code 1. Problems inside a decoded quote that do
+ * not stop decoding (a PCK certificate that does not parse) are shown in the output as an {@code error} field.
+ */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = {"Print every field of a TDREPORT, TD quote (v4/v5), quote collateral (QuoteCollateralV3 "
+                + "JSON), ACPI CCEL table or CC event log.", "",
+                "Examples:",
+                "  tdx4j inspect quote.dat",
+                "  tdx4j inspect --json tdreport.bin",
+                "  tdx4j inspect tdx-quote.hex              (hex text, optional 0x prefix)", ""})
+final class InspectCommand implements Callable<Integer> {
+    /** Evidence files are kilobytes; a CCEL log area is 256 KiB. Anything above this is not evidence. */
+    static final long MAX_FILE_SIZE = 16L * 1024 * 1024;
+    private static final HexFormat HEX = HexFormat.of();
+    private static final Pattern HEX_TEXT = Pattern.compile("(0[xX])?[0-9a-fA-F\\s]+");
+    private static final byte[] SPEC_ID = "Spec ID Event03\0".getBytes(StandardCharsets.US_ASCII);
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The evidence file (binary, or hex text).")
+    Path file;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        byte[] content;
+        try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_SIZE) {
+                err.println("tdx4j inspect: " + file + " is " + size + " bytes, too large for attestation evidence "
+                        + "(limit " + MAX_FILE_SIZE + ").");
+                return Main.USAGE;
+            }
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            err.println("tdx4j inspect: cannot read " + file + " (" + describe(e) + ").");
+            return Main.USAGE;
+        }
+        Map<String, Object> model;
+        try {
+            model = inspect(content);
+        } catch (MalformedEvidenceException e) {
+            err.println("tdx4j inspect: " + file + " is not valid evidence: " + e.getMessage() + ".");
+            return Main.USAGE;
+        } catch (NotEvidence e) {
+            err.println("tdx4j inspect: " + file + " " + e.getMessage() + ".");
+            return Main.USAGE;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            try {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(model));
+            } catch (JsonProcessingException e) {
+                err.println("tdx4j inspect: cannot write JSON (" + e.getOriginalMessage() + ").");
+                return Main.USAGE;
+            }
+        } else {
+            printText(out, model, 0);
+        }
+        out.flush();
+        return Main.OK;
+    }
+
+    /** Input that is none of the recognised kinds. */
+    static final class NotEvidence extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NotEvidence(String message) {
+            super(message);
+        }
+    }
+
+    static Map<String, Object> inspect(byte[] content) throws MalformedEvidenceException, NotEvidence {
+        String text = asciiText(content);
+        if (text != null && text.startsWith("{")) {
+            return collateral(text);
+        }
+        byte[] bytes = content;
+        boolean fromHex = false;
+        if (text != null && !text.isEmpty() && HEX_TEXT.matcher(text).matches()) {
+            String digits = text.replaceFirst("^0[xX]", "").replaceAll("\\s", "");
+            if (digits.length() % 2 != 0) {
+                throw new NotEvidence("holds an odd number of hex digits (" + digits.length() + ")");
+            }
+            bytes = HEX.parseHex(digits);
+            fromHex = true;
+        }
+        Map<String, Object> model;
+        if (bytes.length >= 4 && new String(bytes, 0, 4, StandardCharsets.US_ASCII).equals("CCEL")) {
+            model = ccelTable(bytes);
+        } else if (bytes.length >= 48 && Arrays.equals(bytes, 32, 48, SPEC_ID, 0, SPEC_ID.length)) {
+            model = eventLog(bytes);
+        } else if (bytes.length == TdReportLayout.SIZE) {
+            model = tdReport(TdReport.decode(bytes));
+        } else if (bytes.length >= 2 && (bytes[0] == Quote.VERSION_4 || bytes[0] == Quote.VERSION_5
+                || bytes[0] == 3) && bytes[1] == 0) {
+            model = quote(Quote.decode(bytes));
+        } else if (text != null && !fromHex) {
+            throw new NotEvidence("is text but neither collateral JSON nor hex");
+        } else {
+            throw new NotEvidence("is " + bytes.length + " bytes and none of: a 1024-byte TDREPORT, a TD quote "
+                    + "(version 4 or 5), a CCEL table, a CC event log");
+        }
+        if (fromHex) {
+            Map<String, Object> withSource = new LinkedHashMap<>();
+            withSource.put("kind", model.remove("kind"));
+            withSource.put("encoding", "hex text");
+            withSource.putAll(model);
+            return withSource;
+        }
+        return model;
+    }
+
+    /** The content as text if it is printable ASCII (with whitespace), trimmed; else null. */
+    private static String asciiText(byte[] content) {
+        for (byte b : content) {
+            if (b < 0x09 || (b > 0x0d && b < 0x20) || b > 0x7e) {
+                return null;
+            }
+        }
+        return new String(content, StandardCharsets.US_ASCII).strip();
+    }
+
+    // ---- TDREPORT ----
+
+    static Map<String, Object> tdReport(TdReport r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "TDREPORT_STRUCT");
+        var mac = r.reportMacStruct();
+        Map<String, Object> rm = new LinkedHashMap<>();
+        var type = mac.reportType();
+        Map<String, Object> tm0 = new LinkedHashMap<>();
+        tm0.put("type", String.format("0x%02x", type.type()));
+        tm0.put("subtype", type.subtype());
+        tm0.put("version", type.version());
+        tm0.put("reserved", type.reserved());
+        rm.put("reportType", tm0);
+        rm.put("layout", type.isTdx15Layout() ? "TDX 1.5" : "TDX 1.0");
+        rm.put("reserved1", hex(mac.reserved1()));
+        rm.put("cpuSvn", hex(mac.cpuSvn()));
+        rm.put("teeTcbInfoHash", hex(mac.teeTcbInfoHash()));
+        rm.put("teeInfoHash", hex(mac.teeInfoHash()));
+        rm.put("reportData", hex(mac.reportData()));
+        rm.put("reserved2", hex(mac.reserved2()));
+        rm.put("mac", hex(mac.mac()));
+        m.put("reportMacStruct", rm);
+        var t = r.teeTcbInfo();
+        Map<String, Object> tm = new LinkedHashMap<>();
+        tm.put("valid", String.format("0x%016x", t.valid()));
+        tm.put("teeTcbSvn", hex(t.teeTcbSvn()));
+        tm.put("mrSeam", hex(t.mrSeam()));
+        tm.put("mrSignerSeam", hex(t.mrSignerSeam()));
+        tm.put("attributes", String.format("0x%016x", t.attributes()));
+        tm.put("teeTcbSvn2", hex(t.teeTcbSvn2()));
+        tm.put("reserved", hex(t.reserved()));
+        m.put("teeTcbInfo", tm);
+        m.put("reserved", hex(r.reserved()));
+        var d = r.tdInfo();
+        Map<String, Object> dm = new LinkedHashMap<>();
+        dm.put("attributes", attributes(d.attributes()));
+        dm.put("xfam", String.format("0x%016x", d.xfam()));
+        dm.put("mrTd", hex(d.mrTd()));
+        dm.put("mrConfigId", hex(d.mrConfigId()));
+        dm.put("mrOwner", hex(d.mrOwner()));
+        dm.put("mrOwnerConfig", hex(d.mrOwnerConfig()));
+        for (int i = 0; i < 4; i++) {
+            dm.put("rtmr" + i, hex(d.rtmr(i)));
+        }
+        dm.put("servTdHash", hex(d.servTdHash()));
+        dm.put("reserved", hex(d.reserved()));
+        m.put("tdInfo", dm);
+        Map<String, Object> check = new LinkedHashMap<>();
+        check.put("teeTcbInfoHashMatches", MessageDigest.isEqual(r.computeTeeTcbInfoHash(), mac.teeTcbInfoHash()));
+        check.put("teeInfoHashMatches", MessageDigest.isEqual(r.computeTeeInfoHash(), mac.teeInfoHash()));
+        check.put("mac", "not checkable off the platform that made the report");
+        m.put("selfCheck", check);
+        return m;
+    }
+
+    // ---- quote ----
+
+    static Map<String, Object> quote(Quote q) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "TD quote");
+        QuoteHeader h = q.header();
+        Map<String, Object> hm = new LinkedHashMap<>();
+        hm.put("version", h.version());
+        hm.put("attestationKeyType", h.attestationKeyType() + " (ECDSA-256 with P-256)");
+        hm.put("teeType", String.format("0x%08x (TDX)", h.teeType()));
+        hm.put("reserved", hex(h.reserved()));
+        hm.put("qeVendorId", hex(h.qeVendorId()));
+        hm.put("userData", hex(h.userData()));
+        m.put("header", hm);
+        if (h.version() == Quote.VERSION_5) {
+            m.put("bodyType", q.bodyType() + (q.body().tdx15() ? " (TDX 1.5)" : " (TDX 1.0)"));
+        }
+        m.put("body", body(q.body()));
+        m.put("signedLength", q.signedLength());
+        Map<String, Object> sm = new LinkedHashMap<>();
+        sm.put("length", q.signatureData().encode().length);
+        sm.put("signature", hex(q.signatureData().signature()));
+        sm.put("attestationKey", hex(q.signatureData().attestationKey()));
+        sm.put("certificationData", certificationData(q.signatureData().certificationData()));
+        m.put("signatureData", sm);
+        byte[] trailing = q.trailingBytes();
+        Map<String, Object> tm = new LinkedHashMap<>();
+        tm.put("length", trailing.length);
+        boolean zero = true;
+        for (byte b : trailing) {
+            zero &= b == 0;
+        }
+        tm.put("allZero", zero);
+        if (!zero) {
+            tm.put("hex", hex(trailing));
+        }
+        m.put("trailingBytes", tm);
+        return m;
+    }
+
+    private static Map<String, Object> body(TdQuoteBody b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("size", b.size());
+        m.put("teeTcbSvn", hex(b.teeTcbSvn()));
+        m.put("mrSeam", hex(b.mrSeam()));
+        m.put("mrSignerSeam", hex(b.mrSignerSeam()));
+        m.put("seamAttributes", String.format("0x%016x", b.seamAttributes()));
+        m.put("tdAttributes", attributes(b.tdAttributes()));
+        m.put("xfam", String.format("0x%016x", b.xfam()));
+        m.put("mrTd", hex(b.mrTd()));
+        m.put("mrConfigId", hex(b.mrConfigId()));
+        m.put("mrOwner", hex(b.mrOwner()));
+        m.put("mrOwnerConfig", hex(b.mrOwnerConfig()));
+        for (int i = 0; i < 4; i++) {
+            m.put("rtmr" + i, hex(b.rtmr(i)));
+        }
+        m.put("reportData", hex(b.reportData()));
+        if (b.tdx15()) {
+            m.put("teeTcbSvn2", hex(b.teeTcbSvn2()));
+            m.put("mrServiceTd", hex(b.mrServiceTd()));
+        }
+        return m;
+    }
+
+    private static Map<String, Object> attributes(TdAttributes a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("raw", String.format("0x%016x", a.raw()));
+        m.put("flags", a.setBitNames());
+        return m;
+    }
+
+    private static Map<String, Object> certificationData(CertificationData data) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", data.type().toString());
+        m.put("size", data.payload().length);
+        switch (data) {
+            case QeReportCertificationData qe -> {
+                m.put("qeReport", sgxReport(qe.qeReport()));
+                m.put("qeReportSignature", hex(qe.qeReportSignature()));
+                m.put("qeAuthData", hex(qe.qeAuthData()));
+                m.put("certificationData", certificationData(qe.certificationData()));
+            }
+            case PckCertChain chain -> {
+                m.put("encoding", chain.encoding().name());
+                m.put("trailingNul", chain.hasTrailingNul());
+                try {
+                    List<Map<String, Object>> certs = new ArrayList<>();
+                    for (X509Certificate c : chain.certificates()) {
+                        certs.add(certificate(c));
+                    }
+                    m.put("certificates", certs);
+                    m.put("pck", pck(chain.pckExtensions()));
+                } catch (MalformedEvidenceException e) {
+                    m.put("error", e.getMessage());
+                }
+            }
+            case OpaqueCertificationData opaque -> m.put("data", hex(opaque.payload()));
+        }
+        return m;
+    }
+
+    private static Map<String, Object> sgxReport(SgxReportBody r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cpuSvn", hex(r.cpuSvn()));
+        m.put("miscSelect", String.format("0x%08x", r.miscSelect()));
+        m.put("attributes", hex(r.attributes()));
+        m.put("mrEnclave", hex(r.mrEnclave()));
+        m.put("mrSigner", hex(r.mrSigner()));
+        m.put("isvProdId", r.isvProdId());
+        m.put("isvSvn", r.isvSvn());
+        m.put("reportData", hex(r.reportData()));
+        m.put("reserved", allZero(r.reserved1(), r.reserved2(), r.reserved3(), r.reserved4()) ? "all zero"
+                : hex(r.reserved1()) + " " + hex(r.reserved2()) + " " + hex(r.reserved3()) + " "
+                        + hex(r.reserved4()));
+        return m;
+    }
+
+    private static Map<String, Object> pck(PckExtensions p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("fmspc", hex(p.fmspc()));
+        m.put("pceId", hex(p.pceId()));
+        m.put("pceSvn", p.pceSvn());
+        m.put("cpuSvn", hex(p.cpuSvn()));
+        m.put("tcbComponents", p.tcbComponents());
+        m.put("sgxType", p.sgxTypeName());
+        m.put("ppid", hex(p.ppid()));
+        if (p.platformInstanceId().length > 0) {
+            m.put("platformInstanceId", hex(p.platformInstanceId()));
+        }
+        p.configuration().ifPresent(c -> {
+            Map<String, Object> cm = new LinkedHashMap<>();
+            c.dynamicPlatform().ifPresent(v -> cm.put("dynamicPlatform", v));
+            c.cachedKeys().ifPresent(v -> cm.put("cachedKeys", v));
+            c.smtEnabled().ifPresent(v -> cm.put("smtEnabled", v));
+            m.put("configuration", cm);
+        });
+        return m;
+    }
+
+    private static Map<String, Object> certificate(X509Certificate c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("subject", c.getSubjectX500Principal().getName());
+        m.put("issuer", c.getIssuerX500Principal().getName());
+        m.put("serial", c.getSerialNumber().toString(16));
+        m.put("notBefore", c.getNotBefore().toInstant().toString());
+        m.put("notAfter", c.getNotAfter().toInstant().toString());
+        return m;
+    }
+
+    // ---- CCEL ----
+
+    private static Map<String, Object> ccelTable(byte[] bytes) throws MalformedEvidenceException {
+        CcelTable t = CcelTable.decode(bytes);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "ACPI CCEL table");
+        m.put("signature", t.signature());
+        m.put("length", t.length());
+        m.put("revision", t.revision());
+        m.put("checksum", String.format("0x%02x (%s)", t.checksum(), t.checksumValid() ? "valid" : "INVALID"));
+        m.put("oemId", t.oemId());
+        m.put("oemTableId", t.oemTableId());
+        m.put("oemRevision", t.oemRevision());
+        m.put("creatorId", t.creatorId());
+        m.put("creatorRevision", String.format("0x%08x", t.creatorRevision()));
+        m.put("ccType", t.ccType() + (t.ccType() == CcelTable.CC_TYPE_TDX ? " (Intel TDX)" : ""));
+        m.put("ccSubtype", t.ccSubtype());
+        m.put("logAreaMinimumLength", t.logAreaMinimumLength());
+        m.put("logAreaStartAddress", String.format("0x%016x", t.logAreaStartAddress()));
+        return m;
+    }
+
+    private static Map<String, Object> eventLog(byte[] bytes) throws MalformedEvidenceException {
+        TcgEventLog log = TcgEventLog.parse(bytes);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "CC event log");
+        m.put("length", log.length());
+        Map<String, Object> digestSizes = new LinkedHashMap<>();
+        log.specId().digestSizes().forEach((alg, size) -> digestSizes.put(String.format("0x%04x", alg), size));
+        m.put("digestSizes", digestSizes);
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (CcEvent e : log.events()) {
+            Map<String, Object> em = new LinkedHashMap<>();
+            em.put("offset", e.offset());
+            em.put("mrIndex", e.mrIndex());
+            em.put("type", EventTypes.name(e.eventType()));
+            e.digest(EventDigest.TPM_ALG_SHA384).ifPresent(d -> em.put("sha384", hex(d)));
+            em.put("dataLength", e.eventData().length);
+            events.add(em);
+        }
+        m.put("events", events);
+        List<byte[]> rtmrs = RtmrReplay.replay(log);
+        Map<String, Object> replay = new LinkedHashMap<>();
+        for (int i = 0; i < rtmrs.size(); i++) {
+            replay.put("rtmr" + i, hex(rtmrs.get(i)));
+        }
+        m.put("replayedRtmrs", replay);
+        return m;
+    }
+
+    // ---- collateral ----
+
+    /**
+     * QuoteCollateralV3 (the dcap-qvl JSON form): lists each item with its dates. Checking signatures and
+     * validity is the verifier's job; a problem parsing one item is shown in place.
+     */
+    private static Map<String, Object> collateral(String text) throws NotEvidence {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new NotEvidence("is not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (root == null || !root.isObject()) {
+            throw new NotEvidence("is JSON but not an object");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "quote collateral (QuoteCollateralV3)");
+        for (var it = root.fields(); it.hasNext();) {
+            var entry = it.next();
+            String key = entry.getKey();
+            JsonNode value = entry.getValue();
+            Map<String, Object> item = new LinkedHashMap<>();
+            try {
+                if (key.endsWith("_chain") && value.isTextual()) {
+                    List<Map<String, Object>> certs = new ArrayList<>();
+                    for (var c : CertificateFactory.getInstance("X.509").generateCertificates(
+                            new ByteArrayInputStream(value.asText().getBytes(StandardCharsets.US_ASCII)))) {
+                        certs.add(certificate((X509Certificate) c));
+                    }
+                    item.put("certificates", certs);
+                } else if (key.endsWith("_crl") && value.isTextual()) {
+                    X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509")
+                            .generateCRL(new ByteArrayInputStream(HEX.parseHex(value.asText())));
+                    item.put("issuer", crl.getIssuerX500Principal().getName());
+                    item.put("thisUpdate", crl.getThisUpdate().toInstant().toString());
+                    item.put("nextUpdate", crl.getNextUpdate() == null ? "none"
+                            : crl.getNextUpdate().toInstant().toString());
+                    item.put("revokedCertificates", crl.getRevokedCertificates() == null ? 0
+                            : crl.getRevokedCertificates().size());
+                } else if ((key.equals("tcb_info") || key.equals("qe_identity")) && value.isTextual()) {
+                    JsonNode signed = new ObjectMapper().readTree(value.asText());
+                    for (String field : List.of("id", "version", "issueDate", "nextUpdate", "fmspc", "pceId",
+                            "tcbEvaluationDataNumber")) {
+                        if (signed.has(field)) {
+                            item.put(field, signed.get(field).asText());
+                        }
+                    }
+                    item.put("tcbLevels", signed.path("tcbLevels").size());
+                    item.put("textLength", value.asText().length());
+                } else if (key.endsWith("_signature") && value.isTextual()) {
+                    item.put("bytes", value.asText().length() / 2);
+                    item.put("hex", value.asText());
+                } else {
+                    item.put("value", value.isTextual() ? value.asText() : value.toString());
+                }
+            } catch (CertificateException | CRLException | JsonProcessingException | IllegalArgumentException
+                    | ClassCastException e) {
+                item.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+            m.put(key, item);
+        }
+        return m;
+    }
+
+    // ---- output ----
+
+    private static void printText(PrintWriter out, Map<String, Object> map, int indent) {
+        int width = map.keySet().stream().mapToInt(String::length).max().orElse(0);
+        for (var e : map.entrySet()) {
+            String pad = " ".repeat(indent);
+            Object v = e.getValue();
+            if (v instanceof Map<?, ?> sub) {
+                out.println(pad + e.getKey());
+                @SuppressWarnings("unchecked")
+                Map<String, Object> typed = (Map<String, Object>) sub;
+                printText(out, typed, indent + 2);
+            } else if (v instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof Map) {
+                out.println(pad + e.getKey() + " (" + list.size() + ")");
+                for (int i = 0; i < list.size(); i++) {
+                    out.println(pad + "  [" + i + "]");
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> typed = (Map<String, Object>) list.get(i);
+                    printText(out, typed, indent + 4);
+                }
+            } else {
+                out.println(pad + e.getKey() + " ".repeat(width - e.getKey().length() + 2) + v);
+            }
+        }
+    }
+
+    private static String hex(byte[] b) {
+        return HEX.formatHex(b);
+    }
+
+    private static boolean allZero(byte[]... arrays) {
+        for (byte[] a : arrays) {
+            for (byte b : a) {
+                if (b != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static String describe(IOException e) {
+        return e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+}
