@@ -2,6 +2,10 @@ package io.github.tdx4j.cli;
 
 import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.abi.TdReportLayout;
+import io.github.tdx4j.attest.format.MalformedEvidenceException;
+import io.github.tdx4j.attest.format.Quote;
+import io.github.tdx4j.attest.format.QuoteHeader;
+import io.github.tdx4j.attest.format.TdQuoteBody;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.TdxException;
 import io.github.tdx4j.call.TdxPanic;
@@ -24,6 +28,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -276,15 +281,41 @@ final class DemoRun {
 
         step("Check the quote",
                 "Signature and collateral verification come from the verification module (not wired in yet); here "
-                        + "the quote's header and TD body are parsed and compared with what the TD reported.");
-        quoteFields = QuoteView.fields(quote);
-        quoteFields.forEach((k, v) -> result("%-20s %s", k, v));
-        byte[] quoteReportData = QuoteView.bodyField(quote, QuoteView.REPORTDATA, 64);
-        byte[] quoteRtmr2 = QuoteView.bodyField(quote, QuoteView.RTMR0 + 2 * 48, 48);
-        check("the quote carries the nonce as REPORTDATA", Arrays.equals(quoteReportData, reportData));
-        check("the quote carries RTMR2", Arrays.equals(quoteRtmr2, rtmrs.get(2)));
-        check("the quote carries the TD's MRTD", Arrays.equals(QuoteView.bodyField(quote, QuoteView.MRTD, 48),
-                Arrays.copyOfRange(tdReport, TdReportLayout.MRTD_OFFSET, TdReportLayout.MRTD_OFFSET + 48)));
+                        + "the quote is decoded (tdx4j-attest Quote) and its TD body compared with what the TD "
+                        + "reported.");
+        Quote decoded;
+        try {
+            decoded = Quote.decode(quote);
+        } catch (MalformedEvidenceException e) {
+            check("the quote decodes (" + e.getMessage() + ")", false);
+            return;
+        }
+        QuoteHeader h = decoded.header();
+        TdQuoteBody body = decoded.body();
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("version", Integer.toString(h.version()));
+        f.put("attestationKeyType", h.attestationKeyType() + (h.attestationKeyType()
+                == QuoteHeader.ATT_KEY_TYPE_ECDSA_P256 ? " (ECDSA-256 with P-256)" : ""));
+        f.put("teeType", String.format("0x%x%s", h.teeType(), h.teeType() == QuoteHeader.TEE_TYPE_TDX ? " (TDX)" : ""));
+        f.put("qeVendorId", hex.formatHex(h.qeVendorId()));
+        f.put("body", body.tdx15() ? "TD report, TDX 1.5 (648 bytes)" : "TD report, TDX 1.0 (584 bytes)");
+        f.put("teeTcbSvn", hex.formatHex(body.teeTcbSvn()));
+        f.put("mrSeam", hex.formatHex(body.mrSeam()));
+        f.put("tdAttributes", body.tdAttributes().toString());
+        f.put("xfam", String.format("0x%016x", body.xfam()));
+        f.put("mrTd", hex.formatHex(body.mrTd()));
+        for (int i = 0; i < 4; i++) {
+            f.put("rtmr" + i, hex.formatHex(body.rtmr(i)));
+        }
+        f.put("reportData", hex.formatHex(body.reportData()));
+        f.put("signature", decoded.signatureData().signature().length + " bytes, certification data "
+                + decoded.signatureData().certificationData().getClass().getSimpleName());
+        quoteFields = f;
+        f.forEach((k, v) -> result("%-20s %s", k, v));
+        check("the quote carries the nonce as REPORTDATA", Arrays.equals(body.reportData(), reportData));
+        check("the quote carries RTMR2", Arrays.equals(body.rtmr(2), rtmrs.get(2)));
+        check("the quote carries the TD's MRTD", Arrays.equals(body.mrTd(), Arrays.copyOfRange(tdReport,
+                TdReportLayout.MRTD_OFFSET, TdReportLayout.MRTD_OFFSET + TdReportLayout.MEASUREMENT_SIZE)));
         current = null;
     }
 
