@@ -1,6 +1,5 @@
 package io.github.tdx4j.cli;
 
-import io.github.tdx4j.abi.IoExitQualification;
 import io.github.tdx4j.abi.PageLevel;
 import io.github.tdx4j.abi.TdAttributes;
 import io.github.tdx4j.abi.TdcallLeaf;
@@ -115,10 +114,5 @@ final class TraceFormatter {
             return String.format("error code %#x", in.r12());
         }
         return String.format("R12=%#x R13=%#x R14=%#x R15=%#x", in.r12(), in.r13(), in.r14(), in.r15());
-    }
-
-    /** The I/O exit qualification in words, for #VE details. */
-    static String io(long qualification) {
-        return new IoExitQualification(qualification).toString();
     }
 }

@@ -5,6 +5,7 @@ import io.github.tdx4j.abi.TdcallLeaf;
 import io.github.tdx4j.abi.TdcsField;
 import io.github.tdx4j.abi.TdvmcallSubFunction;
 import io.github.tdx4j.abi.TdxIdentity;
+import io.github.tdx4j.call.GuestBugException;
 import io.github.tdx4j.call.ModuleCallResult;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.TdxCalls;
@@ -93,7 +94,7 @@ public final class TdxGuest {
     /**
      * Detects TDX and runs early initialisation.
      *
-     * @throws io.github.tdx4j.call.GuestBugException if CPUID does not identify a TD
+     * @throws GuestBugException                      if CPUID does not identify a TD
      * @throws TdxFatalFailure                         on a TD the guest must not run in (SEPT #VE enabled in a
      *                                                 non-debug TD), or a TDX-module failure of TDG.VP.INFO
      */
@@ -101,7 +102,7 @@ public final class TdxGuest {
         Objects.requireNonNull(platform, "platform");
         Objects.requireNonNull(config, "config");
         if (!isTd(cpuid)) {
-            throw new io.github.tdx4j.call.GuestBugException("tdx.init.not-a-td",
+            throw new GuestBugException("tdx.init.not-a-td",
                     "CPUID leaf 0x21 does not return \"IntelTDX    \": this is not a TD");
         }
         FailureHandler failures = new FailureHandler(config.policy(), platform.clock(), config.log());

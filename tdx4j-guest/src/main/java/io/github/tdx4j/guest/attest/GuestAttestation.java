@@ -10,6 +10,7 @@ import io.github.tdx4j.call.ModuleCallResult;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.TdxCalls;
 import io.github.tdx4j.call.TdxException;
+import io.github.tdx4j.call.TdxFailure;
 import io.github.tdx4j.call.VmcallRequest;
 import io.github.tdx4j.call.VmcallResult;
 import io.github.tdx4j.call.platform.GuestMemory;
@@ -297,7 +298,7 @@ public final class GuestAttestation implements TdAttestation {
                         options.notifyVector(), 0, 0, 0));
                 notifyRegistered = r instanceof VmcallResult.Success;
                 if (!notifyRegistered) {
-                    failures.report(io.github.tdx4j.call.TdxFailure.of(Origin.VMM, "tdx.getquote.notify",
+                    failures.report(TdxFailure.of(Origin.VMM, "tdx.getquote.notify",
                             "SetupEventNotifyInterrupt refused (" + r.status() + "); polling instead"));
                 }
             }

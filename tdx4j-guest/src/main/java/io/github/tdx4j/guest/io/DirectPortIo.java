@@ -7,6 +7,7 @@ import io.github.tdx4j.call.TdxFailure;
 import io.github.tdx4j.call.VmcallResult;
 import io.github.tdx4j.call.platform.VcpuContext;
 import io.github.tdx4j.call.policy.FailureHandler;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -81,7 +82,7 @@ public final class DirectPortIo {
 
     /** Writes {@code text} byte by byte to a UART data register (earlyprintk on port 0x3F8). */
     public void print(int port, String text) {
-        for (byte b : text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)) {
+        for (byte b : text.getBytes(StandardCharsets.ISO_8859_1)) {
             outb(port, b & 0xFF);
         }
     }

@@ -2,6 +2,7 @@ package io.github.tdx4j.guest.ve;
 
 import io.github.tdx4j.abi.Gpr;
 import java.util.Objects;
+import java.util.function.ToLongFunction;
 
 /**
  * A decoded MMIO instruction: what the #VE handler needs to perform it through TDG.VP.VMCALL&lt;#VE.RequestMMIO&gt;.
@@ -48,7 +49,7 @@ public record MmioInstruction(Kind kind, OperandSize access, OperandSize destina
     }
 
     /** The value a write stores, from the register file {@code regs} (only the access-size bits). */
-    public long storeValue(java.util.function.ToLongFunction<Gpr> regs) {
+    public long storeValue(ToLongFunction<Gpr> regs) {
         if (kind == Kind.WRITE_IMMEDIATE) {
             return immediate & access.mask();
         }

@@ -84,9 +84,10 @@ public final class TdxVeHandler implements VeHandler {
             VeInfo ve = VeInfo.ofRegisters(r.rcx(), r.rdx(), r.r8(), r.r9(), r.r10());
             reason = ve.exitReason();
             VeOutcome outcome = ctx.userMode() ? userMode(ctx, ve) : kernelMode(ctx, ve);
-            record(reason, rip, outcome instanceof VeOutcome.Fault f
-                    ? "fault: " + f.failure().site() : "handled, RIP +" + (ctx.rip() - rip), outcome instanceof
-                    VeOutcome.Fault f2 ? f2.failure().origin() : null);
+            switch (outcome) {
+                case VeOutcome.Fault f -> record(reason, rip, "fault: " + f.failure().site(), f.failure().origin());
+                case VeOutcome.Handled h -> record(reason, rip, "handled, RIP +" + (ctx.rip() - rip), null);
+            }
             return outcome;
         } catch (TdxPanic p) {
             record(reason, rip, "fatal: " + p.failure().site(), p.origin());
