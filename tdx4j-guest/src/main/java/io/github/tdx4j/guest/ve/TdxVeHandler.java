@@ -83,7 +83,10 @@ public final class TdxVeHandler implements VeHandler {
             ModuleCallResult r = calls.tdcallOrPanic(TdcallLeaf.TDG_VP_VEINFO_GET, 0, 0, 0, 0, 0, 0);
             VeInfo ve = VeInfo.ofRegisters(r.rcx(), r.rdx(), r.r8(), r.r9(), r.r10());
             reason = ve.exitReason();
-            VeOutcome outcome = ctx.userMode() ? userMode(ctx, ve) : kernelMode(ctx, ve);
+            VeOutcome outcome = badInstructionLength(ve);
+            if (outcome == null) {
+                outcome = ctx.userMode() ? userMode(ctx, ve) : kernelMode(ctx, ve);
+            }
             switch (outcome) {
                 case VeOutcome.Fault f -> record(reason, rip, "fault: " + f.failure().site(), f.failure().origin());
                 case VeOutcome.Handled h -> record(reason, rip, "handled, RIP +" + (ctx.rip() - rip), null);
@@ -304,16 +307,27 @@ public final class TdxVeHandler implements VeHandler {
     }
 
     /**
-     * RIP += the #VE's instruction length, for the instruction exit reasons (Linux {@code ve_instr_len}). The TDX
-     * module reports it; a value outside 1..15 is a module bug and the #VE becomes a fault rather than a jump.
+     * For the instruction exit reasons RIP advances by the #VE's instruction length (Linux {@code ve_instr_len}),
+     * which the TDX module reports. A value outside 1..15 is a module bug: the #VE becomes a fault before anything
+     * is sent to the VMM, rather than a jump to a wrong RIP. Null when the length is fine or not used (EPT
+     * violations, whose length is undefined, and reasons the handler does not emulate).
      */
-    private VeOutcome advance(VcpuContext ctx, VeInfo ve) {
+    private VeOutcome badInstructionLength(VeInfo ve) {
+        VeExitReason r = ve.exitReason();
+        boolean usesLength = r.equals(VeExitReason.HLT) || r.equals(VeExitReason.MSR_READ)
+                || r.equals(VeExitReason.MSR_WRITE) || r.equals(VeExitReason.CPUID)
+                || r.equals(VeExitReason.IO_INSTRUCTION);
         int length = ve.instructionLength();
-        if (length < 1 || length > MmioDecoder.MAX_INSN_SIZE) {
+        if (usesLength && (length < 1 || length > MmioDecoder.MAX_INSN_SIZE)) {
             return fault(TdxFailure.of(Origin.TDX_MODULE, "tdx.ve.instruction-length",
-                    "TDG.VP.VEINFO.GET reported instruction length " + length + " for " + ve.exitReason()));
+                    "TDG.VP.VEINFO.GET reported instruction length " + length + " for " + r));
         }
-        ctx.setRip(ctx.rip() + length);
+        return null;
+    }
+
+    /** RIP += the #VE's instruction length (checked by {@link #badInstructionLength}). */
+    private static VeOutcome advance(VcpuContext ctx, VeInfo ve) {
+        ctx.setRip(ctx.rip() + ve.instructionLength());
         return VeOutcome.HANDLED;
     }
 

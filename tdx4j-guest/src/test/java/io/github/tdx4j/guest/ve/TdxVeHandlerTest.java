@@ -263,6 +263,20 @@ class TdxVeHandlerTest {
     }
 
     @Test
+    @DisplayName("An instruction length outside 1..15 from the module is a fault (TDX_MODULE) before any TDVMCALL")
+    void badInstructionLength() {
+        FakeVcpu cpu = new FakeVcpu().at(0x1000, 0xEE);
+        VeOutcome o = td.raiseVe(new VeInfo(VeExitReason.IO_INSTRUCTION,
+                IoExitQualification.of(1, false, false, false, false, 0x3F8).raw(), 0, 0, 0, 0), cpu);
+        assertThat(o).isInstanceOfSatisfying(VeOutcome.Fault.class, f -> {
+            assertThat(f.failure().site()).isEqualTo("tdx.ve.instruction-length");
+            assertThat(f.failure().origin()).isEqualTo(Origin.TDX_MODULE);
+        });
+        assertThat(td.vmcalls(IO)).isEmpty();
+        assertThat(cpu.rip()).isEqualTo(0x1000);
+    }
+
+    @Test
     @DisplayName("TDG.VP.VEINFO.GET failing is a TdxModuleFault (Linux panics: \"Buggy TDX module!\")")
     void veinfoFailureIsFatal() {
         FakeVcpu cpu = new FakeVcpu().at(0x1000, 0xF4);
