@@ -7,7 +7,7 @@
  */
 module io.github.tdx4j.sim {
     requires transitive io.github.tdx4j.call;
-    requires io.github.tdx4j.attest;
+    requires transitive io.github.tdx4j.attest;
     requires org.bouncycastle.provider;
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.util;

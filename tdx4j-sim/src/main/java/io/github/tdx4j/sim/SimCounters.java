@@ -34,13 +34,13 @@ public final class SimCounters {
 
     void tdcall(int leaf, long status) {
         leaves.increment(leaf);
-        leafStatus.increment(leafStatusKey(leaf, status));
+        leafStatus.increment(leaf, status);
     }
 
     void tdvmcall(long r10In, long r11In, long r10Out) {
         if (r10In == 0) {
             subFunctions.increment(r11In);
-            subFunctionStatus.increment(r11In * 0x9E37_79B9_7F4A_7C15L ^ r10Out);
+            subFunctionStatus.increment(r11In, r10Out);
         } else {
             vendorCalls.increment(r10In);
         }
@@ -52,10 +52,6 @@ public final class SimCounters {
 
     void violation(String rule) {
         violations.computeIfAbsent(rule, k -> new long[1])[0]++;
-    }
-
-    private static long leafStatusKey(int leaf, long status) {
-        return status * 31 + leaf * 0x9E37_79B9_7F4A_7C15L;
     }
 
     // ---- reading ----
@@ -70,7 +66,7 @@ public final class SimCounters {
     /** TDCALLs of {@code leaf} that completed with exactly {@code status} (operand id included). */
     public long tdcalls(TdcallLeaf leaf, TdxStatus status) {
         synchronized (lock) {
-            return leafStatus.get(leafStatusKey(leaf.number(), status.raw()));
+            return leafStatus.get(leaf.number(), status.raw());
         }
     }
 
@@ -84,7 +80,7 @@ public final class SimCounters {
     /** Standard TDVMCALLs of {@code fn} the VMM answered with {@code status} in R10. */
     public long tdvmcalls(TdvmcallSubFunction fn, TdvmcallStatus status) {
         synchronized (lock) {
-            return subFunctionStatus.get(fn.raw() * 0x9E37_79B9_7F4A_7C15L ^ status.raw());
+            return subFunctionStatus.get(fn.raw(), status.raw());
         }
     }
 

@@ -37,6 +37,9 @@ import java.util.Set;
  * in {@link #sleep}, in HLT, and as host work scheduled for a moment runs. Thread-safe by one lock around every
  * entry point: a TD runs one thing at a time, like a single physical CPU.
  */
+// Deviation: one lock serialises the whole TD, so vCPUs never run concurrently, no TDCALL is ever interrupted
+// (TDX_INTERRUPTED_RESUMABLE) and no lock is contended (TDX_OPERAND_BUSY comes only from Host#holdSeptLock).
+// TDX Module ABI v1.5, "TDCALL Instruction (Common)" (interruptible leaves).
 public final class SimulatedTd implements GuestPlatform {
     final Object lock = new Object();
     final TdConfig config;

@@ -264,6 +264,8 @@ final class TdMemory {
         }
         int s = stateOf(page);
         if (shared) {
+            // Deviation: a shared access to a RAM page the guest did not convert is refused; QEMU would convert
+            // it implicitly on KVM_EXIT_MEMORY_FAULT. Documentation/arch/x86/tdx.rst, "Shared memory conversions".
             if (kind(s) != SHARED) {
                 throw new MemoryAccessException(gpa, "shared access to a page not converted with MapGPA");
             }

@@ -154,6 +154,8 @@ final class TdxModuleModel {
         r[RDX] = td.config.attributes().raw();
         r[R8] = (td.config.vcpus() & 0xFFFF_FFFFL) | ((long) td.config.maxVcpus() << 32);
         r[R9] = v.index();
+        // Deviation: R10 and R11 report no optional features (bit 0 of R10 would announce TDG.SYS.RD, which is
+        // not modelled). TDX Module ABI v1.5, "TDG.VP.INFO Leaf".
         r[R10] = 0;
         r[R11] = 0;
         return 0;
@@ -174,6 +176,9 @@ final class TdxModuleModel {
         if (!v.veValid) {
             return violation("module.veinfo.none-valid", TdxStatus.NO_VALID_VE_INFO.raw());
         }
+        // Deviation: the instruction information (R10[63:32]) is always 0 and the EPT-violation exit
+        // qualification carries only the read/write, GLA-valid and translated-access bits. TDX Module ABI v1.5,
+        // "TDG.VP.VEINFO.GET Leaf"; Intel SDM Vol. 3C, "Exit Qualification for EPT Violations".
         r[RCX] = v.veExitReason;
         r[RDX] = v.veQualification;
         r[R8] = v.veGla;
@@ -315,6 +320,9 @@ final class TdxModuleModel {
                 case PROBE_SIZE_MISMATCH:
                     return violation("module.accept.size-mismatch", TdxStatus.PAGE_SIZE_MISMATCH.raw() | at);
                 case PROBE_ACCEPT:
+                    // Deviation: a 2M accept is atomic here; the module accepts 4 KiB at a time and, with an
+                    // interrupt pending, keeps its progress and leaves RAX unwritten so the TDCALL re-executes.
+                    // TDX Module ABI v1.5, "TDG.MEM.PAGE.ACCEPT Leaf" (interruptibility).
                     long n = TdMemory.pagesAt(level);
                     td.memory.discard(false, page, n);
                     td.memory.setRange(page, n, TdMemory.state(TdMemory.MAPPED, level));
@@ -386,6 +394,8 @@ final class TdxModuleModel {
         }
         int index = fieldIndex(field);
         if (index < 0) {
+            // Deviation: only CONFIG_FLAGS, TD_CTLS, NOTIFY_ENABLES and TOPOLOGY_ENUM_CONFIGURED exist here; any
+            // other field id is TDX_METADATA_FIELD_ID_INCORRECT. TDX Module ABI v1.5, "TDCS Metadata Fields".
             return violation("module.vmrd.field", TdxStatus.METADATA_FIELD_ID_INCORRECT.raw());
         }
         r[R8] = fieldValue(index);

@@ -227,7 +227,12 @@ public final class Vcpu {
         return (irr[0] | irr[1] | irr[2] | irr[3]) != 0;
     }
 
-    /** Delivers every pending interrupt, highest vector first, to the guest's handler (dropped if none). */
+    /**
+     * Delivers every pending interrupt, highest vector first, to the guest's handler (dropped if none).
+     */
+    // Deviation: no local APIC model: no TPR/PPR priority, no EOI, no in-service state; a vector posted twice
+    // before delivery is delivered once (one IRR bit). Intel SDM Vol. 3A, "Advanced Programmable Interrupt
+    // Controller".
     void deliverInterrupts() {
         while (hasPendingInterrupt()) {
             int vector = -1;
@@ -359,6 +364,8 @@ public final class Vcpu {
      * Documentation/arch/x86/tdx.rst ("#VE-causing instructions") and TDX Module ABI v1.5 ("CPUID Virtualization",
      * "MSR Virtualization").
      */
+    // Deviation: 64-bit mode only, segment bases 0, no paging (linear = physical), and only the instructions listed
+    // in the class comment plus NOP, CLI, STI, JMP rel8 and UD2; anything else is #UD. Intel SDM Vol. 2.
     private final class Executor {
         private final byte[] code = new byte[15];
         private int len;

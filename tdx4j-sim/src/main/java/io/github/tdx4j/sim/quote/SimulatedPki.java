@@ -43,6 +43,9 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
  * component SVNs, PCESVN, CPUSVN), PCE-ID, FMSPC, SGX type Scalable, platform instance id and configuration.
  * Validity: certificates from {@link #NOT_BEFORE} to {@link #NOT_AFTER}.
  */
+// Deviation: fixed validity windows (certificates 2025..2049, CRLs and collateral until 2045) instead of Intel's
+// 30-day TCB info and CRL cycles, so that simulated collateral does not expire under a test. Intel PCS API v4,
+// "Get TDX TCB Info" (nextUpdate).
 public final class SimulatedPki {
     /** Start of every certificate's validity and of the CRLs: 2025-01-01T00:00:00Z. */
     public static final Instant NOT_BEFORE = Instant.parse("2025-01-01T00:00:00Z");

@@ -32,6 +32,8 @@ import java.util.function.Predicate;
  */
 public final class SimulatedQuotingService implements QuoteGenerationService {
     /** Intel's QE vendor id, which DCAP verifiers require of a TD quote's header. */
+    // Deviation: the simulated QE claims Intel's QE vendor id because verifiers (Intel QVL Quote::validate) reject
+    // any other; trust still comes only from the simulated root. Its MRSIGNER is its own, not Intel's.
     static final byte[] QE_VENDOR_ID = HexFormat.of().parseHex("939a7233f79c4ca9940a0db3957f0607");
     /** ISVPRODID of a TD QE. */
     public static final int QE_ISV_PROD_ID = 2;

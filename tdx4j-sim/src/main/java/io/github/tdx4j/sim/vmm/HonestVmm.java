@@ -133,6 +133,8 @@ public final class HonestVmm implements Vmm {
      * A KVM hypercall (R10 = number, R11..R14 = arguments; KVM {@code tdx_emulate_vmcall}): the result goes to R10.
      * VAPIC_POLL_IRQ and SCHED_YIELD succeed; others are -KVM_ENOSYS.
      */
+    // Deviation: KVM_HC_KICK_CPU, KVM_HC_SEND_IPI and KVM_HC_MAP_GPA_RANGE as vendor calls are not modelled and
+    // answer -KVM_ENOSYS. Documentation/virt/kvm/x86/hypercalls.rst.
     private void vendor(VmcallExit exit) {
         long nr = exit.r10();
         if (nr == KVM_HC_VAPIC_POLL_IRQ || nr == KVM_HC_SCHED_YIELD) {
@@ -172,6 +174,8 @@ public final class HonestVmm implements Vmm {
     }
 
     /** Instruction.HLT: R12 = 1 if interrupts are blocked. The vCPU idles until an event or the idle bound. */
+    // Deviation: KVM blocks a halted vCPU until a wake-up event; with nothing scheduled this returns after
+    // SimSettings#idleHaltNanos of simulated time instead of never. KVM kvm_emulate_halt_noskip.
     private void hlt(VmcallExit exit) {
         host.idle(exit.vcpuIndex(), host.settings().idleHaltNanos());
         exit.setStatus(SUCCESS);
@@ -241,6 +245,8 @@ public final class HonestVmm implements Vmm {
             } else if (host.memory().isRam(g) && host.memory().isRam(g + size - 1)) {
                 v = host.memory().readSized(g, (int) size);
             }
+            // Deviation: a read of unassigned MMIO space returns 0, as QEMU's unassigned_mem_read; ports return
+            // all ones. Not checked against every QEMU machine type.
             exit.setR11(v & mask);
         }
         exit.setStatus(SUCCESS);
@@ -456,6 +462,10 @@ public final class HonestVmm implements Vmm {
             exit.setStatus(RETRY);
             return;
         }
+        // Deviation: the request data goes to the quoting service as is: the raw TDREPORT that the Linux driver
+        // puts there. QEMU wraps it in a QGS GET_QUOTE_REQ message for its socket, and libtdx_attest's legacy mode
+        // puts a whole QGS message in the buffer, which this service rejects (GET_QUOTE_ERROR).
+        // qemu/qemu target/i386/kvm/tdx-quote-generator.c.
         byte[] request = new byte[(int) inLen];
         m.read(g + GetQuoteBufferLayout.DATA_OFFSET, request, 0, request.length);
         m.writeLong(g + GetQuoteBufferLayout.STATUS_OFFSET, GetQuoteStatus.IN_FLIGHT.raw());
