@@ -72,6 +72,9 @@ interface ContractTd extends AutoCloseable {
     /** How many guest reads started exactly at {@code gpa}. */
     int guestReadsAt(long gpa);
 
+    /** The host injects interrupt {@code vector} into vCPU 0 at platform time {@code nanos}. */
+    void hostInterruptAt(long nanos, int vector);
+
     /** Lets simulated time pass. */
     void idle(long nanos);
 

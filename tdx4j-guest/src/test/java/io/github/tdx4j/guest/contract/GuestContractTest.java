@@ -119,6 +119,21 @@ class GuestContractTest {
                 });
     }
 
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    @DisplayName("A DEBUG TD may keep SEPT #VE; then a #VE on private memory stops the TD (origin GUEST_BUG)")
+    void debugTdPrivateMemoryVeIsFatal(Backend b) {
+        try (ContractTd td = open(b, Scenario.honest().noSeptVeDisable().debugTd(), RUN_CODE)) {
+            assertThat(td.guest().info().septVeDisabled()).isFalse();
+            td.setReg(Gpr.RDI, 0x3000_0000L); // private, never accepted
+            assertThatThrownBy(() -> td.run(0x8B, 0x07)).isInstanceOfSatisfying(TdxFatalFailure.class, p -> {
+                assertThat(p.failure().site()).isEqualTo("tdx.ve.mmio.private-gpa");
+                assertThat(p.origin()).isEqualTo(Origin.GUEST_BUG);
+            });
+            assertThat(td.vmmReceived(MMIO)).isEmpty();
+        }
+    }
+
     // ---------------------------------------------------------------- memory
 
     @ParameterizedTest
@@ -201,6 +216,30 @@ class GuestContractTest {
                     e -> assertThat(e.failure().site()).isEqualTo("tdx.mapgpa.retry-address"));
             assertThat(td.vmmReceived(MAP_GPA)).hasSize(1);
             assertThat(td.guest().pages().quarantined()).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    @DisplayName("MapGPA RETRY with R11 inside the range: the guest resumes at R11 and the whole range ends shared")
+    void mapGpaRetryResumes(Backend b) {
+        AtomicInteger calls = new AtomicInteger();
+        // The host converts only the first page and asks the guest to resume at the second.
+        Scenario s = Scenario.honest().tamper(MAP_GPA, (regs, host) -> {
+            if (calls.getAndIncrement() == 0) {
+                regs[Gpr.R10.number()] = TdvmcallStatus.RETRY.raw();
+                regs[Gpr.R11.number()] = regs[Gpr.R12.number()] + 4096;
+            }
+        });
+        try (ContractTd td = open(b, s, HOST_VIEW)) {
+            SharedBuffer buf = td.guest().sharedMemory().share(3);
+            List<long[]> in = td.vmmReceived(MAP_GPA);
+            assertThat(in).hasSize(2);
+            assertThat(in.get(1)[Gpr.R12.number()]).isEqualTo(buf.sharedGpa() + 4096);
+            assertThat(in.get(1)[Gpr.R13.number()]).isEqualTo(2 * 4096);
+            for (int p = 0; p < 3; p++) {
+                assertThat(td.hostSeesShared(buf.gpa() + p * 4096L)).isTrue();
+            }
         }
     }
 
@@ -346,6 +385,22 @@ class GuestContractTest {
             assertThat(r.completed()).isFalse();
             assertThat(r.fault().site()).isEqualTo("tdx.ve.hlt.irqs-enabled");
             assertThat(td.vmmReceived(HLT)).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    @DisplayName("Safe halt: TDVMCALL<HLT> R12 = 0 returns when the host injects an interrupt, which reaches the guest")
+    void safeHaltWakesOnInterrupt(Backend b) {
+        try (ContractTd td = open(b, Scenario.honest(), HOST_CONTROL)) {
+            long t0 = td.guest().platform().clock().nanoTime();
+            td.hostInterruptAt(t0 + 200_000, 0x30);
+            assertThat(td.guest().safeHalt()).isTrue();
+            assertThat(td.guest().platform().clock().nanoTime() - t0).isEqualTo(200_000);
+            assertThat(td.vmmReceived(HLT)).singleElement()
+                    .satisfies(in -> assertThat(in[Gpr.R12.number()]).isZero());
+            td.idle(0);
+            assertThat(td.guest().interruptsReceived()).isEqualTo(1);
         }
     }
 

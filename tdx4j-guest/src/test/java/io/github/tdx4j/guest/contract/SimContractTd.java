@@ -248,6 +248,11 @@ final class SimContractTd implements ContractTd {
     }
 
     @Override
+    public void hostInterruptAt(long nanos, int vector) {
+        td.host().schedule(nanos, () -> td.host().injectInterrupt(0, vector));
+    }
+
+    @Override
     public void idle(long nanos) {
         try {
             td.sleep(nanos);
