@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         description = {"Intel TDX for the JVM: the TDCALL/TDVMCALL call layer, a simulated TDX platform, "
                 + "a Linux TDX guest backend and pure-Java DCAP quote verification.", ""},
         subcommands = {
+                DemoCommand.class,
                 DecodeCommand.class,
                 InspectCommand.class,
                 VerifyCommand.class,

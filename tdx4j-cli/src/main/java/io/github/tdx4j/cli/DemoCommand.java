@@ -1,0 +1,224 @@
+package io.github.tdx4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.tdx4j.call.trace.TraceEvent;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code tdx4j demo}: a TD's life on the simulated platform, every TDCALL, TDVMCALL and #VE shown. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Boot a simulated TD and walk through what a TDX guest does: accept memory, print through "
+                + "the UART (port I/O via #VE), CPUID, an MSR, MMIO, share a buffer with MapGPA, halt and wake, "
+                + "extend RTMR 2, get a TDREPORT and a quote. Prints every TDCALL, TDVMCALL and #VE.", "",
+                "Exit code 2 if one of the demo's own checks fails."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--json", description = "Print one JSON document instead of text.")
+    boolean json;
+
+    @Option(names = "--full", description = "Print every trace line (by default repeated groups are folded).")
+    boolean full;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Runs of this many groups alike or more are folded into one line with a count. */
+    static final int FOLD_AT = 3;
+
+    @Override
+    public Integer call() throws Exception {
+        DemoRun run = DemoRun.run();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(json(run));
+        } else {
+            text(run, out);
+        }
+        out.flush();
+        return run.passed() ? Main.OK : Main.CHECK_FAILED;
+    }
+
+    // ---------------------------------------------------------------- text
+
+    private void text(DemoRun run, PrintWriter out) {
+        out.println("tdx4j demo: a TD on the simulated TDX platform (TDX module 1.5 + KVM/QEMU model)");
+        out.println("Legend: TDCALL = guest -> TDX module (status in RAX); TDVMCALL = guest -> VMM through the module "
+                + "(status in R10); #VE = an instruction the TD may not run natively; [ORIGIN] = whose fault.");
+        for (DemoRun.Step s : run.steps) {
+            out.println();
+            out.printf("== %d. %s ==%n", s.number(), s.title());
+            for (String line : wrap(s.explanation(), 100)) {
+                out.println("   " + line);
+            }
+            for (String r : s.results()) {
+                out.println("   " + r);
+            }
+            List<String> trace = traceLines(s.events(), full, run.info == null ? 0 : run.info.sharedMask());
+            if (!trace.isEmpty()) {
+                out.println("   trace:");
+                trace.forEach(t -> out.println("     " + t));
+            }
+        }
+        out.println();
+        out.println("== Summary ==");
+        summary(run).forEach((k, v) -> out.printf("   %-22s %s%n", k, v));
+        if (!run.warnings.isEmpty()) {
+            out.println("   warnings:");
+            run.warnings.forEach(w -> out.println("     " + w));
+        }
+        if (run.failure != null) {
+            out.println("   stopped: " + run.failure);
+        }
+        long failed = run.checks.stream().filter(c -> !c.passed()).count();
+        out.printf("   checks                 %d passed, %d failed%n", run.checks.size() - failed, failed);
+    }
+
+    /**
+     * The trace of a step: a top-level event with the calls nested under it indented; consecutive groups that differ
+     * only in values (same leaves, statuses and origins) are folded into one line with a count.
+     */
+    static List<String> traceLines(List<DemoRun.Entry> events, boolean full, long sharedMask) {
+        List<List<DemoRun.Entry>> groups = new ArrayList<>();
+        for (DemoRun.Entry e : events) {
+            if (!e.nested() || groups.isEmpty()) {
+                groups.add(new ArrayList<>());
+            }
+            groups.getLast().add(e);
+        }
+        List<String> lines = new ArrayList<>();
+        int i = 0;
+        while (i < groups.size()) {
+            List<DemoRun.Entry> g = groups.get(i);
+            int j = i + 1;
+            while (!full && j < groups.size() && signature(groups.get(j)).equals(signature(g))) {
+                j++;
+            }
+            for (DemoRun.Entry e : g) {
+                lines.add((e.nested() ? "  " : "") + TraceFormatter.line(e.event(), sharedMask));
+            }
+            if (j - i < FOLD_AT) {
+                j = i + 1;
+            } else {
+                lines.add("... and " + (j - i - 1) + " more like this");
+            }
+            i = j;
+        }
+        return lines;
+    }
+
+    private static List<String> signature(List<DemoRun.Entry> g) {
+        return g.stream().map(e -> e.event().kind() + " " + e.event().leaf() + " " + e.event().status() + " "
+                + e.event().origin()).toList();
+    }
+
+    private static Map<String, String> summary(DemoRun run) {
+        Map<String, Long> count = new TreeMap<>();
+        for (DemoRun.Entry e : run.events) {
+            count.merge(e.event().kind().name(), 1L, Long::sum);
+        }
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("TDCALLs", String.valueOf(count.getOrDefault("TDCALL", 0L)));
+        m.put("TDVMCALLs", String.valueOf(count.getOrDefault("TDVMCALL", 0L)));
+        m.put("#VEs", String.valueOf(count.getOrDefault("VE", 0L)));
+        m.put("failed calls", String.valueOf(run.events.stream().filter(e -> e.event().origin() != null).count()));
+        m.put("console bytes", String.valueOf(run.console.length()));
+        m.put("quote bytes", String.valueOf(run.quote.length));
+        m.put("simulated time", String.format("%.3f ms", run.simulatedNanos / 1e6));
+        m.put("wall time", String.format("%.0f ms", run.wallNanos / 1e6));
+        return m;
+    }
+
+    private static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (line.length() + word.length() + 1 > width && !line.isEmpty()) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            if (!line.isEmpty()) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        if (!line.isEmpty()) {
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
+    // ---------------------------------------------------------------- JSON
+
+    static String json(DemoRun run) throws Exception {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        HexFormat hex = HexFormat.of();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("console", run.console);
+        ArrayNode events = root.putArray("events");
+        for (DemoRun.Entry e : run.events) {
+            TraceEvent ev = e.event();
+            ObjectNode o = events.addObject();
+            o.put("kind", ev.kind().name());
+            o.put("leaf", ev.leaf());
+            o.put("status", ev.status());
+            o.put("origin", ev.origin() == null ? null : ev.origin().name());
+            if (ev instanceof TraceEvent.Ve ve) {
+                o.put("exitReason", ve.exitReason().raw());
+                o.put("rip", String.format("0x%x", ve.rip()));
+            }
+            o.put("detail", switch (ev) {
+                case TraceEvent.Tdcall t -> TraceFormatter.tdcallArgs(t);
+                case TraceEvent.Tdvmcall v -> TraceFormatter.vmcallArgs(v, run.info == null ? 0 : run.info.sharedMask());
+                case TraceEvent.Ve ve -> "RIP=0x" + Long.toHexString(ve.rip());
+            });
+            o.put("nested", e.nested());
+            o.put("step", e.step());
+        }
+        ArrayNode rtmrs = root.putArray("rtmrs");
+        run.rtmrs.forEach(r -> rtmrs.add(hex.formatHex(r)));
+        root.put("reportData", hex.formatHex(run.reportData));
+        root.put("tdReport", hex.formatHex(run.tdReport));
+        root.put("quote", hex.formatHex(run.quote));
+        ObjectNode q = root.putObject("quoteFields");
+        run.quoteFields.forEach(q::put);
+        if (run.info != null) {
+            ObjectNode td = root.putObject("td");
+            td.put("gpaWidth", run.info.gpaWidth());
+            td.put("sharedMask", String.format("0x%x", run.info.sharedMask()));
+            td.put("attributes", String.format("0x%016x", run.info.attributes().raw()));
+            td.put("septVeDisabled", run.info.septVeDisabled());
+            td.put("reduceVe", run.info.reduceVe());
+        }
+        ArrayNode steps = root.putArray("steps");
+        for (DemoRun.Step s : run.steps) {
+            ObjectNode o = steps.addObject();
+            o.put("number", s.number());
+            o.put("title", s.title());
+            o.put("explanation", s.explanation());
+            ArrayNode r = o.putArray("results");
+            s.results().forEach(r::add);
+        }
+        ObjectNode sum = root.putObject("summary");
+        summary(run).forEach(sum::put);
+        ArrayNode checks = root.putArray("checks");
+        for (DemoRun.Check c : run.checks) {
+            checks.addObject().put("name", c.name()).put("passed", c.passed());
+        }
+        ArrayNode warnings = root.putArray("warnings");
+        run.warnings.forEach(warnings::add);
+        root.put("failure", Objects.toString(run.failure, null));
+        return mapper.writeValueAsString(root);
+    }
+}
