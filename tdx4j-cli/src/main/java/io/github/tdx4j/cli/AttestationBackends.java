@@ -4,6 +4,9 @@ import io.github.tdx4j.guest.attest.TdAttestation;
 import io.github.tdx4j.linux.LinuxTdAttestation;
 import io.github.tdx4j.linux.TdxDiagnostics;
 import io.github.tdx4j.linux.TdxDiagnostics.Feature;
+import io.github.tdx4j.sim.SimSettings;
+import io.github.tdx4j.sim.TdConfig;
+import io.github.tdx4j.sim.quote.SimulatedQuotingService;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -63,7 +66,11 @@ interface AttestationBackends {
         String rootCertificatePem();
     }
 
-    /** The real backend per {@link TdxDiagnostics}; no simulated platform in this build. */
+    /**
+     * The real backend per {@link TdxDiagnostics}; with {@code --simulated}, a fresh production TD on the embedded
+     * simulated platform with the guest services booted on it (each command starts a new TD, so RTMR extends do not
+     * carry over from one command to the next).
+     */
     AttestationBackends DEFAULT = new AttestationBackends() {
         @Override
         public Selection real(Need need) {
@@ -82,8 +89,20 @@ interface AttestationBackends {
 
         @Override
         public Selection simulated() {
-            return new Missing("--simulated is not available in this build of tdx4j, which does not include the "
-                    + "simulated platform's guest services yet");
+            SimGuest g = SimGuest.boot(TdConfig.production(), SimSettings.strict(), SimGuest.defaultConfig());
+            SimulatedQuotingService quoting = g.td.quotingService();
+            PlatformEvidence evidence = new PlatformEvidence() {
+                @Override
+                public String collateralJson() {
+                    return quoting.collateral().quoteCollateralV3Json();
+                }
+
+                @Override
+                public String rootCertificatePem() {
+                    return quoting.pki().rootPem();
+                }
+            };
+            return new Ready(g.guest.attestation(), "simulated", Optional.of(evidence));
         }
     };
 }

@@ -213,13 +213,28 @@ class AttestationCommandsTest {
     }
 
     @Test
-    @DisplayName("this build: --simulated is one sentence saying it is not available, exit 1")
-    void simulatedNotInThisBuild() {
-        Run r = run(AttestationBackends.DEFAULT, "quote", "--simulated");
+    @DisplayName("quote --simulated: a quote from the embedded simulator that tdx4j verify accepts with the simulated root")
+    void simulatedQuoteVerifies() throws Exception {
+        Path quote = tmp.resolve("q.dat");
+        Path collateral = tmp.resolve("c.json");
+        Path root = tmp.resolve("root.pem");
+        Run r = run(AttestationBackends.DEFAULT, "quote", "--simulated", "--report-data", "00112233",
+                "--out", quote.toString(), "--collateral-out", collateral.toString(), "--root-out", root.toString(),
+                "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.get("backend").asText()).isEqualTo("simulated");
+        assertThat(json.get("teeType").asText()).isEqualTo("0x81");
 
-        assertThat(r.exit()).isEqualTo(Main.USAGE);
-        assertThat(r.err().lines().toList()).singleElement().asString()
-                .startsWith("tdx4j quote: --simulated is not available in this build");
+        CliRun ok = CliRun.of("verify", quote.toString(), "--collateral", collateral.toString(),
+                "--root", root.toString(), "--json");
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        JsonNode v = new ObjectMapper().readTree(ok.out());
+        assertThat(v.get("status").asText()).isEqualTo("UpToDate");
+        assertThat(v.get("quote").get("reportData").asText()).startsWith("00112233").endsWith("0000");
+
+        CliRun intel = CliRun.of("verify", quote.toString(), "--collateral", collateral.toString(), "--json");
+        assertThat(intel.exitCode()).as("Intel's production root does not trust the simulated platform").isEqualTo(2);
     }
 
     @Test
