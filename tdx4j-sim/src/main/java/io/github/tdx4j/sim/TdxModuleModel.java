@@ -317,7 +317,8 @@ final class TdxModuleModel {
                 case PROBE_ALREADY:
                     return TdxStatus.PAGE_ALREADY_ACCEPTED.raw() | at;
                 case PROBE_SIZE_MISMATCH:
-                    return violation("module.accept.size-mismatch", TdxStatus.PAGE_SIZE_MISMATCH.raw() | at);
+                    // Not a violation: a guest tries the larger size first and falls back (Linux try_accept_one).
+                    return TdxStatus.PAGE_SIZE_MISMATCH.raw() | at;
                 case PROBE_ACCEPT:
                     // Deviation: a 2M accept is atomic here; the module accepts 4 KiB at a time and, with an
                     // interrupt pending, keeps its progress and leaves RAX unwritten so the TDCALL re-executes.
