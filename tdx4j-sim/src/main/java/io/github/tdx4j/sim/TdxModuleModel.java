@@ -293,8 +293,12 @@ final class TdxModuleModel {
         int level = (int) (rcx & 7);
         long gpa = rcx & ~0xFFFL & ~ACCEPT_RESERVED;
         PageLevel pl = PageLevel.ofLevel(level);
-        if ((rcx & ACCEPT_RESERVED) != 0 || pl == null || level > td.settings.maxAcceptLevel().level()) {
+        if ((rcx & ACCEPT_RESERVED) != 0 || pl == null) {
             return violation("module.accept.rcx", OPERAND_INVALID | OperandId.RCX.id());
+        }
+        if (level > td.settings.maxAcceptLevel().level()) {
+            // A guest may probe the largest size first, as Linux does with 1G: counted apart from real misuse.
+            return violation("module.accept.level-unsupported", OPERAND_INVALID | OperandId.RCX.id());
         }
         if ((gpa & (pl.bytes() - 1)) != 0 || !td.isPrivateGpa(gpa)) {
             return violation("module.accept.rcx", OPERAND_INVALID | OperandId.RCX.id());
