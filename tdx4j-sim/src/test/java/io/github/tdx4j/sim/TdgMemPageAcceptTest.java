@@ -77,6 +77,7 @@ class TdgMemPageAcceptTest {
     void oneGig() {
         SimulatedTd strict = SimulatedTd.boot(TdConfig.builder().memoryBytes(4096 * MB).build());
         assertThat(accept(strict, 2048 * MB, PageLevel.SIZE_1G)).isEqualTo(0xC000_0100_0000_0001L);
+        assertThat(strict.counters().violations("module.accept.level-unsupported")).isEqualTo(1);
         SimulatedTd relaxed = SimulatedTd.boot(TdConfig.builder().memoryBytes(4096 * MB).build(),
                 SimSettings.builder().maxAcceptLevel(PageLevel.SIZE_1G).build());
         assertThat(accept(relaxed, 2048 * MB, PageLevel.SIZE_1G)).as("4K host: mismatch")
@@ -115,6 +116,18 @@ class TdgMemPageAcceptTest {
         assertThatThrownBy(() -> accept(td, td.config().memoryBytes(), PageLevel.SIZE_4K))
                 .isInstanceOf(TdStopped.class);
         assertThat(td.stopReason().kind()).isEqualTo(StopReason.Kind.UNRESOLVED_EPT_VIOLATION);
+    }
+
+    @Test
+    @DisplayName("TDG.MEM.PAGE.ACCEPT of a page the guest shared makes the host convert it back (counted) and accepts it")
+    void acceptSharedPage() {
+        SimulatedTd td = SimulatedTd.boot();
+        long shared = Tdx.share(td, UNACCEPTED, 4096);
+        td.memory().writeLong(shared, 7);
+        assertThat(accept(td, UNACCEPTED, PageLevel.SIZE_4K)).isZero();
+        assertThat(td.memory().readLong(UNACCEPTED)).as("accepted pages are zeroed").isZero();
+        assertThat(td.host().memory().isShared(UNACCEPTED)).isFalse();
+        assertThat(td.counters().violations("vmm.ept.implicit-conversion")).isEqualTo(1);
     }
 
     @Test
