@@ -129,15 +129,29 @@ final class DemoCommand implements Callable<Integer> {
             count.merge(e.event().kind().name(), 1L, Long::sum);
         }
         Map<String, String> m = new java.util.LinkedHashMap<>();
-        m.put("TDCALLs", String.valueOf(count.getOrDefault("TDCALL", 0L)));
-        m.put("TDVMCALLs", String.valueOf(count.getOrDefault("TDVMCALL", 0L)));
-        m.put("#VEs", String.valueOf(count.getOrDefault("VE", 0L)));
+        m.put("TDCALLs", count.getOrDefault("TDCALL", 0L) + byLeaf(run, TraceEvent.Kind.TDCALL));
+        m.put("TDVMCALLs", count.getOrDefault("TDVMCALL", 0L) + byLeaf(run, TraceEvent.Kind.TDVMCALL));
+        m.put("#VEs", count.getOrDefault("VE", 0L) + byLeaf(run, TraceEvent.Kind.VE));
         m.put("failed calls", String.valueOf(run.events.stream().filter(e -> e.event().origin() != null).count()));
         m.put("console bytes", String.valueOf(run.console.length()));
         m.put("quote bytes", String.valueOf(run.quote.length));
         m.put("simulated time", String.format("%.3f ms", run.simulatedNanos / 1e6));
         m.put("wall time", String.format("%.0f ms", run.wallNanos / 1e6));
         return m;
+    }
+
+    /** {@code " (Instruction.IO 72, MapGPA 3)"}: the events of {@code kind} by leaf, most frequent first. */
+    private static String byLeaf(DemoRun run, TraceEvent.Kind kind) {
+        Map<String, Long> n = new java.util.HashMap<>();
+        run.events.stream().filter(e -> e.event().kind() == kind).forEach(e -> n.merge(e.event().leaf(), 1L,
+                Long::sum));
+        if (n.isEmpty()) {
+            return "";
+        }
+        return n.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", ", " (", ")"));
     }
 
     private static List<String> wrap(String text, int width) {
