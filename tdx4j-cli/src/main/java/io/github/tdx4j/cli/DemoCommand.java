@@ -180,6 +180,7 @@ final class DemoCommand implements Callable<Integer> {
         HexFormat hex = HexFormat.of();
         ObjectNode root = mapper.createObjectNode();
         root.put("console", run.console);
+        long sharedMask = run.info == null ? 0 : run.info.sharedMask();
         ArrayNode events = root.putArray("events");
         for (DemoRun.Entry e : run.events) {
             TraceEvent ev = e.event();
@@ -194,7 +195,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             o.put("detail", switch (ev) {
                 case TraceEvent.Tdcall t -> TraceFormatter.tdcallArgs(t);
-                case TraceEvent.Tdvmcall v -> TraceFormatter.vmcallArgs(v, run.info == null ? 0 : run.info.sharedMask());
+                case TraceEvent.Tdvmcall v -> TraceFormatter.vmcallArgs(v, sharedMask);
                 case TraceEvent.Ve ve -> "RIP=0x" + Long.toHexString(ve.rip());
             });
             o.put("nested", e.nested());

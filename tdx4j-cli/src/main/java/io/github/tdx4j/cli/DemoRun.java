@@ -134,8 +134,8 @@ final class DemoRun {
         HexFormat hex = HexFormat.of();
 
         step("Boot a TD and detect TDX",
-                "CPUID leaf 0x21 says \"IntelTDX    \"; TDG.VP.INFO gives the GPA width (the shared bit is its top bit) "
-                        + "and the TD attributes; then the guest clears NOTIFY_ENABLES, checks that SEPT #VE is "
+                "CPUID leaf 0x21 says \"IntelTDX    \"; TDG.VP.INFO gives the GPA width (the shared bit is its top "
+                        + "bit) and the TD attributes; then the guest clears NOTIFY_ENABLES, checks that SEPT #VE is "
                         + "disabled and asks for fewer #VEs (REDUCE_VE).");
         sim = SimGuest.boot(TdConfig.production(), SimSettings.strict(), SimGuest.defaultConfig()
                 .withTrace(recorder).withLog((level, message) -> warnings.add(level + " " + message)));
@@ -209,7 +209,8 @@ final class DemoRun {
         sim.cpu.set(Gpr.RCX, 0xDEADBEEF_00000000L);
         byte[] mmioCode = X86.code().movMemRdiImm32((int) MmioTestDevice.REG32, 0xC0FFEE42L)
                 .movEcxMemRdi((int) MmioTestDevice.REG32).movEaxMemRdi((int) MmioTestDevice.ID_REGISTER).bytes();
-        result("x86: mov dword [rdi+0x10], 0xc0ffee42 (7 bytes); mov ecx, [rdi+0x10]; mov eax, [rdi+0x20]; RDI = device");
+        result("x86: mov dword [rdi+0x10], 0xc0ffee42 (7 bytes); mov ecx, [rdi+0x10]; mov eax, [rdi+0x20]; "
+                + "RDI = device");
         expectCompleted(sim.run(mmioCode));
         result("device at GPA 0x%x (shared alias of 0x%x)", mmio, sim.td.config().mmioBase());
         result("wrote REG32 := 0xc0ffee42, read back ECX -> RCX = 0x%x", sim.cpu.get(Gpr.RCX));

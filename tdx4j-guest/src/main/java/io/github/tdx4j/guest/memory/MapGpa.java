@@ -17,12 +17,16 @@ import java.util.Objects;
  * <p>GHCI 1.5, "TDG.VP.VMCALL&lt;MapGPA&gt;": R12 = start GPA (shared bit set to share), R13 = length. The VMM may
  * convert part of the range and answer TDVMCALL_STATUS_RETRY with R11 = the GPA to resume from (KVM does so every
  * 2 MiB when events are pending). R11 is written by the VMM, so it is checked: it must lie in
- * {@code [start, end)} (and, beyond Linux, be page-aligned, so no unaligned GPA is ever sent on) or the conversion fails ({@code tdx.mapgpa.retry-address}). A RETRY that resumes where the
- * last call started is no progress; {@link #MAX_RETRIES_PER_PAGE} of those in a row fail the conversion
+ * {@code [start, end)} (and, beyond Linux, be page-aligned, so no unaligned GPA is ever sent on) or the
+ * conversion fails ({@code tdx.mapgpa.retry-address}). A RETRY that resumes where the last call started is no
+ * progress; {@link #MAX_RETRIES_PER_PAGE} of those in a row fail the conversion
  * ({@code tdx.mapgpa.no-progress}); any progress resets the count.
  */
 public final class MapGpa {
-    /** Linux {@code max_retries_per_page}: "Retrying the hypercall a second time should succeed; use 3 just in case". */
+    /**
+     * Linux {@code max_retries_per_page}: "Retrying the hypercall a second time should succeed; use 3 just in
+     * case".
+     */
     public static final int MAX_RETRIES_PER_PAGE = 3;
 
     private final TdxCalls calls;
