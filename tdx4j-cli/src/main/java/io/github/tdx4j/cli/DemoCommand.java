@@ -54,8 +54,13 @@ final class DemoCommand implements Callable<Integer> {
 
     private void text(DemoRun run, PrintWriter out) {
         out.println("tdx4j demo: a TD on the simulated TDX platform (TDX module 1.5 + KVM/QEMU model)");
-        out.println("Legend: TDCALL = guest -> TDX module (status in RAX); TDVMCALL = guest -> VMM through the module "
-                + "(status in R10); #VE = an instruction the TD may not run natively; [ORIGIN] = whose fault.");
+        out.println("Legend:");
+        out.println("  TDCALL    the guest calls the TDX module; the module's status comes back in RAX");
+        out.println("  TDVMCALL  the guest calls the host VMM through the module (TDG.VP.VMCALL); the VMM's status "
+                + "comes back in R10");
+        out.println("  #VE       an instruction the TD may not run natively; the guest's #VE handler emulates it, and "
+                + "the calls it made are indented under it");
+        out.println("  [ORIGIN]  whose fault a failure is: GUEST_BUG, TDX_MODULE or VMM");
         for (DemoRun.Step s : run.steps) {
             out.println();
             out.printf("== %d. %s ==%n", s.number(), s.title());
