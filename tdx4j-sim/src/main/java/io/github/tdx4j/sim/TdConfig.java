@@ -139,6 +139,40 @@ public record TdConfig(int gpaw, long memoryBytes, int vcpus, int maxVcpus, TdAt
         return cpuSvn.clone();
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TdConfig c && gpaw == c.gpaw && memoryBytes == c.memoryBytes && vcpus == c.vcpus
+                && maxVcpus == c.maxVcpus && attributes.equals(c.attributes) && xfam == c.xfam
+                && java.util.Arrays.equals(mrtd, c.mrtd) && java.util.Arrays.equals(mrConfigId, c.mrConfigId)
+                && java.util.Arrays.equals(mrOwner, c.mrOwner) && java.util.Arrays.equals(mrOwnerConfig, c.mrOwnerConfig)
+                && java.util.Arrays.equals(servtdHash, c.servtdHash) && java.util.Arrays.equals(teeTcbSvn, c.teeTcbSvn)
+                && java.util.Arrays.equals(mrSeam, c.mrSeam) && java.util.Arrays.equals(cpuSvn, c.cpuSvn)
+                && noRbpMod == c.noRbpMod && flexiblePendingVe == c.flexiblePendingVe
+                && topologyEnumConfigured == c.topologyEnumConfigured && reduceVeSupported == c.reduceVeSupported
+                && acceptedAtBootBytes == c.acceptedAtBootBytes && mmioBase == c.mmioBase;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(gpaw, memoryBytes, vcpus, attributes, xfam, java.util.Arrays.hashCode(mrtd),
+                java.util.Arrays.hashCode(teeTcbSvn), acceptedAtBootBytes);
+    }
+
+    /** The configuration with measurements in hex. */
+    @Override
+    public String toString() {
+        java.util.HexFormat h = java.util.HexFormat.of();
+        return "TdConfig[gpaw=" + gpaw + ", memory=0x" + Long.toHexString(memoryBytes) + ", vcpus=" + vcpus + "/"
+                + maxVcpus + ", attributes=" + attributes + ", xfam=0x" + Long.toHexString(xfam) + ", mrtd="
+                + h.formatHex(mrtd) + ", mrConfigId=" + h.formatHex(mrConfigId) + ", mrOwner=" + h.formatHex(mrOwner)
+                + ", mrOwnerConfig=" + h.formatHex(mrOwnerConfig) + ", servtdHash=" + h.formatHex(servtdHash)
+                + ", teeTcbSvn=" + h.formatHex(teeTcbSvn) + ", mrSeam=" + h.formatHex(mrSeam) + ", cpuSvn="
+                + h.formatHex(cpuSvn) + ", noRbpMod=" + noRbpMod + ", flexiblePendingVe=" + flexiblePendingVe
+                + ", topologyEnumConfigured=" + topologyEnumConfigured + ", reduceVeSupported=" + reduceVeSupported
+                + ", acceptedAtBoot=0x" + Long.toHexString(acceptedAtBootBytes) + ", mmioBase=0x"
+                + Long.toHexString(mmioBase) + "]";
+    }
+
     /** A production TD with every default. */
     public static TdConfig production() {
         return builder().build();

@@ -771,6 +771,14 @@ public final class Vcpu {
             if (!m.withinGpaw(la) || !m.withinGpaw(la + size - 1)) {
                 throw gp("access to 0x" + Long.toHexString(la) + " beyond GPAW");
             }
+            // An access that crosses a page boundary is routed by each page it touches, first page first.
+            long last = la + size - 1;
+            boolean samePage = (last >>> TdMemory.PAGE_SHIFT) == (la >>> TdMemory.PAGE_SHIFT);
+            return routePage(la, write) && (samePage || routePage(last & ~(TdMemory.PAGE - 1L), write));
+        }
+
+        private boolean routePage(long la, boolean write) {
+            TdMemory m = td.memory;
             long sharedBit = m.sharedBit();
             boolean shared = (la & sharedBit) != 0;
             long gpa = la & ~sharedBit;

@@ -228,6 +228,20 @@ class VcpuTest {
     }
 
     @Test
+    @DisplayName("A load crossing from an accepted page into an unaccepted one raises the #VE for the second page")
+    void crossPage() {
+        SimulatedTd debug = SimulatedTd.boot(TdConfig.builder().septVeDisable(false).debug(true).build());
+        TestVeHandler h = new TestVeHandler(debug);
+        debug.setVeHandler(h);
+        long boundary = debug.config().acceptedAtBootBytes();
+        debug.vcpu().set(Gpr.RBX, boundary - 4);
+        ExecutionResult r = debug.vcpu().execute(CODE, new byte[] {0x48, (byte) 0x8B, 0x03}); // mov rax, [rbx]
+        assertThat(h.seen.getLast().exitReason()).isEqualTo(VeExitReason.EPT_VIOLATION);
+        assertThat(h.seen.getLast().gpa()).isEqualTo(boundary);
+        assertThat(r).isInstanceOf(ExecutionResult.Faulted.class);
+    }
+
+    @Test
     @DisplayName("TDCALL executed as x86 code (66 0F 01 CC) reaches the module with the vCPU's registers")
     void tdcallInstruction() {
         td.vcpu().set(Gpr.RAX, 1); // TDG.VP.INFO
