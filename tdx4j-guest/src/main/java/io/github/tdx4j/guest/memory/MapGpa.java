@@ -54,7 +54,7 @@ public final class MapGpa {
         while (noProgress < MAX_RETRIES_PER_PAGE) {
             VmcallResult r = calls.tdvmcall(VmcallRequest.standard(TdvmcallSubFunction.MAP_GPA, s, e - s, 0, 0));
             switch (r) {
-                case VmcallResult.Success ok -> {
+                case VmcallResult.Success _ -> {
                     return null;
                 }
                 case VmcallResult.VmmError err -> {
