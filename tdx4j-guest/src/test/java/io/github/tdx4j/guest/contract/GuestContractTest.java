@@ -31,6 +31,7 @@ import io.github.tdx4j.guest.io.PortSize;
 import io.github.tdx4j.guest.memory.GuestPages;
 import io.github.tdx4j.guest.memory.MemoryConversionException;
 import io.github.tdx4j.guest.memory.PageAcceptor;
+import io.github.tdx4j.guest.memory.PagePoolException;
 import io.github.tdx4j.guest.memory.SharedBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -203,7 +204,7 @@ class GuestContractTest {
                     MemoryConversionException.class, e -> assertThat(e.origin()).isEqualTo(Origin.VMM));
             GuestPages.Quarantined q = g.pages().quarantined().getFirst();
             assertThat(td.hostSeesShared(q.start())).as("the host did convert them").isTrue();
-            assertThatThrownBy(() -> g.pages().free(q.start(), q.pages())).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> g.pages().free(q.start(), q.pages())).isInstanceOf(PagePoolException.class);
             for (int i = 0; i < 8; i++) {
                 SharedBuffer next = g.sharedMemory().share(4);
                 assertThat(next.gpa() + 4 * 4096 <= q.start() || next.gpa() >= q.start() + 4 * 4096)
