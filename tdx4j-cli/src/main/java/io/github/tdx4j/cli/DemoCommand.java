@@ -215,6 +215,7 @@ final class DemoCommand implements Callable<Integer> {
         root.put("reportData", hex.formatHex(run.reportData));
         root.put("tdReport", hex.formatHex(run.tdReport));
         root.put("quote", hex.formatHex(run.quote));
+        root.put("tcbStatus", run.tcbStatus);
         ObjectNode q = root.putObject("quoteFields");
         run.quoteFields.forEach(q::put);
         if (run.info != null) {

@@ -3,7 +3,15 @@ package io.github.tdx4j.cli;
 import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.abi.TdReportLayout;
 import io.github.tdx4j.attest.format.MalformedEvidenceException;
+import io.github.tdx4j.attest.collateral.Collateral;
+import io.github.tdx4j.attest.collateral.QuoteCollateralV3;
+import io.github.tdx4j.attest.collateral.TcbStatus;
 import io.github.tdx4j.attest.format.Quote;
+import io.github.tdx4j.attest.verify.QuoteVerifier;
+import io.github.tdx4j.attest.verify.TrustedRoot;
+import io.github.tdx4j.attest.verify.VerificationResult;
+import io.github.tdx4j.sim.quote.SimulatedQuotingService;
+import java.time.Instant;
 import io.github.tdx4j.attest.format.QuoteHeader;
 import io.github.tdx4j.attest.format.TdQuoteBody;
 import io.github.tdx4j.call.Origin;
@@ -71,6 +79,8 @@ final class DemoRun {
     long simulatedNanos;
     long wallNanos;
     String failure;
+    /** The TCB status the verifier computed for the quote, or null if verification failed. */
+    String tcbStatus;
     private SimGuest sim;
     private Step current;
 
@@ -285,10 +295,35 @@ final class DemoRun {
         result("quote: %d bytes after %d ms (simulated; the guest polls once a second, as Linux)", quote.length,
                 (sim.td.nanoTime() - q0) / 1_000_000);
 
-        step("Check the quote",
-                "Signature and collateral verification come from the verification module (not wired in yet); here "
-                        + "the quote is decoded (tdx4j-attest Quote) and its TD body compared with what the TD "
-                        + "reported.");
+        step("Verify the quote",
+                "A relying party checks the quote the way Intel's DCAP library does: the quote signature with the "
+                        + "attestation key, the QE report with the PCK certificate, the PCK chain and CRLs up to a "
+                        + "trusted root, then the TCB level from the collateral. The simulated platform has its own "
+                        + "root CA and collateral; Intel's production root rejects them. Then the TD body is compared "
+                        + "with what the TD reported.");
+        SimulatedQuotingService quoting = sim.td.quotingService();
+        Collateral collateral = QuoteCollateralV3.parse(
+                quoting.collateral().quoteCollateralV3Json().getBytes(StandardCharsets.UTF_8));
+        Instant at = Instant.now();
+        VerificationResult verdict = QuoteVerifier.builder()
+                .trustedRoot(TrustedRoot.of(quoting.pki().rootCertificate())).build()
+                .verify(quote, collateral, at);
+        VerificationResult intelVerdict = QuoteVerifier.create().verify(quote, collateral, at);
+        switch (verdict) {
+            case VerificationResult.Verified v -> {
+                tcbStatus = v.status().toString();
+                result("verified with the simulated root: TCB status %s%s", v.status(),
+                        v.collateralExpired() ? " (collateral expired)" : "");
+            }
+            case VerificationResult.Failed fail -> result("✗ verification failed: %s %s", fail.code(), fail.detail());
+        }
+        if (intelVerdict instanceof VerificationResult.Failed fail) {
+            result("with Intel's production root:    rejected (%s)", fail.code());
+        }
+        check("the quote verifies with the simulated root (UpToDate)",
+                verdict instanceof VerificationResult.Verified v && v.status() == TcbStatus.UP_TO_DATE);
+        check("Intel's production root rejects the simulated quote",
+                intelVerdict instanceof VerificationResult.Failed);
         Quote decoded;
         try {
             decoded = Quote.decode(quote);

@@ -90,12 +90,13 @@ class DemoCommandTest {
         Quote q = Quote.decode(HexFormat.of().parseHex(hex));
         assertThat(HexFormat.of().formatHex(q.body().reportData())).isEqualTo(json.get("reportData").asText());
         assertThat(HexFormat.of().formatHex(q.body().rtmr(2))).isEqualTo(json.get("rtmrs").get(2).asText());
+        assertThat(json.get("tcbStatus").asText()).as("verified with the simulated root").isEqualTo("UpToDate");
     }
 
     @Test
     @DisplayName("The text trace names each step and shows nested #VE calls indented under their #VE")
     void textTrace() {
-        assertThat(text).contains("== 1. Boot a TD and detect TDX ==", "== 12. Check the quote ==", "== Summary ==");
+        assertThat(text).contains("== 1. Boot a TD and detect TDX ==", "== 12. Verify the quote ==", "== Summary ==");
         assertThat(text).containsPattern("#VE +IO_INSTRUCTION\\(30\\) +RIP=0x[0-9a-f]+ -> handled, RIP \\+1")
                 .containsPattern("\\n +TDVMCALL Instruction.IO +OUT 1 byte\\(s\\) port 0x3f8 value 0x48")
                 .contains("more like this");
