@@ -4,7 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.tdx4j.linux.TdxDiagnostics.Feature;
+import io.github.tdx4j.attest.collateral.Collateral;
+import io.github.tdx4j.attest.collateral.PcsClient;
+import io.github.tdx4j.attest.format.Quote;
+import io.github.tdx4j.attest.verify.QuoteVerifier;
+import io.github.tdx4j.attest.verify.VerificationResult;
+import java.net.URI;
 import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +79,30 @@ class RealTdTest {
         assertThat(b.getInt(4)).as("TEE type").isEqualTo(0x81);
         int body = version == 4 ? 48 : 48 + 6;
         assertThat(Arrays.copyOfRange(quote, body + 520, body + 584)).isEqualTo(countingReportData());
+    }
+
+    /**
+     * The quote verifies (Intel QVL semantics, Intel's production root) against collateral fetched from Intel PCS,
+     * or from the PCS/PCCS at {@code $TDX4J_PCS_URL}. Fetching needs the network; a machine that cannot reach the
+     * service skips this test and says so, since the property is about the quote, not the network.
+     */
+    @Test
+    @DisplayName("a configfs-tsm quote verifies with collateral from PCS (the kernel selftest's property, end to end)")
+    void quoteVerifies() throws Exception {
+        assumeOffered(Feature.QUOTE);
+        byte[] quote = LinuxTdAttestation.open().quote(countingReportData());
+        Quote decoded = Quote.decode(quote);
+        String fmspc = HexFormat.of().formatHex(decoded.pckCertChain().orElseThrow().pckExtensions().fmspc());
+        String url = System.getenv().getOrDefault("TDX4J_PCS_URL", PcsClient.INTEL_PCS.toString());
+        Collateral collateral;
+        try {
+            collateral = PcsClient.builder().baseUri(URI.create(url)).build().fetchTdx(fmspc, PcsClient.PckCa.PLATFORM);
+        } catch (RuntimeException e) {
+            assumeTrue(false, () -> "skipped, cannot fetch collateral for FMSPC " + fmspc + " from " + url + ": " + e);
+            return;
+        }
+        VerificationResult r = QuoteVerifier.create().verify(quote, collateral, Instant.now());
+        assertThat(r).as(r.toString()).isInstanceOf(VerificationResult.Verified.class);
     }
 
     @Test
