@@ -9,6 +9,7 @@ import static io.github.tdx4j.attest.format.QuoteLayout.TDX15_BODY_SIZE;
 
 import io.github.tdx4j.attest.format.MalformedEvidenceException.Code;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * A TDX quote, version 4 or 5, decoded: header, TD quote body, signature data and whatever bytes follow the
@@ -138,6 +139,14 @@ public record Quote(QuoteHeader header, TdQuoteBody body, QuoteSignatureData sig
         System.arraycopy(signature, 0, out, signed.length + 4, signature.length);
         System.arraycopy(trailingBytes, 0, out, signed.length + 4 + signature.length, trailingBytes.length);
         return out;
+    }
+
+    /**
+     * The PCK certificate chain, if the signature data carries QE report certification data (type 6) whose inner
+     * certification data is the chain (type 5), as every production TD quote does.
+     */
+    public Optional<PckCertChain> pckCertChain() {
+        return signatureData.qeReportCertificationData().flatMap(QeReportCertificationData::pckCertChain);
     }
 
     /** This quote without trailing bytes: exactly what signature_data_len delimits. */

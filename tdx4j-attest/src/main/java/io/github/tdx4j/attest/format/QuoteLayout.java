@@ -5,6 +5,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.ValueLayout;
+import java.util.stream.Stream;
 
 /**
  * The TDX quote v4/v5 structures, declared once as {@link MemoryLayout}s; every offset and size used by the quote
@@ -54,21 +55,10 @@ public final class QuoteLayout {
             bytes(64, "report_data")).withName("sgx_report2_body_t");
 
     /** {@code sgx_report2_body_v1_5_t} (648 bytes): the TDX 1.0 body followed by TEE_TCB_SVN_2 and MRSERVICETD. */
-    public static final GroupLayout TD_QUOTE_BODY_V5 = MemoryLayout.structLayout(
-            bytes(16, "tee_tcb_svn"),
-            bytes(48, "mr_seam"),
-            bytes(48, "mrsigner_seam"),
-            ValueLayout.JAVA_LONG_UNALIGNED.withName("seam_attributes"),
-            ValueLayout.JAVA_LONG_UNALIGNED.withName("td_attributes"),
-            ValueLayout.JAVA_LONG_UNALIGNED.withName("xfam"),
-            bytes(48, "mr_td"),
-            bytes(48, "mr_config_id"),
-            bytes(48, "mr_owner"),
-            bytes(48, "mr_owner_config"),
-            MemoryLayout.sequenceLayout(4, MemoryLayout.sequenceLayout(48, ValueLayout.JAVA_BYTE)).withName("rt_mr"),
-            bytes(64, "report_data"),
-            bytes(16, "tee_tcb_svn_2"),
-            bytes(48, "mr_servicetd")).withName("sgx_report2_body_v1_5_t");
+    public static final GroupLayout TD_QUOTE_BODY_V5 = MemoryLayout.structLayout(Stream.concat(
+            TD_QUOTE_BODY_V4.memberLayouts().stream(),
+            Stream.of(bytes(16, "tee_tcb_svn_2"), bytes(48, "mr_servicetd"))).toArray(MemoryLayout[]::new))
+            .withName("sgx_report2_body_v1_5_t");
 
     /** The v5 body descriptor that follows the header: {@code type} (u16) and {@code size} (u32), 6 bytes. */
     public static final GroupLayout V5_BODY_DESCRIPTOR = MemoryLayout.structLayout(

@@ -21,21 +21,16 @@ import static io.github.tdx4j.abi.TdReportLayout.REPORTDATA_SIZE;
  */
 public record ReportMacStruct(ReportType reportType, byte[] reserved1, byte[] cpuSvn, byte[] teeTcbInfoHash,
         byte[] teeInfoHash, byte[] reportData, byte[] reserved2, byte[] mac) {
-    static final int RESERVED1_SIZE = 12;
-    static final int CPUSVN_SIZE = 16;
-    static final int HASH_SIZE = 48;
-    static final int RESERVED2_SIZE = 32;
-
     public ReportMacStruct {
         if (reportType == null) {
             throw new NullPointerException("reportType");
         }
-        reserved1 = Values.copy(reserved1, RESERVED1_SIZE, "reserved1");
-        cpuSvn = Values.copy(cpuSvn, CPUSVN_SIZE, "cpuSvn");
-        teeTcbInfoHash = Values.copy(teeTcbInfoHash, HASH_SIZE, "teeTcbInfoHash");
-        teeInfoHash = Values.copy(teeInfoHash, HASH_SIZE, "teeInfoHash");
+        reserved1 = Values.copy(reserved1, ReportSizes.MAC_RESERVED1_SIZE, "reserved1");
+        cpuSvn = Values.copy(cpuSvn, ReportSizes.CPUSVN_SIZE, "cpuSvn");
+        teeTcbInfoHash = Values.copy(teeTcbInfoHash, ReportSizes.HASH_SIZE, "teeTcbInfoHash");
+        teeInfoHash = Values.copy(teeInfoHash, ReportSizes.HASH_SIZE, "teeInfoHash");
         reportData = Values.copy(reportData, REPORTDATA_SIZE, "reportData");
-        reserved2 = Values.copy(reserved2, RESERVED2_SIZE, "reserved2");
+        reserved2 = Values.copy(reserved2, ReportSizes.MAC_RESERVED2_SIZE, "reserved2");
         mac = Values.copy(mac, MAC_SIZE, "mac");
     }
 

@@ -24,8 +24,6 @@ import java.util.List;
  */
 public record TdInfo(TdAttributes attributes, long xfam, byte[] mrTd, byte[] mrConfigId, byte[] mrOwner,
         byte[] mrOwnerConfig, List<byte[]> rtmrs, byte[] servTdHash, byte[] reserved) {
-    static final int RESERVED_SIZE = 64;
-
     public TdInfo {
         if (attributes == null) {
             throw new NullPointerException("attributes");
@@ -36,7 +34,7 @@ public record TdInfo(TdAttributes attributes, long xfam, byte[] mrTd, byte[] mrC
         mrOwnerConfig = Values.copy(mrOwnerConfig, MEASUREMENT_SIZE, "mrOwnerConfig");
         rtmrs = Values.copyAll(rtmrs, RTMR_COUNT, MEASUREMENT_SIZE, "rtmrs");
         servTdHash = Values.copy(servTdHash, MEASUREMENT_SIZE, "servTdHash");
-        reserved = Values.copy(reserved, RESERVED_SIZE, "reserved");
+        reserved = Values.copy(reserved, ReportSizes.TDINFO_RESERVED_SIZE, "reserved");
     }
 
     @Override

@@ -28,7 +28,6 @@ import static io.github.tdx4j.abi.TdReportLayout.TEE_TCB_SVN2_OFFSET;
 import static io.github.tdx4j.abi.TdReportLayout.TEE_TCB_SVN_OFFSET;
 import static io.github.tdx4j.abi.TdReportLayout.XFAM_OFFSET;
 import static io.github.tdx4j.abi.TdReportLayout.rtmrOffset;
-import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 
 import io.github.tdx4j.abi.TdAttributes;
 import io.github.tdx4j.abi.TdReportLayout;
@@ -53,16 +52,13 @@ import java.util.List;
  * @param tdInfo          TDINFO_STRUCT, bytes 512..1023
  */
 public record TdReport(ReportMacStruct reportMacStruct, TeeTcbInfo teeTcbInfo, byte[] reserved, TdInfo tdInfo) {
-    static final int RESERVED_SIZE = 17;
-    private static final int RESERVED_OFFSET = topOffset("RESERVED");
-    private static final int MAC_RESERVED1_OFFSET = macOffset("RESERVED1");
-    private static final int MAC_RESERVED2_OFFSET = macOffset("RESERVED2");
-    private static final int TCB_RESERVED_OFFSET = TEE_TCB_INFO_OFFSET
-            + (int) TdReportLayout.TEE_TCB_INFO.byteOffset(groupElement("RESERVED"));
-    private static final int TCB_VALID_OFFSET = TEE_TCB_INFO_OFFSET
-            + (int) TdReportLayout.TEE_TCB_INFO.byteOffset(groupElement("VALID"));
-    private static final int TDINFO_RESERVED_OFFSET = TDINFO_OFFSET
-            + (int) TdReportLayout.TDINFO.byteOffset(groupElement("RESERVED"));
+    private static final int RESERVED_SIZE = ReportSizes.RESERVED_SIZE;
+    private static final int RESERVED_OFFSET = ReportSizes.RESERVED_OFFSET;
+    private static final int MAC_RESERVED1_OFFSET = ReportSizes.MAC_RESERVED1_OFFSET;
+    private static final int MAC_RESERVED2_OFFSET = ReportSizes.MAC_RESERVED2_OFFSET;
+    private static final int TCB_RESERVED_OFFSET = ReportSizes.TEE_TCB_INFO_RESERVED_OFFSET;
+    private static final int TCB_VALID_OFFSET = ReportSizes.TEE_TCB_VALID_OFFSET;
+    private static final int TDINFO_RESERVED_OFFSET = ReportSizes.TDINFO_RESERVED_OFFSET;
 
     public TdReport {
         if (reportMacStruct == null || teeTcbInfo == null || tdInfo == null) {
@@ -92,20 +88,20 @@ public record TdReport(ReportMacStruct reportMacStruct, TeeTcbInfo teeTcbInfo, b
         ReportType type = new ReportType(bytes[REPORTTYPE_OFFSET] & 0xFF, bytes[REPORTTYPE_OFFSET + 1] & 0xFF,
                 bytes[REPORTTYPE_OFFSET + 2] & 0xFF, bytes[REPORTTYPE_OFFSET + 3] & 0xFF);
         ReportMacStruct mac = new ReportMacStruct(type,
-                slice(bytes, MAC_RESERVED1_OFFSET, ReportMacStruct.RESERVED1_SIZE),
-                slice(bytes, CPUSVN_OFFSET, ReportMacStruct.CPUSVN_SIZE),
-                slice(bytes, TEE_TCB_INFO_HASH_OFFSET, ReportMacStruct.HASH_SIZE),
-                slice(bytes, TEE_INFO_HASH_OFFSET, ReportMacStruct.HASH_SIZE),
+                slice(bytes, MAC_RESERVED1_OFFSET, ReportSizes.MAC_RESERVED1_SIZE),
+                slice(bytes, CPUSVN_OFFSET, ReportSizes.CPUSVN_SIZE),
+                slice(bytes, TEE_TCB_INFO_HASH_OFFSET, ReportSizes.HASH_SIZE),
+                slice(bytes, TEE_INFO_HASH_OFFSET, ReportSizes.HASH_SIZE),
                 slice(bytes, REPORTDATA_OFFSET, REPORTDATA_SIZE),
-                slice(bytes, MAC_RESERVED2_OFFSET, ReportMacStruct.RESERVED2_SIZE),
+                slice(bytes, MAC_RESERVED2_OFFSET, ReportSizes.MAC_RESERVED2_SIZE),
                 slice(bytes, MAC_OFFSET, MAC_SIZE));
         TeeTcbInfo tcb = new TeeTcbInfo(Le.u64(bytes, TCB_VALID_OFFSET),
-                slice(bytes, TEE_TCB_SVN_OFFSET, TeeTcbInfo.SVN_SIZE),
+                slice(bytes, TEE_TCB_SVN_OFFSET, ReportSizes.TEE_TCB_SVN_SIZE),
                 slice(bytes, MRSEAM_OFFSET, MEASUREMENT_SIZE),
                 slice(bytes, MRSIGNERSEAM_OFFSET, MEASUREMENT_SIZE),
                 Le.u64(bytes, SEAM_ATTRIBUTES_OFFSET),
-                slice(bytes, TEE_TCB_SVN2_OFFSET, TeeTcbInfo.SVN_SIZE),
-                slice(bytes, TCB_RESERVED_OFFSET, TeeTcbInfo.RESERVED_SIZE));
+                slice(bytes, TEE_TCB_SVN2_OFFSET, ReportSizes.TEE_TCB_SVN_SIZE),
+                slice(bytes, TCB_RESERVED_OFFSET, ReportSizes.TEE_TCB_INFO_RESERVED_SIZE));
         List<byte[]> rtmrs = new ArrayList<>(RTMR_COUNT);
         for (int i = 0; i < RTMR_COUNT; i++) {
             rtmrs.add(slice(bytes, rtmrOffset(i), MEASUREMENT_SIZE));
@@ -117,7 +113,7 @@ public record TdReport(ReportMacStruct reportMacStruct, TeeTcbInfo teeTcbInfo, b
                 slice(bytes, MROWNERCONFIG_OFFSET, MEASUREMENT_SIZE),
                 rtmrs,
                 slice(bytes, SERVTD_HASH_OFFSET, MEASUREMENT_SIZE),
-                slice(bytes, TDINFO_RESERVED_OFFSET, TdInfo.RESERVED_SIZE));
+                slice(bytes, TDINFO_RESERVED_OFFSET, ReportSizes.TDINFO_RESERVED_SIZE));
         return new TdReport(mac, tcb, slice(bytes, RESERVED_OFFSET, RESERVED_SIZE), td);
     }
 
@@ -240,13 +236,5 @@ public record TdReport(ReportMacStruct reportMacStruct, TeeTcbInfo teeTcbInfo, b
 
     private static void put(byte[] out, int off, byte[] value) {
         System.arraycopy(value, 0, out, off, value.length);
-    }
-
-    private static int macOffset(String name) {
-        return REPORTTYPE_OFFSET + (int) TdReportLayout.REPORTMACSTRUCT.byteOffset(groupElement(name));
-    }
-
-    private static int topOffset(String name) {
-        return (int) TdReportLayout.TDREPORT_STRUCT.byteOffset(groupElement(name));
     }
 }

@@ -20,15 +20,12 @@ import static io.github.tdx4j.abi.TdReportLayout.MEASUREMENT_SIZE;
  */
 public record TeeTcbInfo(long valid, byte[] teeTcbSvn, byte[] mrSeam, byte[] mrSignerSeam, long attributes,
         byte[] teeTcbSvn2, byte[] reserved) {
-    static final int SVN_SIZE = 16;
-    static final int RESERVED_SIZE = 95;
-
     public TeeTcbInfo {
-        teeTcbSvn = Values.copy(teeTcbSvn, SVN_SIZE, "teeTcbSvn");
+        teeTcbSvn = Values.copy(teeTcbSvn, ReportSizes.TEE_TCB_SVN_SIZE, "teeTcbSvn");
         mrSeam = Values.copy(mrSeam, MEASUREMENT_SIZE, "mrSeam");
         mrSignerSeam = Values.copy(mrSignerSeam, MEASUREMENT_SIZE, "mrSignerSeam");
-        teeTcbSvn2 = Values.copy(teeTcbSvn2, SVN_SIZE, "teeTcbSvn2");
-        reserved = Values.copy(reserved, RESERVED_SIZE, "reserved");
+        teeTcbSvn2 = Values.copy(teeTcbSvn2, ReportSizes.TEE_TCB_SVN_SIZE, "teeTcbSvn2");
+        reserved = Values.copy(reserved, ReportSizes.TEE_TCB_INFO_RESERVED_SIZE, "reserved");
     }
 
     @Override
