@@ -16,6 +16,7 @@ import io.github.tdx4j.attest.verify.TrustedRoot;
 import io.github.tdx4j.attest.verify.VerificationResult;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -192,7 +193,7 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             return JSON.writeValueAsString(o);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("serializing an in-memory JSON tree", e);
+            throw new UncheckedIOException(e); // serializing an in-memory tree of strings and numbers cannot fail
         }
     }
 

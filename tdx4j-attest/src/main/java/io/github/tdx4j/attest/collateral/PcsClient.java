@@ -110,7 +110,7 @@ public final class PcsClient {
         Instant now = clock.instant();
         if (cache.isPresent()) {
             Optional<Item> cached = cache.get().read(key);
-            if (cached.isPresent() && now.isBefore(nextUpdate(cached.get().body, kind, uri))) {
+            if (cached.isPresent() && isFresh(cached.get(), kind, uri, now)) {
                 return cached.get();
             }
         }
@@ -118,6 +118,15 @@ public final class PcsClient {
         nextUpdate(fetched.body, kind, uri); // parse before caching: never cache a malformed answer
         cache.ifPresent(c -> c.write(key, fetched));
         return fetched;
+    }
+
+    /** Whether a cached item is before its nextUpdate; an unreadable cached item is stale, and fetched again. */
+    private static boolean isFresh(Item cached, Kind kind, URI uri, Instant now) {
+        try {
+            return now.isBefore(nextUpdate(cached.body, kind, uri));
+        } catch (CollateralException e) {
+            return false;
+        }
     }
 
     private Item fetch(URI uri, String chainHeader) {

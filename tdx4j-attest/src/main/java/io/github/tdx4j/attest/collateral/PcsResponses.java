@@ -70,6 +70,28 @@ public final class PcsResponses {
         return signed(body, "enclaveIdentity");
     }
 
+    /**
+     * Collateral assembled from raw PCS responses, e.g. saved with {@code curl -D}: the TCB info and QE identity
+     * bodies, the PCK CRL and root CA CRL (DER, or hex text as some PCCS versions send), and the three issuer-chain
+     * header values (URL-encoded as sent, or already decoded PEM).
+     *
+     * @throws CollateralException with reason MALFORMED if a body is not what its endpoint returns
+     */
+    public static Collateral collateral(byte[] tcbInfoBody, String tcbInfoIssuerChain, byte[] qeIdentityBody,
+                                        String qeIdentityIssuerChain, byte[] pckCrl, String pckCrlIssuerChain,
+                                        byte[] rootCaCrl) {
+        SignedJson tcb = tcbInfo(tcbInfoBody);
+        SignedJson qe = qeIdentity(qeIdentityBody);
+        return new Collateral(pem(pckCrlIssuerChain), PcsClient.der(rootCaCrl), PcsClient.der(pckCrl),
+                pem(tcbInfoIssuerChain), tcb.text(), tcb.signature(), pem(qeIdentityIssuerChain), qe.text(),
+                qe.signature());
+    }
+
+    /** URL-encoded PEM always has {@code %0A} line breaks; plain PEM never has '%' (and must not be URL-decoded: '+'). */
+    private static String pem(String headerOrPem) {
+        return headerOrPem.indexOf('%') >= 0 ? issuerChain(headerOrPem) : headerOrPem;
+    }
+
     /** A PEM chain from an issuer-chain header value (URL-encoded, as PCS sends it). */
     public static String issuerChain(String headerValue) {
         return URLDecoder.decode(headerValue, StandardCharsets.UTF_8);

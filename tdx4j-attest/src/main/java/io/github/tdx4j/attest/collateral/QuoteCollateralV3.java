@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.HexFormat;
 
 /**
@@ -62,7 +63,7 @@ public final class QuoteCollateralV3 {
             return JsonFields.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o);
         } catch (JsonProcessingException e) {
             // Serializing an in-memory tree of strings cannot fail; keep the cause if it ever does.
-            throw new IllegalStateException("serializing collateral", e);
+            throw new UncheckedIOException(e);
         }
     }
 

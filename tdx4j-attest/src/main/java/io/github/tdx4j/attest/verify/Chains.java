@@ -1,6 +1,7 @@
 package io.github.tdx4j.attest.verify;
 
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Certificate chain checks shared by the PCK chain, the TCB signing chain and the PCK CRL issuer chain. */
@@ -16,8 +17,9 @@ final class Chains {
      *
      * @return the key of the first certificate of the chain
      */
-    static P256.Key verify(List<X509Certificate> chain, int expectedLength, TrustedRoot root, P256.Key rootKey,
+    static P256.Key verify(List<X509Certificate> given, int expectedLength, TrustedRoot root, P256.Key rootKey,
                            P256 p256, ErrorCode code, String what) throws Failure {
+        List<X509Certificate> chain = leafFirst(given);
         if (chain.size() != expectedLength) {
             throw new Failure(code, what + " has " + chain.size() + " certificates, expected " + expectedLength);
         }
@@ -51,5 +53,33 @@ final class Chains {
             }
         }
         return issuerKey;
+    }
+
+    /**
+     * The chain ordered leaf first, each certificate followed by its issuer. PCS sends chains leaf first; Intel's
+     * QVL sample data ({@code shared/testdata/intel-qvl/*SignChain.pem}) has the root first. A set that is not one
+     * chain is returned as given, and the checks above then say what is wrong with it.
+     */
+    static List<X509Certificate> leafFirst(List<X509Certificate> certs) {
+        List<X509Certificate> leaves = new ArrayList<>();
+        for (X509Certificate c : certs) {
+            boolean issuesAnother = certs.stream().anyMatch(o -> o != c
+                    && o.getIssuerX500Principal().equals(c.getSubjectX500Principal()));
+            if (!issuesAnother) {
+                leaves.add(c);
+            }
+        }
+        if (leaves.size() != 1) {
+            return certs;
+        }
+        List<X509Certificate> ordered = new ArrayList<>(certs.size());
+        X509Certificate current = leaves.getFirst();
+        while (current != null && ordered.size() < certs.size()) {
+            ordered.add(current);
+            X509Certificate child = current;
+            current = certs.stream().filter(o -> o != child && !ordered.contains(o)
+                    && o.getSubjectX500Principal().equals(child.getIssuerX500Principal())).findFirst().orElse(null);
+        }
+        return ordered.size() == certs.size() ? List.copyOf(ordered) : certs;
     }
 }

@@ -94,7 +94,7 @@ abstract sealed class P256 permits P256.BouncyCastle, P256.SunEc {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
+            throw new AssertionError("every Java platform has SHA-256 (java.security.MessageDigest)", e);
         }
     }
 

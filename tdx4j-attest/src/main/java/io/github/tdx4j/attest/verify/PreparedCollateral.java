@@ -89,7 +89,7 @@ final class PreparedCollateral {
                 "PCK CRL issuer chain");
         P256.Key crlSigner = Chains.verify(crlChain, 2, root, rootKey, p256, ErrorCode.CRL_INVALID,
                 "PCK CRL issuer chain");
-        X509Certificate pckCa = crlChain.getFirst();
+        X509Certificate pckCa = Chains.leafFirst(crlChain).getFirst();
         if (rootCrl.getRevokedCertificate(pckCa.getSerialNumber()) != null) {
             throw new Failure(ErrorCode.INTERMEDIATE_CA_REVOKED, "the PCK CA "
                     + pckCa.getSubjectX500Principal().getName() + " is revoked by the root CA CRL");
@@ -107,7 +107,7 @@ final class PreparedCollateral {
     /** Fails if the chain's signing certificate is revoked by the root CRL; adds the chain's dates. */
     private static Window revokedOrDated(List<X509Certificate> chain, X509CRL rootCrl, Window window, String what)
             throws Failure {
-        X509Certificate signer = chain.getFirst();
+        X509Certificate signer = Chains.leafFirst(chain).getFirst();
         if (rootCrl.getRevokedCertificate(signer.getSerialNumber()) != null) {
             throw new Failure(ErrorCode.TCB_SIGNING_CERT_REVOKED, what + ": "
                     + signer.getSubjectX500Principal().getName() + " is revoked by the root CA CRL");

@@ -49,17 +49,18 @@ public final class TrustedRoot {
 
     private static TrustedRoot loadIntel() {
         try (InputStream in = TrustedRoot.class.getResourceAsStream(INTEL_ROOT_RESOURCE)) {
+            // Runs in IntelHolder's static initializer: a broken jar fails there, once, with this message.
             if (in == null) {
-                throw new IllegalStateException("resource " + INTEL_ROOT_RESOURCE + " is missing from the jar");
+                throw new ExceptionInInitializerError("resource " + INTEL_ROOT_RESOURCE + " is missing from the jar");
             }
             TrustedRoot root = of(in.readAllBytes());
             if (!root.sha256().equals(INTEL_ROOT_SHA256)) {
-                throw new IllegalStateException("resource " + INTEL_ROOT_RESOURCE + " has SHA-256 " + root.sha256()
-                        + ", not Intel's " + INTEL_ROOT_SHA256);
+                throw new ExceptionInInitializerError("resource " + INTEL_ROOT_RESOURCE + " has SHA-256 "
+                        + root.sha256() + ", not Intel's " + INTEL_ROOT_SHA256);
             }
             return root;
         } catch (IOException e) {
-            throw new IllegalStateException("reading resource " + INTEL_ROOT_RESOURCE + ": " + e.getMessage(), e);
+            throw new ExceptionInInitializerError(e);
         }
     }
 

@@ -14,6 +14,10 @@ import java.util.List;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
 
 /**
  * Parsing of the X.509 material in quotes and collateral (JDK {@link CertificateFactory}) and signature checks on
@@ -137,12 +141,7 @@ final class X509 {
 
     /** The common name (CN) of a certificate's subject, or empty. */
     static String subjectCn(X509Certificate c) {
-        for (String part : c.getSubjectX500Principal().getName().split(",")) {
-            String t = part.trim();
-            if (t.startsWith("CN=")) {
-                return t.substring(3);
-            }
-        }
-        return "";
+        RDN[] cns = X500Name.getInstance(c.getSubjectX500Principal().getEncoded()).getRDNs(BCStyle.CN);
+        return cns.length == 0 ? "" : IETFUtils.valueToString(cns[0].getFirst().getValue());
     }
 }

@@ -94,6 +94,26 @@ class CollateralParsingTest {
     }
 
     @Test
+    @DisplayName("Collateral assembled from go-tdx-guest's raw PCS responses and chains equals the derived QuoteCollateralV3")
+    void fromRawResponses() {
+        Collateral c = PcsResponses.collateral(TestData.bytes("go-tdx-guest/sample_tcbInfo_response"),
+                java.net.URLEncoder.encode(new String(TestData.bytes("go-tdx-guest/tcb_info_issuer_chain.pem"),
+                        StandardCharsets.US_ASCII), StandardCharsets.UTF_8),
+                TestData.bytes("go-tdx-guest/sample_qeIdentity_response"),
+                new String(TestData.bytes("go-tdx-guest/tcb_info_issuer_chain.pem"), StandardCharsets.US_ASCII),
+                TestData.bytes("go-tdx-guest/pckcrl"),
+                new String(TestData.bytes("go-tdx-guest/pck_crl_issuer_chain.pem"), StandardCharsets.US_ASCII),
+                TestData.bytes("go-tdx-guest/rootcrl.der"));
+        Collateral saved = QuoteCollateralV3.parse(TestData.bytes("go-tdx-guest/derived_collateral_v4.json"));
+        assertThat(c.tcbInfo()).isEqualTo(saved.tcbInfo());
+        assertThat(c.qeIdentity()).isEqualTo(saved.qeIdentity());
+        assertThat(c.qeIdentitySignature()).isEqualTo(saved.qeIdentitySignature());
+        assertThat(c.pckCrl()).isEqualTo(saved.pckCrl());
+        assertThat(c.rootCaCrl()).isEqualTo(saved.rootCaCrl());
+        assertThat(c.tcbInfoIssuerChain().strip()).isEqualTo(saved.tcbInfoIssuerChain().strip());
+    }
+
+    @Test
     @DisplayName("QuoteCollateralV3 written and read back is the same collateral")
     void roundTrip() {
         assertThat(QuoteCollateralV3.parse(QuoteCollateralV3.toJson(DCAP).getBytes(StandardCharsets.UTF_8)))

@@ -127,6 +127,17 @@ class PcsClientTest {
     }
 
     @Test
+    @DisplayName("A corrupt cached item is treated as stale and fetched again")
+    void corruptCache(@TempDir Path cache) throws Exception {
+        client(cache, AT).fetchTdx("50806f000000", PcsClient.PckCa.PLATFORM);
+        java.nio.file.Files.writeString(cache.resolve("qe-identity-td.body"), "{not json");
+        requests.clear();
+        Collateral c = client(cache, AT).fetchTdx("50806f000000", PcsClient.PckCa.PLATFORM);
+        assertThat(requests).containsExactly("/tdx/certification/v4/qe/identity");
+        assertThat(QeIdentity.parse(c.qeIdentity()).id()).isEqualTo("TD_QE");
+    }
+
+    @Test
     @DisplayName("An HTTP error is UNAVAILABLE with the status and Request-ID, even when a stale copy is cached")
     void httpError(@TempDir Path cache) {
         client(cache, AT).fetchTdx("50806f000000", PcsClient.PckCa.PLATFORM);
