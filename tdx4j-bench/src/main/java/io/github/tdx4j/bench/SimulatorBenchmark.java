@@ -78,6 +78,22 @@ public class SimulatorBenchmark {
         return calls.tdvmcall(cpuidRequest);
     }
 
+    /**
+     * The same CPUID round trip as guest code consumes it: one output register read, the record never escaping.
+     * With the call inlined, escape analysis removes the output record, so this measures the simulator's own
+     * allocation on the hot path.
+     */
+    @Benchmark
+    public long tdvmcallCpuidConsumed() {
+        return transport.tdcall(cpuidExit).r12();
+    }
+
+    /** The call layer's TDVMCALL as a #VE handler uses it: only the declared output is read. */
+    @Benchmark
+    public long tdvmcallThroughTdxCallsConsumed() {
+        return calls.tdvmcall(cpuidRequest).out(io.github.tdx4j.abi.Gpr.R12);
+    }
+
     /** A TDX-module leaf: TDG.VP.INFO. */
     @Benchmark
     public Registers tdcallVpInfo() {
