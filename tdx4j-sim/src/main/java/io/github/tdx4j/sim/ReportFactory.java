@@ -128,7 +128,7 @@ final class ReportFactory {
             hmac.update(macStruct, 0, TdReportLayout.MAC_OFFSET);
             return hmac.doFinal();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK must provide HmacSHA256", e);
+            throw new SimulatorException("the JDK must provide HmacSHA256", e);
         }
     }
 }

@@ -24,7 +24,7 @@ final class Sha {
             }
             return md.digest();
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK must provide " + algorithm, e);
+            throw new SimulatorException("the JDK must provide " + algorithm, e);
         }
     }
 }

@@ -283,7 +283,7 @@ final class TdMemory {
 
     private boolean hostAccess(long gpa, long page) {
         if (page >= ramPages() || !withinGpaw(gpa)) {
-            throw new MemoryAccessException(gpa, "host access outside the TD's RAM");
+            throw new IllegalArgumentException("host access outside the TD's RAM: GPA 0x" + Long.toHexString(gpa));
         }
         return true;
     }

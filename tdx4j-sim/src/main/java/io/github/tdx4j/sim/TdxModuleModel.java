@@ -9,7 +9,6 @@ import io.github.tdx4j.abi.TdcallRax;
 import io.github.tdx4j.abi.TdcsField;
 import io.github.tdx4j.abi.TdReportLayout;
 import io.github.tdx4j.abi.TdxStatus;
-import io.github.tdx4j.sim.vmm.VmcallExit;
 
 /**
  * The simulated TDX module: the TDCALL dispatcher and every guest-side leaf, working in place on a vCPU's 16-entry
@@ -127,7 +126,7 @@ final class TdxModuleModel {
         }
         long r10In = r[R10];
         long r11In = r[R11];
-        VmcallExit exit = v.exit;
+        ExitRegisters exit = v.exit;
         exit.load(r, control);
         td.vmm.tdvmcall(exit);
         td.ensureRunning();

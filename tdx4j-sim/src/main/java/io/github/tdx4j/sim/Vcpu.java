@@ -10,7 +10,6 @@ import io.github.tdx4j.call.platform.MemoryAccessException;
 import io.github.tdx4j.call.platform.VcpuContext;
 import io.github.tdx4j.call.platform.VeHandler;
 import io.github.tdx4j.call.platform.VeOutcome;
-import io.github.tdx4j.sim.vmm.VmcallExit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -34,7 +33,7 @@ public final class Vcpu {
 
     /** The register file of the TDCALL seam, reused: Java guest code does not run on {@link #gpr}. */
     private final long[] seam = new long[16];
-    final VmcallExit exit;
+    final ExitRegisters exit;
 
     // #VE information (TDX Module ABI v1.5, "Virtualization Exception Information"): valid until VEINFO.GET.
     boolean veValid;
@@ -59,7 +58,7 @@ public final class Vcpu {
     Vcpu(SimulatedTd td, int index) {
         this.td = td;
         this.index = index;
-        this.exit = new VmcallExit(index);
+        this.exit = new ExitRegisters(index);
     }
 
     /** The vCPU index (TDG.VP.INFO R9). */

@@ -118,6 +118,18 @@ class TdgMemPageAcceptTest {
     }
 
     @Test
+    @DisplayName("TDG.MEM.PAGE.ACCEPT of a page the guest shared makes the host convert it back (counted) and accepts it")
+    void acceptSharedPage() {
+        SimulatedTd td = SimulatedTd.boot();
+        long shared = Tdx.share(td, UNACCEPTED, 4096);
+        td.memory().writeLong(shared, 7);
+        assertThat(accept(td, UNACCEPTED, PageLevel.SIZE_4K)).isZero();
+        assertThat(td.memory().readLong(UNACCEPTED)).as("accepted pages are zeroed").isZero();
+        assertThat(td.host().memory().isShared(UNACCEPTED)).isFalse();
+        assertThat(td.counters().violations("vmm.ept.implicit-conversion")).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("Guest memory is sparse: a 64 GiB TD boots and reads zero anywhere accepted")
     void sparse() {
         SimulatedTd td = SimulatedTd.boot(TdConfig.builder().memoryBytes(64L << 30).build());

@@ -1,9 +1,9 @@
 package io.github.tdx4j.sim.quote;
 
+import io.github.tdx4j.sim.SimulatorException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -58,7 +58,7 @@ final class SimKey {
                     q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger()), spec));
             this.privateKey = kf.generatePrivate(new ECPrivateKeySpec(d, spec));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK must provide EC keys on P-256", e);
+            throw new SimulatorException("the JDK must provide EC keys on P-256", e);
         }
     }
 
@@ -70,7 +70,7 @@ final class SimKey {
             BigInteger raw = new BigInteger(1, md.digest());
             return new SimKey(raw.mod(P256.getN().subtract(BigInteger.ONE)).add(BigInteger.ONE));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JDK must provide SHA-256", e);
+            throw new SimulatorException("the JDK must provide SHA-256", e);
         }
     }
 
@@ -108,7 +108,7 @@ final class SimKey {
         try {
             return new DERSequence(v).getEncoded();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new SimulatorException("encoding failed", e);
         }
     }
 

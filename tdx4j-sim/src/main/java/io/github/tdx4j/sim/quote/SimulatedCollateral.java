@@ -1,5 +1,6 @@
 package io.github.tdx4j.sim.quote;
 
+import io.github.tdx4j.sim.SimulatorException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -146,7 +147,7 @@ public final class SimulatedCollateral {
         try {
             return JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("writing simulated collateral", e);
+            throw new SimulatorException("writing simulated collateral", e);
         }
     }
 }

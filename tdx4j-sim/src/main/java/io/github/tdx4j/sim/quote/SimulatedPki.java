@@ -1,8 +1,8 @@
 package io.github.tdx4j.sim.quote;
 
+import io.github.tdx4j.sim.SimulatorException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -156,7 +156,7 @@ public final class SimulatedPki {
         try {
             return pem("CERTIFICATE", c.getEncoded());
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+            throw new SimulatorException("cryptographic primitive failed", e);
         }
     }
 
@@ -170,7 +170,7 @@ public final class SimulatedPki {
         try {
             return HexFormat.of().formatHex(crl.getEncoded());
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+            throw new SimulatorException("cryptographic primitive failed", e);
         }
     }
 
@@ -224,9 +224,9 @@ public final class SimulatedPki {
             return (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new SimulatorException("encoding failed", e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("building a simulated certificate", e);
+            throw new SimulatorException("building a simulated certificate", e);
         }
     }
 
@@ -241,9 +241,9 @@ public final class SimulatedPki {
             return (X509CRL) CertificateFactory.getInstance("X.509")
                     .generateCRL(new ByteArrayInputStream(holder.getEncoded()));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new SimulatorException("encoding failed", e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("building a simulated CRL", e);
+            throw new SimulatorException("building a simulated CRL", e);
         }
     }
 
@@ -251,7 +251,7 @@ public final class SimulatedPki {
         try {
             return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+            throw new SimulatorException("cryptographic primitive failed", e);
         }
     }
 
@@ -263,7 +263,7 @@ public final class SimulatedPki {
             }
             return md.digest();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+            throw new SimulatorException("cryptographic primitive failed", e);
         }
     }
 

@@ -386,6 +386,8 @@ public final class HonestVmm implements Vmm {
                 exit.setStatus(SUCCESS);
                 return;
             }
+            // Deviation: "events pending" is a pending interrupt on the vCPU; KVM also stops for pending signals.
+            // KVM tdx_complete_vmcall_map_gpa.
             if (host.hasPendingInterrupt(exit.vcpuIndex())) {
                 exit.setStatus(RETRY);
                 exit.setR11(next);

@@ -7,119 +7,80 @@ import io.github.tdx4j.abi.GprSelect;
  * A TD exit for TDG.VP.VMCALL as the VMM sees it: the VMM's copy of the vCPU's general-purpose registers.
  *
  * <p>TDX Module ABI v1.5, "TDG.VP.VMCALL Leaf": the registers the guest selected in GPR_SELECT hold the guest's
- * values; every other register reads zero; RAX holds the exit reason TDCALL (77) and RCX the exit qualification
- * (GPR_SELECT in bits 15:0, XMM_SELECT in bits 31:16). The VMM may write any register here; on TD re-entry the
- * module copies back only the selected ones. One instance per vCPU, reused for every exit: the VMM must not keep
- * it beyond its {@link Vmm#tdvmcall} call.
+ * values; every other register reads zero; RAX holds the exit reason TDCALL ({@link #EXIT_REASON_TDCALL}) and RCX
+ * the exit qualification (GPR_SELECT in bits 15:0, XMM_SELECT in bits 31:16). The VMM may write any register; on TD
+ * re-entry the module copies back only the selected ones. The simulator reuses one instance per vCPU for every exit:
+ * a VMM must not keep it beyond its {@link Vmm#tdvmcall} call.
  */
-public final class VmcallExit {
+public interface VmcallExit {
     /** VMX basic exit reason of a TD exit caused by TDCALL(TDG.VP.VMCALL). */
-    public static final long EXIT_REASON_TDCALL = 77;
-
-    private final long[] regs = new long[16];
-    private final int vcpuIndex;
-    private long control;
-
-    public VmcallExit(int vcpuIndex) {
-        this.vcpuIndex = vcpuIndex;
-    }
-
-    /** The module's side: loads the VMM view for one exit. {@code guest} is the guest's register file. */
-    public void load(long[] guest, long rcxControl) {
-        control = rcxControl;
-        int select = (int) (rcxControl & 0xFFFF);
-        for (int i = 0; i < 16; i++) {
-            regs[i] = ((select >>> i) & 1) != 0 ? guest[i] : 0;
-        }
-        regs[Gpr.RAX.number()] = EXIT_REASON_TDCALL;
-        regs[Gpr.RCX.number()] = rcxControl & 0xFFFF_FFFFL;
-    }
+    long EXIT_REASON_TDCALL = 77;
 
     /** The index of the vCPU that exited. */
-    public int vcpuIndex() {
-        return vcpuIndex;
-    }
+    int vcpuIndex();
 
-    /** The guest's TDVMCALL control (RCX): the registers it exposed. */
-    public GprSelect gprSelect() {
-        return new GprSelect(control);
-    }
+    /** The guest's TDVMCALL control (its RCX): the registers it exposed. */
+    GprSelect gprSelect();
 
     /** Whether the guest exposed {@code gpr}: only those registers carry values in and out. */
-    public boolean exposes(Gpr gpr) {
-        return (control & gpr.bit()) != 0;
-    }
-
-    public long get(Gpr gpr) {
-        return regs[gpr.number()];
-    }
-
-    public void set(Gpr gpr, long value) {
-        regs[gpr.number()] = value;
-    }
+    boolean exposes(Gpr gpr);
 
     /** Register by number (0..15), for loops without the enum. */
-    public long get(int number) {
-        return regs[number];
+    long get(int number);
+
+    /** Sets register {@code gpr} in the VMM's copy. */
+    void set(Gpr gpr, long value);
+
+    default long get(Gpr gpr) {
+        return get(gpr.number());
     }
 
-    public long r10() {
-        return regs[10];
+    default long r10() {
+        return get(10);
     }
 
-    public long r11() {
-        return regs[11];
+    default long r11() {
+        return get(11);
     }
 
-    public long r12() {
-        return regs[12];
+    default long r12() {
+        return get(12);
     }
 
-    public long r13() {
-        return regs[13];
+    default long r13() {
+        return get(13);
     }
 
-    public long r14() {
-        return regs[14];
+    default long r14() {
+        return get(14);
     }
 
-    public long r15() {
-        return regs[15];
+    default long r15() {
+        return get(15);
     }
 
     /** Sets R10, the TDVMCALL status the guest reads. */
-    public void setStatus(long r10) {
-        regs[10] = r10;
+    default void setStatus(long r10) {
+        set(Gpr.R10, r10);
     }
 
-    public void setR11(long v) {
-        regs[11] = v;
+    default void setR11(long v) {
+        set(Gpr.R11, v);
     }
 
-    public void setR12(long v) {
-        regs[12] = v;
+    default void setR12(long v) {
+        set(Gpr.R12, v);
     }
 
-    public void setR13(long v) {
-        regs[13] = v;
+    default void setR13(long v) {
+        set(Gpr.R13, v);
     }
 
-    public void setR14(long v) {
-        regs[14] = v;
+    default void setR14(long v) {
+        set(Gpr.R14, v);
     }
 
-    public void setR15(long v) {
-        regs[15] = v;
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder sb = new StringBuilder("VmcallExit{vcpu ").append(vcpuIndex).append(' ').append(gprSelect());
-        for (Gpr g : Gpr.values()) {
-            if (regs[g.number()] != 0) {
-                sb.append(' ').append(g).append("=0x").append(Long.toHexString(regs[g.number()]));
-            }
-        }
-        return sb.append('}').toString();
+    default void setR15(long v) {
+        set(Gpr.R15, v);
     }
 }
