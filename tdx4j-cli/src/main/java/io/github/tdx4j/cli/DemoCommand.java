@@ -54,8 +54,13 @@ final class DemoCommand implements Callable<Integer> {
 
     private void text(DemoRun run, PrintWriter out) {
         out.println("tdx4j demo: a TD on the simulated TDX platform (TDX module 1.5 + KVM/QEMU model)");
-        out.println("Legend: TDCALL = guest -> TDX module (status in RAX); TDVMCALL = guest -> VMM through the module "
-                + "(status in R10); #VE = an instruction the TD may not run natively; [ORIGIN] = whose fault.");
+        out.println("Legend:");
+        out.println("  TDCALL    the guest calls the TDX module; the module's status comes back in RAX");
+        out.println("  TDVMCALL  the guest calls the host VMM through the module (TDG.VP.VMCALL); the VMM's status "
+                + "comes back in R10");
+        out.println("  #VE       an instruction the TD may not run natively; the guest's #VE handler emulates it, and "
+                + "the calls it made are indented under it");
+        out.println("  [ORIGIN]  whose fault a failure is: GUEST_BUG, TDX_MODULE or VMM");
         for (DemoRun.Step s : run.steps) {
             out.println();
             out.printf("== %d. %s ==%n", s.number(), s.title());
@@ -129,15 +134,29 @@ final class DemoCommand implements Callable<Integer> {
             count.merge(e.event().kind().name(), 1L, Long::sum);
         }
         Map<String, String> m = new java.util.LinkedHashMap<>();
-        m.put("TDCALLs", String.valueOf(count.getOrDefault("TDCALL", 0L)));
-        m.put("TDVMCALLs", String.valueOf(count.getOrDefault("TDVMCALL", 0L)));
-        m.put("#VEs", String.valueOf(count.getOrDefault("VE", 0L)));
+        m.put("TDCALLs", count.getOrDefault("TDCALL", 0L) + byLeaf(run, TraceEvent.Kind.TDCALL));
+        m.put("TDVMCALLs", count.getOrDefault("TDVMCALL", 0L) + byLeaf(run, TraceEvent.Kind.TDVMCALL));
+        m.put("#VEs", count.getOrDefault("VE", 0L) + byLeaf(run, TraceEvent.Kind.VE));
         m.put("failed calls", String.valueOf(run.events.stream().filter(e -> e.event().origin() != null).count()));
         m.put("console bytes", String.valueOf(run.console.length()));
         m.put("quote bytes", String.valueOf(run.quote.length));
         m.put("simulated time", String.format("%.3f ms", run.simulatedNanos / 1e6));
         m.put("wall time", String.format("%.0f ms", run.wallNanos / 1e6));
         return m;
+    }
+
+    /** {@code " (Instruction.IO 72, MapGPA 3)"}: the events of {@code kind} by leaf, most frequent first. */
+    private static String byLeaf(DemoRun run, TraceEvent.Kind kind) {
+        Map<String, Long> n = new java.util.HashMap<>();
+        run.events.stream().filter(e -> e.event().kind() == kind).forEach(e -> n.merge(e.event().leaf(), 1L,
+                Long::sum));
+        if (n.isEmpty()) {
+            return "";
+        }
+        return n.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", ", " (", ")"));
     }
 
     private static List<String> wrap(String text, int width) {
@@ -166,6 +185,7 @@ final class DemoCommand implements Callable<Integer> {
         HexFormat hex = HexFormat.of();
         ObjectNode root = mapper.createObjectNode();
         root.put("console", run.console);
+        long sharedMask = run.info == null ? 0 : run.info.sharedMask();
         ArrayNode events = root.putArray("events");
         for (DemoRun.Entry e : run.events) {
             TraceEvent ev = e.event();
@@ -180,7 +200,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             o.put("detail", switch (ev) {
                 case TraceEvent.Tdcall t -> TraceFormatter.tdcallArgs(t);
-                case TraceEvent.Tdvmcall v -> TraceFormatter.vmcallArgs(v, run.info == null ? 0 : run.info.sharedMask());
+                case TraceEvent.Tdvmcall v -> TraceFormatter.vmcallArgs(v, sharedMask);
                 case TraceEvent.Ve ve -> "RIP=0x" + Long.toHexString(ve.rip());
             });
             o.put("nested", e.nested());

@@ -134,8 +134,8 @@ final class DemoRun {
         HexFormat hex = HexFormat.of();
 
         step("Boot a TD and detect TDX",
-                "CPUID leaf 0x21 says \"IntelTDX    \"; TDG.VP.INFO gives the GPA width (the shared bit is its top bit) "
-                        + "and the TD attributes; then the guest clears NOTIFY_ENABLES, checks that SEPT #VE is "
+                "CPUID leaf 0x21 says \"IntelTDX    \"; TDG.VP.INFO gives the GPA width (the shared bit is its top "
+                        + "bit) and the TD attributes; then the guest clears NOTIFY_ENABLES, checks that SEPT #VE is "
                         + "disabled and asks for fewer #VEs (REDUCE_VE).");
         sim = SimGuest.boot(TdConfig.production(), SimSettings.strict(), SimGuest.defaultConfig()
                 .withTrace(recorder).withLog((level, message) -> warnings.add(level + " " + message)));
@@ -165,6 +165,7 @@ final class DemoRun {
         for (byte b : CONSOLE_LINE.getBytes(StandardCharsets.ISO_8859_1)) {
             line.movAl(b).outDxAl();
         }
+        result("x86: mov edx, 0x3f8; then for each character: mov al, <char>; out dx, al");
         expectCompleted(sim.run(line.bytes()));
         result("console: %s", sim.td.console().strip());
         check("the UART received the line", sim.td.console().equals(CONSOLE_LINE));
@@ -173,6 +174,7 @@ final class DemoRun {
                 "The TDX module answers most CPUID leaves itself. Only the hypervisor range 0x40000000-0x4FFFFFFF "
                         + "goes to the VMM; any other leaf that reaches the #VE handler reads as zeros, so the "
                         + "untrusted host cannot fake CPU features.");
+        result("x86: cpuid, with EAX = leaf and ECX = 0");
         var kvm = sim.cpuid(0x4000_0000, 0);
         byte[] sig = new byte[12];
         for (int i = 0; i < 4; i++) {
@@ -191,6 +193,7 @@ final class DemoRun {
         step("Read an MSR",
                 "RDMSR of IA32_APIC_BASE (0x1B) raises #VE; the handler asks the VMM with "
                         + "TDVMCALL<Instruction.RDMSR> and splits the answer into EDX:EAX.");
+        result("x86: rdmsr, with ECX = 0x1b");
         sim.cpu.set(Gpr.RCX, 0x1B);
         expectCompleted(sim.run(X86.code().rdmsr().bytes()));
         long apicBase = (sim.cpu.get(Gpr.RDX) << 32) | sim.cpu.get(Gpr.RAX);
@@ -206,6 +209,8 @@ final class DemoRun {
         sim.cpu.set(Gpr.RCX, 0xDEADBEEF_00000000L);
         byte[] mmioCode = X86.code().movMemRdiImm32((int) MmioTestDevice.REG32, 0xC0FFEE42L)
                 .movEcxMemRdi((int) MmioTestDevice.REG32).movEaxMemRdi((int) MmioTestDevice.ID_REGISTER).bytes();
+        result("x86: mov dword [rdi+0x10], 0xc0ffee42 (7 bytes); mov ecx, [rdi+0x10]; mov eax, [rdi+0x20]; "
+                + "RDI = device");
         expectCompleted(sim.run(mmioCode));
         result("device at GPA 0x%x (shared alias of 0x%x)", mmio, sim.td.config().mmioBase());
         result("wrote REG32 := 0xc0ffee42, read back ECX -> RCX = 0x%x", sim.cpu.get(Gpr.RCX));
@@ -230,6 +235,7 @@ final class DemoRun {
         step("Halt and wake",
                 "HLT with interrupts off raises #VE and becomes TDVMCALL<Instruction.HLT> with R12 = 1. An idle "
                         + "guest halts with interrupts on (R12 = 0) and the host wakes it with an interrupt.");
+        result("x86: cli; hlt  (then the guest's idle path: TDVMCALL<HLT> directly, no #VE)");
         expectCompleted(sim.run(X86.code().cli().hlt().bytes()));
         long t0 = sim.td.nanoTime();
         sim.td.host().schedule(t0 + 250_000, () -> sim.td.host().injectInterrupt(0, WAKE_VECTOR));

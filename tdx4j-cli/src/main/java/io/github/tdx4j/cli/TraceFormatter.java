@@ -24,10 +24,10 @@ final class TraceFormatter {
         return switch (e) {
             case TraceEvent.Tdcall t -> String.format("TDCALL   %-20s %s -> %s%s", t.leaf(), tdcallArgs(t), t.status(),
                     origin);
-            case TraceEvent.Tdvmcall v -> String.format("TDVMCALL %-20s %s -> %s%s", v.leaf(), vmcallArgs(v, sharedMask),
-                    v.status(), origin);
-            case TraceEvent.Ve ve -> String.format("#VE      %-20s RIP=%#x -> %s%s", ve.leaf() + "(" + ve.exitReason().raw()
-                    + ")", ve.rip(), ve.outcome(), origin);
+            case TraceEvent.Tdvmcall v -> String.format("TDVMCALL %-20s %s -> %s%s", v.leaf(),
+                    vmcallArgs(v, sharedMask), v.status(), origin);
+            case TraceEvent.Ve ve -> String.format("#VE      %-20s RIP=%#x -> %s%s",
+                    ve.leaf() + "(" + ve.exitReason().raw() + ")", ve.rip(), ve.outcome(), origin);
         };
     }
 

@@ -137,8 +137,8 @@ public final class TdxGuest {
         if (!reduceVe) {
             // REDUCE_VE includes ENUM_TOPOLOGY; only when it is refused, try ENUM_TOPOLOGY alone, and only if the host
             // configured topology enumeration (TDCS.TOPOLOGY_ENUM_CONFIGURED).
-            ModuleCallResult configured = calls.tdcall(TdcallLeaf.TDG_VM_RD, 0, TdcsField.TOPOLOGY_ENUM_CONFIGURED.raw(),
-                    0, 0, 0, 0);
+            ModuleCallResult configured = calls.tdcall(TdcallLeaf.TDG_VM_RD, 0,
+                    TdcsField.TOPOLOGY_ENUM_CONFIGURED.raw(), 0, 0, 0, 0);
             if (!configured.isError() && configured.r8() != 0) {
                 enumTopology = vmWrite(calls, TdcsField.TD_CTLS, TdcsField.TD_CTLS_ENUM_TOPOLOGY,
                         TdcsField.TD_CTLS_ENUM_TOPOLOGY);

@@ -211,8 +211,8 @@ public final class GuestAttestation implements TdAttestation {
             VmcallResult r = calls.tdvmcall(VmcallRequest.standard(TdvmcallSubFunction.GET_QUOTE, base,
                     options.bufferBytes(), 0, 0));
             switch (r) {
-                case VmcallResult.Success ok -> { }
-                case VmcallResult.Retry retry -> throw fail(Reason.BUSY, Origin.VMM, "tdx.getquote.retry",
+                case VmcallResult.Success _ -> { }
+                case VmcallResult.Retry _ -> throw fail(Reason.BUSY, Origin.VMM, "tdx.getquote.retry",
                         "the VMM answered GetQuote with TDVMCALL_STATUS_RETRY (too many requests in flight)");
                 case VmcallResult.VmmError err -> throw fail(Reason.HOST_ERROR, Origin.VMM, "tdx.getquote.vmm-error",
                         "GetQuote hypercall failed: " + err.status());

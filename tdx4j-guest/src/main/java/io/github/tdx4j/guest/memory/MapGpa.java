@@ -17,12 +17,17 @@ import java.util.Objects;
  * <p>GHCI 1.5, "TDG.VP.VMCALL&lt;MapGPA&gt;": R12 = start GPA (shared bit set to share), R13 = length. The VMM may
  * convert part of the range and answer TDVMCALL_STATUS_RETRY with R11 = the GPA to resume from (KVM does so every
  * 2 MiB when events are pending). R11 is written by the VMM, so it is checked: it must lie in
- * {@code [start, end)} (and, beyond Linux, be page-aligned, so no unaligned GPA is ever sent on) or the conversion fails ({@code tdx.mapgpa.retry-address}). A RETRY that resumes where the
- * last call started is no progress; {@link #MAX_RETRIES_PER_PAGE} of those in a row fail the conversion
- * ({@code tdx.mapgpa.no-progress}); any progress resets the count.
+ * {@code [start, end)} (and, beyond Linux, be page-aligned, so no unaligned GPA is ever sent on) or the
+ * conversion fails ({@code tdx.mapgpa.retry-address}). A RETRY that resumes where the last call started is no
+ * progress; {@link #MAX_RETRIES_PER_PAGE} of those in a row fail the conversion
+ * ({@code tdx.mapgpa.no-progress}); any progress resets the count. Failures are security-sensitive: after one the
+ * guest cannot tell which pages the VMM can read.
  */
 public final class MapGpa {
-    /** Linux {@code max_retries_per_page}: "Retrying the hypercall a second time should succeed; use 3 just in case". */
+    /**
+     * Linux {@code max_retries_per_page}: "Retrying the hypercall a second time should succeed; use 3 just in
+     * case".
+     */
     public static final int MAX_RETRIES_PER_PAGE = 3;
 
     private final TdxCalls calls;
@@ -49,11 +54,11 @@ public final class MapGpa {
         while (noProgress < MAX_RETRIES_PER_PAGE) {
             VmcallResult r = calls.tdvmcall(VmcallRequest.standard(TdvmcallSubFunction.MAP_GPA, s, e - s, 0, 0));
             switch (r) {
-                case VmcallResult.Success ok -> {
+                case VmcallResult.Success _ -> {
                     return null;
                 }
                 case VmcallResult.VmmError err -> {
-                    return TdxFailure.of(Origin.VMM, "tdx.mapgpa.vmm-error", String.format(
+                    return TdxFailure.sensitive(Origin.VMM, "tdx.mapgpa.vmm-error", String.format(
                             "MapGPA [0x%x, 0x%x) to %s failed: %s, R11=0x%x", s, e, shared ? "shared" : "private",
                             err.status(), err.out(Gpr.R11)));
                 }
@@ -61,7 +66,7 @@ public final class MapGpa {
                     long resume = retry.out(Gpr.R11);
                     if (Long.compareUnsigned(resume, s) < 0 || Long.compareUnsigned(resume, e) >= 0
                             || resume % GuestMemory.PAGE_SIZE != 0) {
-                        return TdxFailure.of(Origin.VMM, "tdx.mapgpa.retry-address", String.format(
+                        return TdxFailure.sensitive(Origin.VMM, "tdx.mapgpa.retry-address", String.format(
                                 "MapGPA RETRY resume address R11=0x%x is not a page in [0x%x, 0x%x)", resume, s, e));
                     }
                     if (resume == s) {
@@ -73,7 +78,7 @@ public final class MapGpa {
                 }
             }
         }
-        return TdxFailure.of(Origin.VMM, "tdx.mapgpa.no-progress", String.format(
+        return TdxFailure.sensitive(Origin.VMM, "tdx.mapgpa.no-progress", String.format(
                 "MapGPA made no progress at 0x%x after %d RETRY answers in a row", s, MAX_RETRIES_PER_PAGE));
     }
 }

@@ -89,7 +89,7 @@ public final class TdxVeHandler implements VeHandler {
             }
             switch (outcome) {
                 case VeOutcome.Fault f -> record(reason, rip, "fault: " + f.failure().site(), f.failure().origin());
-                case VeOutcome.Handled h -> record(reason, rip, "handled, RIP +" + (ctx.rip() - rip), null);
+                case VeOutcome.Handled _ -> record(reason, rip, "handled, RIP +" + (ctx.rip() - rip), null);
             }
             return outcome;
         } catch (TdxPanic p) {

@@ -19,6 +19,7 @@ import io.github.tdx4j.call.TdxFailure;
 import io.github.tdx4j.call.TdxFatalFailure;
 import io.github.tdx4j.call.VmcallRequest;
 import io.github.tdx4j.call.VmcallResult;
+import io.github.tdx4j.call.policy.OriginPolicy;
 import io.github.tdx4j.guest.TdxGuest;
 import io.github.tdx4j.guest.attest.AttestationException;
 import io.github.tdx4j.guest.attest.AttestationException.Reason;
@@ -401,6 +402,28 @@ class GuestContractTest {
                     .satisfies(in -> assertThat(in[Gpr.R12.number()]).isZero());
             td.idle(0);
             assertThat(td.guest().interruptsReceived()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    @DisplayName("A misbehaving VMM is never fatal and never floods the log: LINUX_MAINLINE returns errors silently, "
+            + "SEED_REVIEW rate-limits (burst 10)")
+    void vmmFailuresBoundedUnderBothPresets(Backend b) {
+        for (OriginPolicy policy : new OriginPolicy[] {OriginPolicy.LINUX_MAINLINE, OriginPolicy.SEED_REVIEW}) {
+            Scenario s = Scenario.honest().policy(policy).tamper(IO,
+                    (regs, host) -> regs[Gpr.R10.number()] = TdvmcallStatus.INVALID_OPERAND.raw());
+            try (ContractTd td = open(b, s, RUN_CODE)) {
+                td.setReg(Gpr.RDX, UART_LSR);
+                for (int i = 0; i < 100; i++) {
+                    ContractTd.Run r = td.run(0xEC); // in al, dx
+                    assertThat(r.completed()).isFalse();
+                    assertThat(r.fault().origin()).isEqualTo(Origin.VMM);
+                }
+                assertThat(td.guest().failures().count(Origin.VMM)).isEqualTo(100);
+                assertThat(td.guest().failures().logLines()).as(policy.name())
+                        .isLessThanOrEqualTo(policy == OriginPolicy.SEED_REVIEW ? 10 : 0);
+            }
         }
     }
 

@@ -55,6 +55,11 @@ final class Scenario {
         return this;
     }
 
+    Scenario policy(OriginPolicy p) {
+        policy = p;
+        return this;
+    }
+
     Scenario tamper(long subFunction, VmmTamper t) {
         tampers.merge(subFunction, t, (a, b) -> (regs, host) -> {
             a.after(regs, host);
