@@ -293,8 +293,12 @@ final class TdxModuleModel {
         int level = (int) (rcx & 7);
         long gpa = rcx & ~0xFFFL & ~ACCEPT_RESERVED;
         PageLevel pl = PageLevel.ofLevel(level);
-        if ((rcx & ACCEPT_RESERVED) != 0 || pl == null || level > td.settings.maxAcceptLevel().level()) {
+        if ((rcx & ACCEPT_RESERVED) != 0 || pl == null) {
             return violation("module.accept.rcx", OPERAND_INVALID | OperandId.RCX.id());
+        }
+        if (level > td.settings.maxAcceptLevel().level()) {
+            // A guest may probe the largest size first, as Linux does with 1G: counted apart from real misuse.
+            return violation("module.accept.level-unsupported", OPERAND_INVALID | OperandId.RCX.id());
         }
         if ((gpa & (pl.bytes() - 1)) != 0 || !td.isPrivateGpa(gpa)) {
             return violation("module.accept.rcx", OPERAND_INVALID | OperandId.RCX.id());
@@ -317,7 +321,8 @@ final class TdxModuleModel {
                 case PROBE_ALREADY:
                     return TdxStatus.PAGE_ALREADY_ACCEPTED.raw() | at;
                 case PROBE_SIZE_MISMATCH:
-                    return violation("module.accept.size-mismatch", TdxStatus.PAGE_SIZE_MISMATCH.raw() | at);
+                    // Not a violation: a guest tries the larger size first and falls back (Linux try_accept_one).
+                    return TdxStatus.PAGE_SIZE_MISMATCH.raw() | at;
                 case PROBE_ACCEPT:
                     // Deviation: a 2M accept is atomic here; the module accepts 4 KiB at a time and, with an
                     // interrupt pending, keeps its progress and leaves RAX unwritten so the TDCALL re-executes.

@@ -77,6 +77,7 @@ class TdgMemPageAcceptTest {
     void oneGig() {
         SimulatedTd strict = SimulatedTd.boot(TdConfig.builder().memoryBytes(4096 * MB).build());
         assertThat(accept(strict, 2048 * MB, PageLevel.SIZE_1G)).isEqualTo(0xC000_0100_0000_0001L);
+        assertThat(strict.counters().violations("module.accept.level-unsupported")).isEqualTo(1);
         SimulatedTd relaxed = SimulatedTd.boot(TdConfig.builder().memoryBytes(4096 * MB).build(),
                 SimSettings.builder().maxAcceptLevel(PageLevel.SIZE_1G).build());
         assertThat(accept(relaxed, 2048 * MB, PageLevel.SIZE_1G)).as("4K host: mismatch")
