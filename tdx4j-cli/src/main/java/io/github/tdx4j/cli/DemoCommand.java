@@ -61,6 +61,10 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  #VE       an instruction the TD may not run natively; the guest's #VE handler emulates it, and "
                 + "the calls it made are indented under it");
         out.println("  [ORIGIN]  whose fault a failure is: GUEST_BUG, TDX_MODULE or VMM");
+        if (!full) {
+            out.println("  One line per call; runs of " + FOLD_AT + " or more alike groups are folded into \"... and N "
+                    + "more like this\" (--full prints every line, --json every event).");
+        }
         for (DemoRun.Step s : run.steps) {
             out.println();
             out.printf("== %d. %s ==%n", s.number(), s.title());

@@ -340,7 +340,7 @@ final class DemoRun {
         try {
             return MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform provides " + algorithm, e);
+            throw new AssertionError("every Java SE platform provides " + algorithm, e);
         }
     }
 }

@@ -157,7 +157,7 @@ public final class GuestAttestation implements TdAttestation {
         try {
             sha384 = MessageDigest.getInstance("SHA-384");
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform provides SHA-384", e);
+            throw new AssertionError("every Java SE platform provides SHA-384", e);
         }
         for (RtmrEvent e : events) {
             sha384.update(rtmr[e.index()]);

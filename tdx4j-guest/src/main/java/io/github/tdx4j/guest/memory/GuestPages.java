@@ -52,7 +52,7 @@ public final class GuestPages {
      * Allocates {@code pages} contiguous private pages, first fit.
      *
      * @return the first page's GPA
-     * @throws IllegalStateException if no such run is free
+     * @throws PagePoolException if no such run is free
      */
     public synchronized long allocate(int pages) {
         if (pages <= 0) {
@@ -67,14 +67,19 @@ public final class GuestPages {
             }
             i = busy + 1;
         }
-        throw new IllegalStateException("no " + pages + " free contiguous pages in the pool");
+        throw new PagePoolException("tdx.pages.exhausted", "no " + pages + " free contiguous pages in the pool");
     }
 
-    /** Returns pages to the pool; quarantined pages are refused. */
+    /**
+     * Returns pages to the pool.
+     *
+     * @throws PagePoolException if any of them is quarantined: those are never freed
+     */
     public synchronized void free(long gpa, int pages) {
         int first = index(gpa, pages);
         if (quarantined.get(first, first + pages).cardinality() != 0) {
-            throw new IllegalStateException(String.format("page(s) at 0x%x are quarantined and are never freed", gpa));
+            throw new PagePoolException("tdx.pages.quarantined", String.format(
+                    "page(s) at 0x%x are quarantined and are never freed", gpa));
         }
         used.clear(first, first + pages);
     }

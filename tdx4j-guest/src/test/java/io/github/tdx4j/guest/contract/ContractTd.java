@@ -3,6 +3,7 @@ package io.github.tdx4j.guest.contract;
 import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.call.TdxFailure;
 import io.github.tdx4j.guest.TdxGuest;
+import io.github.tdx4j.guest.attest.TdAttestation;
 import java.util.List;
 
 /**
@@ -19,6 +20,11 @@ interface ContractTd extends AutoCloseable {
 
     /** What a backend can do beyond running the services. */
     enum Capability {
+        /**
+         * The tdx4j guest services themselves run in this TD ({@link #guest()}): true on simulated platforms; a
+         * real TD's kernel owns #VE, memory and TDVMCALLs, so there only {@link #attestation()} is available.
+         */
+        GUEST_SERVICES,
         /** Run x86 instruction sequences on a vCPU. */
         RUN_CODE,
         /** Make the host misbehave ({@link Scenario#tampers}, host settings). */
@@ -30,6 +36,9 @@ interface ContractTd extends AutoCloseable {
     boolean supports(Capability c);
 
     TdxGuest guest();
+
+    /** TDREPORT, RTMR and quotes, whatever provides them in this TD. */
+    TdAttestation attestation();
 
     /** How a code run ended. */
     record Run(boolean completed, TdxFailure fault, long rip) {

@@ -1,5 +1,6 @@
 package io.github.tdx4j.guest.contract;
 
+import static io.github.tdx4j.guest.contract.ContractTd.Capability.GUEST_SERVICES;
 import static io.github.tdx4j.guest.contract.ContractTd.Capability.HOST_CONTROL;
 import static io.github.tdx4j.guest.contract.ContractTd.Capability.HOST_VIEW;
 import static io.github.tdx4j.guest.contract.ContractTd.Capability.RUN_CODE;
@@ -25,10 +26,12 @@ import io.github.tdx4j.guest.attest.AttestationException;
 import io.github.tdx4j.guest.attest.AttestationException.Reason;
 import io.github.tdx4j.guest.attest.GuestAttestation;
 import io.github.tdx4j.guest.attest.QuoteOptions;
+import io.github.tdx4j.guest.attest.TdAttestation;
 import io.github.tdx4j.guest.io.PortSize;
 import io.github.tdx4j.guest.memory.GuestPages;
 import io.github.tdx4j.guest.memory.MemoryConversionException;
 import io.github.tdx4j.guest.memory.PageAcceptor;
+import io.github.tdx4j.guest.memory.PagePoolException;
 import io.github.tdx4j.guest.memory.SharedBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -56,7 +59,15 @@ class GuestContractTest {
     private static final long SEC = 1_000_000_000L;
     private static final byte[] FAKE_QUOTE = "a quote from a tampering host".getBytes(StandardCharsets.US_ASCII);
 
+    /** A TD for a test of the guest services, skipped on a backend without {@code needs}. */
     private static ContractTd open(Backend b, Scenario s, ContractTd.Capability... needs) {
+        needs = Arrays.copyOf(needs, needs.length + 1);
+        needs[needs.length - 1] = GUEST_SERVICES;
+        return openAttestation(b, s, needs);
+    }
+
+    /** A TD for a test of {@link ContractTd#attestation()} alone, which a real TD can run too. */
+    private static ContractTd openAttestation(Backend b, Scenario s, ContractTd.Capability... needs) {
         if (s.needsTampering()) {
             needs = Arrays.copyOf(needs, needs.length + 1);
             needs[needs.length - 1] = HOST_CONTROL;
@@ -193,7 +204,7 @@ class GuestContractTest {
                     MemoryConversionException.class, e -> assertThat(e.origin()).isEqualTo(Origin.VMM));
             GuestPages.Quarantined q = g.pages().quarantined().getFirst();
             assertThat(td.hostSeesShared(q.start())).as("the host did convert them").isTrue();
-            assertThatThrownBy(() -> g.pages().free(q.start(), q.pages())).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> g.pages().free(q.start(), q.pages())).isInstanceOf(PagePoolException.class);
             for (int i = 0; i < 8; i++) {
                 SharedBuffer next = g.sharedMemory().share(4);
                 assertThat(next.gpa() + 4 * 4096 <= q.start() || next.gpa() >= q.start() + 4 * 4096)
@@ -530,8 +541,8 @@ class GuestContractTest {
     @EnumSource(Backend.class)
     @DisplayName("RTMR extend: the platform's RTMR equals the event log replayed, and the TDREPORT shows it")
     void rtmrExtend(Backend b) throws Exception {
-        try (ContractTd td = open(b, Scenario.honest(), HOST_VIEW)) {
-            GuestAttestation a = td.guest().attestation();
+        try (ContractTd td = openAttestation(b, Scenario.honest(), HOST_VIEW)) {
+            TdAttestation a = td.attestation();
             a.extendRtmr(2, sha384("kernel"), "kernel");
             a.extendRtmr(3, sha384("app"), "app");
             a.extendRtmr(2, sha384("config"), "config");
@@ -549,8 +560,8 @@ class GuestContractTest {
     @EnumSource(Backend.class)
     @DisplayName("TDREPORT: REPORTDATA at offset 128, type 0x81, a MAC the platform verifies")
     void report(Backend b) {
-        try (ContractTd td = open(b, Scenario.honest(), HOST_VIEW)) {
-            byte[] r = td.guest().attestation().report(nonce(5));
+        try (ContractTd td = openAttestation(b, Scenario.honest(), HOST_VIEW)) {
+            byte[] r = td.attestation().report(nonce(5));
             assertThat(r).hasSize(1024);
             assertThat(r[0]).isEqualTo(TdReportLayout.TYPE_TDX);
             assertThat(Arrays.copyOfRange(r, 128, 192)).isEqualTo(nonce(5));
@@ -564,8 +575,8 @@ class GuestContractTest {
     @EnumSource(Backend.class)
     @DisplayName("GetQuote: the quote's TD body carries the nonce as REPORTDATA and the current RTMRs")
     void quoteRoundTrip(Backend b) throws Exception {
-        try (ContractTd td = open(b, Scenario.honest())) {
-            GuestAttestation a = td.guest().attestation();
+        try (ContractTd td = openAttestation(b, Scenario.honest())) {
+            TdAttestation a = td.attestation();
             a.extendRtmr(2, sha384("app"), "app");
             byte[] q = a.quote(nonce(9));
             int version = (q[0] & 0xFF) | (q[1] & 0xFF) << 8;

@@ -12,6 +12,7 @@ import io.github.tdx4j.call.policy.NanoClock;
 import io.github.tdx4j.guest.CpuidInstruction;
 import io.github.tdx4j.guest.GuestConfig;
 import io.github.tdx4j.guest.TdxGuest;
+import io.github.tdx4j.guest.attest.TdAttestation;
 import io.github.tdx4j.sim.ExecutionResult;
 import io.github.tdx4j.sim.SimSettings;
 import io.github.tdx4j.sim.SimulatedTd;
@@ -181,6 +182,11 @@ final class SimContractTd implements ContractTd {
     @Override
     public TdxGuest guest() {
         return guest;
+    }
+
+    @Override
+    public TdAttestation attestation() {
+        return guest.attestation();
     }
 
     @Override

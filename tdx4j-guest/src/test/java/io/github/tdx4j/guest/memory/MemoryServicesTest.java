@@ -136,7 +136,7 @@ class MemoryServicesTest {
         GuestPages.Quarantined q = g.pages().quarantined().getFirst();
         assertThat(q.pages()).isEqualTo(4);
         assertThat(g.pages().isQuarantined(q.start())).isTrue();
-        assertThatThrownBy(() -> g.pages().free(q.start(), 4)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> g.pages().free(q.start(), 4)).isInstanceOf(PagePoolException.class);
 
         td.vmm.put(MAP_GPA, in -> in.withR10(0));
         SharedBuffer next = g.sharedMemory().share(4);
