@@ -34,6 +34,7 @@ import io.github.tdx4j.sim.TdConfig;
 import io.github.tdx4j.sim.TdStopped;
 import io.github.tdx4j.sim.Vcpu;
 import io.github.tdx4j.sim.adversary.Adversary;
+import io.github.tdx4j.sim.adversary.Decision;
 import io.github.tdx4j.sim.adversary.AdversarialVmm;
 import io.github.tdx4j.sim.adversary.Fault;
 import io.github.tdx4j.sim.adversary.FaultTape;
@@ -181,12 +182,13 @@ public final class CampaignRun {
     private boolean operation(String name, Step step) {
         op = name;
         operations.add(name);
-        int mustFailBefore = adv.mustFailCount();
+        int mustFailBefore = adv.mustFailDecisions().size();
         long[] before = failureCounts();
         calls = 0;
         opStart = td.nanoTime();
         Outcome outcome;
         Origin origin = null;
+        String site = null;
         boolean goOn = true;
         try {
             boolean clean = step.run();
@@ -199,6 +201,7 @@ public final class CampaignRun {
         } catch (TdxException e) {
             outcome = Outcome.ERROR;
             origin = e.origin();
+            site = e.failure().site();
         } catch (TdxPanic p) {
             outcome = Outcome.FATAL;
             origin = p.origin();
@@ -218,12 +221,15 @@ public final class CampaignRun {
         }
         outcomes[RunResult.outcomeIndex(outcome, origin)]++;
         adv.trace("op", name.hashCode(), outcome.ordinal(), origin == null ? -1 : origin.ordinal());
-        if (adv.mustFailCount() > mustFailBefore && outcome == Outcome.HANDLED) {
-            violation(Oracle.FAILURE_AS_SUCCESS, "a fault the guest must not absorb silently was injected: "
-                    + adv.faults().getLast());
+        if (outcome == Outcome.HANDLED) {
+            for (Decision d : adv.mustFailDecisions().subList(mustFailBefore, adv.mustFailDecisions().size())) {
+                if (concerns(name, d)) {
+                    violation(Oracle.FAILURE_AS_SUCCESS, "the operation succeeded after " + d);
+                }
+            }
         }
         if (origin != null) {
-            checkOrigin(outcome, origin);
+            checkOrigin(outcome, origin, site);
         }
         if (td.isStopped() && goOn) {
             // The operation returned, but the TD is gone: a stop the guest did not see is a silent failure.
@@ -239,16 +245,43 @@ public final class CampaignRun {
         boolean run();
     }
 
-    private void checkOrigin(Outcome outcome, Origin origin) {
+    /**
+     * Whether a must-fail decision concerns operation {@code name}: a GetQuote completion that arrives after the
+     * guest gave the request up (a timeout) lands in whatever operation runs then, which does not read it.
+     */
+    private static boolean concerns(String name, Decision d) {
+        return switch (d.site()) {
+            case GETQUOTE_BUFFER_STATUS, GETQUOTE_OUT_LEN, GETQUOTE_COMPLETION_TIME -> name.equals("QUOTE");
+            default -> true;
+        };
+    }
+
+    /**
+     * The origin oracle: a VMM failure needs a VMM fault (or the misconfigured TD the host chose), a TDX-module
+     * failure a module fault. A guest bug is explained only by the module itself blaming the guest's operand
+     * (TDX_OPERAND_INVALID, which the guest reports as its own, as Linux does with -EINVAL), or by the simulator's
+     * deviation C5 after a MapGPA the host claimed and did not do (see the README).
+     */
+    private void checkOrigin(Outcome outcome, Origin origin, String site) {
         boolean explained = switch (origin) {
             case VMM -> adv.vmmFaults() > 0 || td.config().equals(SEPT_VE_ENABLED);
             case TDX_MODULE -> adv.moduleFaults() > 0;
-            case GUEST_BUG -> false;
+            case GUEST_BUG -> injected(Fault.MODULE_OPERAND_INVALID)
+                    || "tdx.memory.access".equals(site) && injected(Fault.MAPGPA_LIE_SUCCESS);
         };
         if (!explained) {
             violation(Oracle.WRONG_ORIGIN, outcome + " with origin " + origin + " but the faults injected were "
                     + adv.faults());
         }
+    }
+
+    private boolean injected(Fault f) {
+        for (Decision d : adv.faults()) {
+            if (d.fault() == f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Origin stopOrigin(StopReason r) {
@@ -340,10 +373,12 @@ public final class CampaignRun {
         long[] regs = seedRegisters();
         regs[Gpr.RDX.number()] = canary(2) & ~0xFFFFL | port();
         long rax = regs[Gpr.RAX.number()];
+        long exitsBefore = exits;
         ExecutionResult r = runCode(code, regs);
         if (r instanceof ExecutionResult.Completed) {
             regs[Gpr.RAX.number()] = size.assign(rax, vmmAnswer(Gpr.R11));
-        } else {
+        } else if (exits != exitsBefore) {
+            // Linux handle_in: a VMM error clears the access-size bits; a fault before the TDVMCALL changes nothing.
             regs[Gpr.RAX.number()] = size.assign(rax, 0);
         }
         return checkRegisters(r, regs);
@@ -455,9 +490,12 @@ public final class CampaignRun {
         return checkRegisters(r, regs);
     }
 
+    /** MSRs KVM emulates and lets a TD write: IA32_CR_PAT, IA32_MISC_ENABLE, MSR_KVM_POLL_CONTROL. */
+    private static final long[] WRITABLE_MSRS = {0x277, 0x1A0, 0x4B56_4D05L};
+
     private boolean wrmsr() {
         long[] regs = seedRegisters();
-        regs[Gpr.RCX.number()] = canary(1) & ~0xFFFF_FFFFL | MSRS[rnd.nextInt(MSRS.length)];
+        regs[Gpr.RCX.number()] = canary(1) & ~0xFFFF_FFFFL | WRITABLE_MSRS[rnd.nextInt(WRITABLE_MSRS.length)];
         return checkRegisters(runCode(new byte[] {0x0F, 0x30}, regs), regs);
     }
 
@@ -639,12 +677,21 @@ public final class CampaignRun {
     }
 
     private long exits;
+    /** The pages the guest asked to share for its GetQuote buffer (the first MapGPA of a QUOTE operation). */
+    private long quoteBufferStart = -1;
+    private long quoteBufferEnd = -1;
 
     /** What the VMM sees at each TDVMCALL exit: no register may hold a canary (reliability.md §5.2 K). */
     private void onExit(VmcallExit exit) {
         exits++;
         if (bufferGpa < 0 && exit.r10() == 0 && exit.r11() == 0x10002) {
             bufferGpa = exit.r12();
+        }
+        long sharedBit = td.config().sharedBit();
+        if (op.equals("QUOTE") && exit.r10() == 0 && exit.r11() == 0x10001 && (exit.r12() & sharedBit) != 0
+                && quoteBufferStart < 0) {
+            quoteBufferStart = exit.r12() & ~sharedBit;
+            quoteBufferEnd = quoteBufferStart + exit.r13();
         }
         for (int i = 0; i < 16; i++) {
             if (isCanary(exit.get(i))) {
@@ -707,8 +754,7 @@ public final class CampaignRun {
                 return true;
             }
         }
-        return bufferGpa >= 0 && guest != null && (gpa | td.config().sharedBit()) >= bufferGpa
-                && (gpa | td.config().sharedBit()) < bufferGpa + POLLING.bufferBytes();
+        return gpa >= quoteBufferStart && gpa < quoteBufferEnd;
     }
 
     /**

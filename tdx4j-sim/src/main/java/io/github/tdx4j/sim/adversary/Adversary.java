@@ -37,6 +37,8 @@ public final class Adversary {
     private int vmmFaults;
     private int moduleFaults;
     private ExitObserver observer = ExitObserver.NONE;
+    private final List<Decision> mustFailDecisions = new ArrayList<>();
+    private final Map<InputSite, Decision> forced = new EnumMap<>(InputSite.class);
 
     public Adversary(FaultTape tape) {
         this.tape = Objects.requireNonNull(tape, "tape");
@@ -56,11 +58,23 @@ public final class Adversary {
         text = on ? new ArrayList<>() : null;
     }
 
+    /**
+     * Makes every decision at {@code site} be {@code fault} with {@code value}, without reading the tape: a
+     * targeted test of one site (the matrix tests). Other sites still read the tape.
+     */
+    public void force(InputSite site, Fault fault, long value) {
+        if (!site.menu().contains(fault) && fault != Fault.HONEST) {
+            throw new IllegalArgumentException(fault + " is not on the menu of " + site);
+        }
+        forced.put(site, new Decision(site, fault, value));
+    }
+
     /** Reads the decision for {@code site} from the tape, records it and returns it. */
     public Decision decide(InputSite site) {
-        int b = tape.next();
-        Fault f = site.select(b);
-        long v = f.needsValue() ? tape.nextLong() : 0;
+        Decision pinned = forced.get(site);
+        int b = pinned != null ? -2 : tape.next();
+        Fault f = pinned != null ? pinned.fault() : site.select(b);
+        long v = pinned != null ? pinned.value() : f.needsValue() ? tape.nextLong() : 0;
         consulted[site.ordinal()]++;
         mix(site.ordinal());
         mix(b);
@@ -84,6 +98,7 @@ public final class Adversary {
     /** Marks that a fault just applied must make the current guest operation fail (or report a failure). */
     public void mustFail(Decision d, String why) {
         mustFail++;
+        mustFailDecisions.add(d);
         mix(0x4D46L);
         if (text != null) {
             text.add("  must fail: " + d.site() + " " + d.fault() + ": " + why);
@@ -115,6 +130,11 @@ public final class Adversary {
     /** Must-fail faults applied so far; the oracle compares before and after each guest operation. */
     public int mustFailCount() {
         return mustFail;
+    }
+
+    /** The decisions flagged by {@link #mustFail}, in order. */
+    public List<Decision> mustFailDecisions() {
+        return Collections.unmodifiableList(mustFailDecisions);
     }
 
     /** Non-honest decisions of the VMM seam so far. */
