@@ -114,6 +114,7 @@ public final class CampaignRun {
     private final List<long[]> failedRanges = new ArrayList<>();
     private long bufferGpa = -1;
     private int accepts;
+    private boolean dead;
 
     private CampaignRun(long seed, FaultTape tape, boolean text) {
         this.seed = seed;
@@ -206,10 +207,12 @@ public final class CampaignRun {
             outcome = Outcome.FATAL;
             origin = p.origin();
             goOn = false;
+            dead = true;
         } catch (TdStopped s) {
             outcome = Outcome.FATAL;
             origin = stopOrigin(s.reason());
             goOn = false;
+            dead = true;
         } catch (HangDetected h) {
             violation(Oracle.HANG, h.getMessage());
             adv.trace("op-hang");
@@ -590,6 +593,14 @@ public final class CampaignRun {
             return true;
         }
         m.read(data, written, 0, written.length);
+        // What the guest read: the header now (nothing runs on the host between the guest's reads and its return).
+        long header = bufferGpa & ~td.config().sharedBit();
+        long status = m.readLong(header + GetQuoteBufferLayout.STATUS_OFFSET);
+        long outLen = m.readInt(header + GetQuoteBufferLayout.OUT_LEN_OFFSET) & 0xFFFF_FFFFL;
+        if (status != 0 || outLen != q.length || outLen == 0) {
+            violation(Oracle.FAILURE_AS_SUCCESS, String.format("quote of %d bytes returned with status 0x%x, "
+                    + "out_len %d in the header", q.length, status, outLen));
+        }
         if (!Arrays.equals(q, written)) {
             violation(Oracle.CORRUPTION, "the quote differs from what the host wrote in the shared buffer");
         }
@@ -677,9 +688,8 @@ public final class CampaignRun {
     }
 
     private long exits;
-    /** The pages the guest asked to share for its GetQuote buffer (the first MapGPA of a QUOTE operation). */
-    private long quoteBufferStart = -1;
-    private long quoteBufferEnd = -1;
+    /** The ranges the guest asked to share during QUOTE operations: its GetQuote buffer (or quarantined tries). */
+    private final List<long[]> quoteBuffers = new ArrayList<>();
 
     /** What the VMM sees at each TDVMCALL exit: no register may hold a canary (reliability.md §5.2 K). */
     private void onExit(VmcallExit exit) {
@@ -688,10 +698,8 @@ public final class CampaignRun {
             bufferGpa = exit.r12();
         }
         long sharedBit = td.config().sharedBit();
-        if (op.equals("QUOTE") && exit.r10() == 0 && exit.r11() == 0x10001 && (exit.r12() & sharedBit) != 0
-                && quoteBufferStart < 0) {
-            quoteBufferStart = exit.r12() & ~sharedBit;
-            quoteBufferEnd = quoteBufferStart + exit.r13();
+        if (op.equals("QUOTE") && exit.r10() == 0 && exit.r11() == 0x10001 && (exit.r12() & sharedBit) != 0) {
+            quoteBuffers.add(new long[] {exit.r12() & ~sharedBit, (exit.r12() & ~sharedBit) + exit.r13()});
         }
         for (int i = 0; i < 16; i++) {
             if (isCanary(exit.get(i))) {
@@ -726,7 +734,9 @@ public final class CampaignRun {
                 host.read(g, page, 0, page.length);
                 scanForCanaries(page, "shared page 0x" + Long.toHexString(g));
             }
-            if (guest != null && hostShared && !believedShared(g) && !guest.pages().isQuarantined(g)) {
+            // After a panic the TD is gone and no page is ever used again; otherwise pages in an unknown state must be
+            // quarantined (reliability.md §3 row 10).
+            if (!dead && guest != null && hostShared && !believedShared(g) && !guest.pages().isQuarantined(g)) {
                 violation(Oracle.CORRUPTION, String.format("page 0x%x is shared but the guest believes it private "
                         + "and did not quarantine it", g));
             }
@@ -754,7 +764,12 @@ public final class CampaignRun {
                 return true;
             }
         }
-        return gpa >= quoteBufferStart && gpa < quoteBufferEnd;
+        for (long[] q : quoteBuffers) {
+            if (gpa >= q[0] && gpa < q[1]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
