@@ -270,7 +270,9 @@ public final class CampaignRun {
             case VMM -> adv.vmmFaults() > 0 || td.config().equals(SEPT_VE_ENABLED);
             case TDX_MODULE -> adv.moduleFaults() > 0;
             case GUEST_BUG -> injected(Fault.MODULE_OPERAND_INVALID)
-                    || "tdx.memory.access".equals(site) && injected(Fault.MAPGPA_LIE_SUCCESS);
+                    || "tdx.memory.access".equals(site) && adv.consulted(InputSite.MAPGPA_CONVERSION) > 0
+                    && (injected(Fault.MAPGPA_LIE_SUCCESS) || injected(Fault.MAPGPA_PARTIAL_THEN_FAIL)
+                    || injected(Fault.MAPGPA_FAIL_AFTER_CONVERT));
         };
         if (!explained) {
             violation(Oracle.WRONG_ORIGIN, outcome + " with origin " + origin + " but the faults injected were "
@@ -540,7 +542,7 @@ public final class CampaignRun {
     }
 
     private boolean accept() {
-        long bytes = rnd.nextInt(4) == 0 ? 2L << 20 : 16L << 12;
+        long bytes = rnd.nextInt(16) == 0 ? 2L << 20 : 16L << 12;
         long start = UNACCEPTED_GPA + (long) accepts++ * (2L << 20);
         return switch (guest.acceptor().accept(start, start + bytes)) {
             case PageAcceptor.Result.Done d -> {
@@ -709,8 +711,9 @@ public final class CampaignRun {
         }
     }
 
+    /** Canaries are planted 8-byte aligned and every copy the guest makes keeps that alignment; scan by 8. */
     private void scanForCanaries(byte[] b, String where) {
-        for (int i = 0; i + 8 <= b.length; i++) {
+        for (int i = 0; i + 8 <= b.length; i += 8) {
             long v = 0;
             for (int j = 7; j >= 0; j--) {
                 v = (v << 8) | (b[i + j] & 0xFF);
@@ -727,12 +730,15 @@ public final class CampaignRun {
     private void finish() {
         op = "end of run";
         HostMemory host = td.host().memory();
-        byte[] page = new byte[(int) GuestMemory.PAGE_SIZE];
         for (long g = POOL_GPA; g < POOL_GPA + POOL_BYTES; g += GuestMemory.PAGE_SIZE) {
             boolean hostShared = host.isShared(g);
             if (hostShared) {
-                host.read(g, page, 0, page.length);
-                scanForCanaries(page, "shared page 0x" + Long.toHexString(g));
+                for (long a = g; a < g + GuestMemory.PAGE_SIZE; a += 8) {
+                    if (isCanary(host.readLong(a))) {
+                        violation(Oracle.LEAK, "canary in shared page 0x" + Long.toHexString(a));
+                        break;
+                    }
+                }
             }
             // After a panic the TD is gone and no page is ever used again; otherwise pages in an unknown state must be
             // quarantined (reliability.md §3 row 10).
