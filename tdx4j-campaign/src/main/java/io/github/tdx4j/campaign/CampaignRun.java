@@ -103,6 +103,7 @@ public final class CampaignRun {
     private final long[] outcomes = new long[RunResult.OUTCOME_SLOTS];
     private final List<String> logLines = new ArrayList<>();
     private final List<String> operations = new ArrayList<>();
+    private final List<String> results = new ArrayList<>();
     private final OriginPolicy policy;
     private SimulatedTd td;
     private Vcpu cpu;
@@ -115,6 +116,7 @@ public final class CampaignRun {
     private long bufferGpa = -1;
     private int accepts;
     private boolean dead;
+    private Op[] fixedOps;
 
     private CampaignRun(long seed, FaultTape tape, boolean text) {
         this.seed = seed;
@@ -131,7 +133,29 @@ public final class CampaignRun {
 
     /** As {@link #run(long, FaultTape)}; {@code text} also records the trace as text lines. */
     public static RunResult run(long seed, FaultTape tape, boolean text) {
+        return run(seed, tape, text, null, null, 0, 1, null);
+    }
+
+    /**
+     * A targeted run for the matrix tests: the operations {@code ops} (after boot) instead of random ones, and
+     * every decision at {@code site} forced to {@code fault} with {@code value}; other sites read {@code tape}.
+     */
+    static RunResult targeted(long seed, InputSite site, Fault fault, long value, Op... ops) {
+        return targeted(seed, site, fault, value, Integer.MAX_VALUE, ops);
+    }
+
+    /** As {@link #targeted(long, InputSite, Fault, long, Op...)}, forcing only the first {@code times} decisions. */
+    static RunResult targeted(long seed, InputSite site, Fault fault, long value, int times, Op... ops) {
+        return run(seed, FaultTape.honest(), true, site, fault, value, times, ops);
+    }
+
+    private static RunResult run(long seed, FaultTape tape, boolean text, InputSite site, Fault fault, long value,
+                                 int times, Op[] ops) {
         CampaignRun r = new CampaignRun(seed, new FaultTape(tape.bytes()), text);
+        if (site != null) {
+            r.adv.force(site, fault, value, times);
+        }
+        r.fixedOps = ops;
         r.execute();
         int[] consulted = new int[InputSite.values().length];
         long[] injected = new long[InputSite.values().length];
@@ -142,7 +166,7 @@ public final class CampaignRun {
             }
         }
         return new RunResult(seed, tape, List.copyOf(r.violations), r.outcomes, r.adv.traceHash(), r.adv.traceText(),
-                consulted, injected, r.logLines.size(), List.copyOf(r.operations));
+                consulted, injected, r.logLines.size(), List.copyOf(r.operations), List.copyOf(r.results));
     }
 
     // ------------------------------------------------------------------------------------------------ the run
@@ -164,10 +188,10 @@ public final class CampaignRun {
             finish();
             return;
         }
-        int n = 4 + rnd.nextInt(7);
+        int n = fixedOps != null ? fixedOps.length : 4 + rnd.nextInt(7);
         Op[] ops = Op.values();
         for (int i = 0; i < n; i++) {
-            Op o = ops[rnd.nextInt(ops.length)];
+            Op o = fixedOps != null ? fixedOps[i] : ops[rnd.nextInt(ops.length)];
             if (!operation(o.name(), () -> perform(o))) {
                 break;
             }
@@ -215,14 +239,17 @@ public final class CampaignRun {
             dead = true;
         } catch (HangDetected h) {
             violation(Oracle.HANG, h.getMessage());
+            results.add("HANG");
             adv.trace("op-hang");
             return false;
         } catch (RuntimeException e) {
             violation(Oracle.WRONG_ORIGIN, "failure without an origin: " + e);
+            results.add("UNCLASSIFIED");
             adv.trace("op-unclassified");
             return false;
         }
         outcomes[RunResult.outcomeIndex(outcome, origin)]++;
+        results.add(origin == null ? outcome.name() : outcome + " " + origin);
         adv.trace("op", name.hashCode(), outcome.ordinal(), origin == null ? -1 : origin.ordinal());
         if (outcome == Outcome.HANDLED) {
             for (Decision d : adv.mustFailDecisions().subList(mustFailBefore, adv.mustFailDecisions().size())) {

@@ -18,10 +18,12 @@ import java.util.List;
  *                      injected there
  * @param logLines      log lines written
  * @param operations    the operations run, in order (names)
+ * @param results       the outcome of each operation, in order: {@code HANDLED}, {@code ERROR VMM}, {@code FATAL
+ *                      TDX_MODULE}, … ({@code HANG} or {@code UNCLASSIFIED} when an oracle ended the run there)
  */
 public record RunResult(long seed, FaultTape tape, List<Violation> violations, long[] outcomes, long traceHash,
                         List<String> trace, int[] consulted, long[] injected, long logLines,
-                        List<String> operations) {
+                        List<String> operations, List<String> results) {
     /** Outcomes are counted per (outcome, origin); HANDLED has no origin and uses slot 3. */
     public static final int OUTCOME_SLOTS = Outcome.values().length * 4;
 

@@ -39,6 +39,7 @@ public final class Adversary {
     private ExitObserver observer = ExitObserver.NONE;
     private final List<Decision> mustFailDecisions = new ArrayList<>();
     private final Map<InputSite, Decision> forced = new EnumMap<>(InputSite.class);
+    private final Map<InputSite, Integer> forcedTimes = new EnumMap<>(InputSite.class);
 
     public Adversary(FaultTape tape) {
         this.tape = Objects.requireNonNull(tape, "tape");
@@ -63,15 +64,27 @@ public final class Adversary {
      * targeted test of one site (the matrix tests). Other sites still read the tape.
      */
     public void force(InputSite site, Fault fault, long value) {
+        force(site, fault, value, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #force(InputSite, Fault, long)} for the first {@code times} decisions at {@code site} only. */
+    public void force(InputSite site, Fault fault, long value, int times) {
         if (!site.menu().contains(fault) && fault != Fault.HONEST) {
             throw new IllegalArgumentException(fault + " is not on the menu of " + site);
         }
+        if (times < 1) {
+            throw new IllegalArgumentException("times must be >= 1: " + times);
+        }
         forced.put(site, new Decision(site, fault, value));
+        forcedTimes.put(site, times);
     }
 
     /** Reads the decision for {@code site} from the tape, records it and returns it. */
     public Decision decide(InputSite site) {
         Decision pinned = forced.get(site);
+        if (pinned != null && forcedTimes.merge(site, -1, Integer::sum) <= 0) {
+            forced.remove(site);
+        }
         int b = pinned != null ? -2 : tape.next();
         Fault f = pinned != null ? pinned.fault() : site.select(b);
         long v = pinned != null ? pinned.value() : f.needsValue() ? tape.nextLong() : 0;
