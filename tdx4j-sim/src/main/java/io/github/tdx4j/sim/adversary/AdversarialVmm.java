@@ -421,9 +421,8 @@ public final class AdversarialVmm implements Vmm {
                 case QUOTE_IMMEDIATE -> now;
                 default -> atNanos;
             };
-            if (d.fault() == Fault.QUOTE_NEVER || d.fault() == Fault.QUOTE_LATE) {
-                adversary.mustFail(d, "GetQuote not completed by the deadline");
-            }
+            // No must-fail flag for QUOTE_NEVER / QUOTE_LATE: the completion of an earlier request the host failed with
+            // R10 (and served anyway) may satisfy the guest instead; the campaign checks the header the guest read.
             if (d.fault() != Fault.QUOTE_NEVER) {
                 h.schedule(at, () -> completeQuote(action, gpa, size));
             }
