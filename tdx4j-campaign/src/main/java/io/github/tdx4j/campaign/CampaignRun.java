@@ -117,6 +117,7 @@ public final class CampaignRun {
     private int accepts;
     private boolean dead;
     private Op[] fixedOps;
+    private boolean forceMisconfigured;
 
     private CampaignRun(long seed, FaultTape tape, boolean text) {
         this.seed = seed;
@@ -149,6 +150,15 @@ public final class CampaignRun {
         return run(seed, FaultTape.honest(), true, site, fault, value, times, ops);
     }
 
+    /** A run of {@code ops} on the misconfigured TD (SEPT_VE_DISABLE clear, not debug), honest host. */
+    static RunResult misconfigured(long seed, Op... ops) {
+        CampaignRun r = new CampaignRun(seed, FaultTape.honest(), true);
+        r.fixedOps = ops;
+        r.forceMisconfigured = true;
+        r.execute();
+        return r.result();
+    }
+
     private static RunResult run(long seed, FaultTape tape, boolean text, InputSite site, Fault fault, long value,
                                  int times, Op[] ops) {
         CampaignRun r = new CampaignRun(seed, new FaultTape(tape.bytes()), text);
@@ -157,22 +167,26 @@ public final class CampaignRun {
         }
         r.fixedOps = ops;
         r.execute();
+        return r.result();
+    }
+
+    private RunResult result() {
         int[] consulted = new int[InputSite.values().length];
         long[] injected = new long[InputSite.values().length];
         for (InputSite s : InputSite.values()) {
-            consulted[s.ordinal()] = r.adv.consulted(s);
-            for (Fault f : r.adv.injected(s)) {
+            consulted[s.ordinal()] = adv.consulted(s);
+            for (Fault f : adv.injected(s)) {
                 injected[s.ordinal()] |= 1L << f.ordinal();
             }
         }
-        return new RunResult(seed, tape, List.copyOf(r.violations), r.outcomes, r.adv.traceHash(), r.adv.traceText(),
-                consulted, injected, r.logLines.size(), List.copyOf(r.operations), List.copyOf(r.results));
+        return new RunResult(seed, adv.tape(), List.copyOf(violations), outcomes, adv.traceHash(),
+                adv.traceText(), consulted, injected, logLines.size(), List.copyOf(operations), List.copyOf(results));
     }
 
     // ------------------------------------------------------------------------------------------------ the run
 
     private void execute() {
-        boolean misconfigured = rnd.nextInt(64) == 0;
+        boolean misconfigured = rnd.nextInt(64) == 0 || forceMisconfigured;
         boolean notify = rnd.nextInt(4) == 0;
         adv.setExitObserver(this::onExit);
         td = SimulatedTd.boot(misconfigured ? SEPT_VE_ENABLED : PRODUCTION, SETTINGS,

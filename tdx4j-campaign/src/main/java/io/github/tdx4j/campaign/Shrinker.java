@@ -15,6 +15,11 @@ public final class Shrinker {
 
     /** The smallest tape found that still makes {@code seed} violate {@code oracle}. */
     public static FaultTape shrink(long seed, FaultTape tape, Oracle oracle, int maxRuns) {
+        return shrink(tape, t -> fails(seed, t, oracle), maxRuns);
+    }
+
+    /** The smallest tape found that still satisfies {@code stillFails} (which {@code tape} must satisfy). */
+    public static FaultTape shrink(FaultTape tape, java.util.function.Predicate<byte[]> stillFails, int maxRuns) {
         byte[] best = tape.bytes();
         int runs = 0;
         // The tape is never read past the last decision the run made; cut there first.
@@ -27,7 +32,7 @@ public final class Shrinker {
                     System.arraycopy(best, 0, candidate, 0, start);
                     System.arraycopy(best, start + chunk, candidate, start, best.length - start - chunk);
                     runs++;
-                    if (fails(seed, candidate, oracle)) {
+                    if (stillFails.test(candidate)) {
                         best = candidate;
                         progress = true;
                         start = Math.min(start, best.length - chunk) + chunk;
@@ -40,7 +45,7 @@ public final class Shrinker {
                 byte[] candidate = Arrays.copyOf(best, best.length);
                 candidate[i] = 0;
                 runs++;
-                if (fails(seed, candidate, oracle)) {
+                if (stillFails.test(candidate)) {
                     best = candidate;
                 }
             }
