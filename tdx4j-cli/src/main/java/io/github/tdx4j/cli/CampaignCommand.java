@@ -188,13 +188,22 @@ final class CampaignCommand implements Callable<Integer> {
 
     /** The input-site list from the registry; with a report, the runs that reached each site and the classes hit. */
     private static void printSites(PrintWriter o, CampaignReport r) {
-        o.printf("%-26s %-10s %-10s %-16s %s%n", "input site (" + InputSite.values().length + ")", "seam",
-                r == null ? "" : "runs", r == null ? "classes" : "classes hit", "what");
+        if (r == null) {
+            o.printf("%-26s %-11s %-8s %s%n", "input site (" + InputSite.values().length + ")", "seam", "classes",
+                    "what");
+        } else {
+            o.printf("%-26s %-11s %10s %-12s %s%n", "input site (" + InputSite.values().length + ")", "seam", "runs",
+                    "classes hit", "what");
+        }
         for (InputSite s : InputSite.values()) {
             String classes = (r == null ? s.classes() : r.siteClasses(s)).stream().map(FaultClass::name)
                     .collect(Collectors.joining(""));
-            o.printf("%-26s %-10s %-10s %-16s %s%n", s.name(), s.seam().name(), r == null ? "" : r.siteRuns(s),
-                    classes, s.description());
+            if (r == null) {
+                o.printf("%-26s %-11s %-8s %s%n", s.name(), s.seam().name(), classes, s.description());
+            } else {
+                o.printf("%-26s %-11s %10d %-12s %s%n", s.name(), s.seam().name(), r.siteRuns(s), classes,
+                        s.description());
+            }
         }
     }
 }
