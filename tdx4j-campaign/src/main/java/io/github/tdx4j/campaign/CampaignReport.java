@@ -3,6 +3,7 @@ package io.github.tdx4j.campaign;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.sim.adversary.Fault;
 import io.github.tdx4j.sim.adversary.FaultClass;
+import io.github.tdx4j.sim.adversary.FaultTape;
 import io.github.tdx4j.sim.adversary.InputSite;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,7 +37,7 @@ public final class CampaignReport {
      * @param shrunk   the shrunk tape
      * @param saved    where the replayable tape file was written, or null
      */
-    public record Failure(RunResult result, io.github.tdx4j.sim.adversary.FaultTape shrunk, Path saved) {
+    public record Failure(RunResult result, FaultTape shrunk, Path saved) {
     }
 
     CampaignReport() {
@@ -151,7 +153,7 @@ public final class CampaignReport {
             for (Origin o : Origin.values()) {
                 byOrigin.put(o.name(), outcomes(oc, o));
             }
-            out.put(oc.name().toLowerCase(java.util.Locale.ROOT), byOrigin);
+            out.put(oc.name().toLowerCase(Locale.ROOT), byOrigin);
         }
         m.put("outcomes", out);
         m.put("inputSites", InputSite.values().length);

@@ -2,6 +2,7 @@ package io.github.tdx4j.campaign;
 
 import io.github.tdx4j.sim.adversary.FaultTape;
 import java.util.Arrays;
+import java.util.function.Predicate;
 
 /**
  * Shrinks a failing tape to a small one that still breaks the same oracle, as delta debugging does: first drop
@@ -19,7 +20,7 @@ public final class Shrinker {
     }
 
     /** The smallest tape found that still satisfies {@code stillFails} (which {@code tape} must satisfy). */
-    public static FaultTape shrink(FaultTape tape, java.util.function.Predicate<byte[]> stillFails, int maxRuns) {
+    public static FaultTape shrink(FaultTape tape, Predicate<byte[]> stillFails, int maxRuns) {
         byte[] best = tape.bytes();
         int runs = 0;
         // The tape is never read past the last decision the run made; cut there first.

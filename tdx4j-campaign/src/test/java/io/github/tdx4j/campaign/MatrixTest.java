@@ -122,7 +122,7 @@ class MatrixTest {
                         Fault.STATUS_SUBFUNC_UNSUPPORTED, 0, Op.SAFE_HALT, Outcome.ERROR, Origin.VMM),
                 new Case("T34 OPERAND_BUSY on accept falls back and stays bounded", InputSite.MODULE_ACCEPT,
                         Fault.MODULE_OPERAND_BUSY, 0, Op.ACCEPT, Outcome.ERROR, Origin.TDX_MODULE),
-                new Case("A5 INTERRUPTED_RESUMABLE on RTMR extend is an error", InputSite.MODULE_RTMR_EXTEND,
+                new Case("A5 TDX_OPERAND_BUSY on RTMR extend is an error (BUSY)", InputSite.MODULE_RTMR_EXTEND,
                         Fault.MODULE_OPERAND_BUSY, 0, Op.EXTEND, Outcome.ERROR, Origin.TDX_MODULE))
                 .map(Arguments::of);
     }

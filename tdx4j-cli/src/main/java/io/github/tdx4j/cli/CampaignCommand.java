@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -177,7 +178,7 @@ final class CampaignCommand implements Callable<Integer> {
         }
         o.printf("%n%-10s %12s %12s %12s %12s%n", "outcome", "no origin", "GUEST_BUG", "TDX_MODULE", "VMM");
         for (Outcome oc : Outcome.values()) {
-            o.printf("%-10s %12d %12d %12d %12d%n", oc.name().toLowerCase(java.util.Locale.ROOT),
+            o.printf("%-10s %12d %12d %12d %12d%n", oc.name().toLowerCase(Locale.ROOT),
                     r.outcomes(oc, null), r.outcomes(oc, Origin.GUEST_BUG), r.outcomes(oc, Origin.TDX_MODULE),
                     r.outcomes(oc, Origin.VMM));
         }

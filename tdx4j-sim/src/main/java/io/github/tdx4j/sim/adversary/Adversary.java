@@ -1,5 +1,6 @@
 package io.github.tdx4j.sim.adversary;
 
+import io.github.tdx4j.call.Origin;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -96,7 +97,7 @@ public final class Adversary {
         if (!d.honest()) {
             injected.computeIfAbsent(site, s -> EnumSet.noneOf(Fault.class)).add(f);
             faults.add(d);
-            if (site.seam() == io.github.tdx4j.call.Origin.TDX_MODULE) {
+            if (site.seam() == Origin.TDX_MODULE) {
                 moduleFaults++;
             } else {
                 vmmFaults++;
