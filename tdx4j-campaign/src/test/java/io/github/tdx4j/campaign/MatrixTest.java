@@ -54,7 +54,7 @@ class MatrixTest {
                         Op.MMIO_READ, Outcome.ERROR, Origin.VMM),
                 new Case("T07 RDMSR R10 random is never success", InputSite.RDMSR_STATUS, Fault.STATUS_RANDOM,
                         0xDEAD_BEEFL, Op.RDMSR, Outcome.ERROR, Origin.VMM),
-                new Case("T08 MapGPA RETRY without progress gives up", InputSite.MAPGPA_STATUS,
+                new Case("T08 / §3 row 11 MapGPA RETRY without progress gives up", InputSite.MAPGPA_STATUS,
                         Fault.RETRY_NO_PROGRESS, 0, Op.SHARE, Outcome.ERROR, Origin.VMM),
                 new Case("T09 MapGPA RETRY R11 below the range fails at once", InputSite.MAPGPA_STATUS,
                         Fault.RETRY_BELOW_START, 0, Op.SHARE, Outcome.ERROR, Origin.VMM),
