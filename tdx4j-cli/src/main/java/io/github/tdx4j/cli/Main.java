@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 + "a Linux TDX guest backend and pure-Java DCAP quote verification.", ""},
         subcommands = {
                 DemoCommand.class,
+                CampaignCommand.class,
                 DecodeCommand.class,
                 InspectCommand.class,
                 VerifyCommand.class,

@@ -41,6 +41,9 @@ import java.util.Set;
 // (TDX_INTERRUPTED_RESUMABLE) and no lock is contended (TDX_OPERAND_BUSY comes only from Host#holdSeptLock).
 // TDX Module ABI v1.5, "TDCALL Instruction (Common)" (interruptible leaves).
 public final class SimulatedTd implements GuestPlatform {
+    /** The highest vector a VMM cannot post: 0..30 are refused by the TDX module. */
+    static final int MAX_UNPOSTABLE_VECTOR = 30;
+
     final Object lock = new Object();
     final TdConfig config;
     final SimSettings settings;
@@ -437,6 +440,12 @@ public final class SimulatedTd implements GuestPlatform {
                 throw new IllegalArgumentException("vector must be 0..255: " + vector);
             }
             synchronized (lock) {
+                if (vector <= MAX_UNPOSTABLE_VECTOR) {
+                    // The TDX module does not let the host post vectors 0..30 (the exception vectors), so a VMM cannot
+                    // raise #VE (20) or #PF at will. Intel TDX Guest Hardening, security-spec.rst, "Interrupt handling".
+                    counters.violation("module.interrupt.vector");
+                    return;
+                }
                 vcpus[Objects.checkIndex(vcpu, vcpus.length)].post(vector);
             }
         }

@@ -1,5 +1,6 @@
 package io.github.tdx4j.guest.memory;
 
+import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.TdxFailure;
 import io.github.tdx4j.call.platform.GuestMemory;
 import io.github.tdx4j.call.policy.FailureHandler;
@@ -54,7 +55,7 @@ public final class SharedMemory {
         long end = buffer.gpa() + (long) buffer.bytes();
         TdxFailure f = mapGpa.map(buffer.gpa(), end, false);
         if (f == null && acceptor.accept(buffer.gpa(), end) instanceof PageAcceptor.Result.Failed failed) {
-            f = failed.failure();
+            f = failed.failure().origin() == Origin.GUEST_BUG ? notConverted(failed.failure()) : failed.failure();
         }
         if (f != null) {
             throw quarantine(buffer.gpa(), buffer.pages(), f);
@@ -64,6 +65,17 @@ public final class SharedMemory {
 
     public GuestPages pages() {
         return pages;
+    }
+
+    /**
+     * The accept after MapGPA-to-private works on the guest's own, well-formed pages, so a refusal the module
+     * attributes to the guest (TDX_PAGE_ALREADY_ACCEPTED: the page is still mapped and accepted) means the VMM's
+     * MapGPA success was false: it never removed the page from the Secure EPT. Found by the fault campaign
+     * (tdx4j-campaign, MatrixTest "MapGPA success without converting, on share and unshare").
+     */
+    private static TdxFailure notConverted(TdxFailure accept) {
+        return TdxFailure.sensitive(Origin.VMM, "tdx.unshare.not-converted",
+                "MapGPA to private reported success but the pages were not converted: " + accept.detail());
     }
 
     private MemoryConversionException quarantine(long gpa, int count, TdxFailure f) {

@@ -48,7 +48,10 @@ public interface Host {
     /** TDH.MEM.PAGE.DEMOTE: splits the pending or mapped leaf covering {@code gpa} into 4 KiB leaves. */
     void demotePrivate(long gpa);
 
-    /** Posts interrupt {@code vector} (32..255) to {@code vcpu}. */
+    /**
+     * Posts interrupt {@code vector} (0..255) to {@code vcpu}; the TDX module drops vectors 0..30 (counted as
+     * {@code module.interrupt.vector}).
+     */
     void injectInterrupt(int vcpu, int vector);
 
     /** Whether an injected interrupt is still pending (not yet delivered) on {@code vcpu}. */

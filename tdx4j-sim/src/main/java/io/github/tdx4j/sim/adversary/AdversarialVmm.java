@@ -1,0 +1,511 @@
+package io.github.tdx4j.sim.adversary;
+
+import io.github.tdx4j.abi.GetQuoteBufferLayout;
+import io.github.tdx4j.abi.GetQuoteStatus;
+import io.github.tdx4j.abi.Gpr;
+import io.github.tdx4j.abi.PageLevel;
+import io.github.tdx4j.abi.TdvmcallStatus;
+import io.github.tdx4j.abi.TdvmcallSubFunction;
+import io.github.tdx4j.call.VmcallOutputs;
+import io.github.tdx4j.sim.SimSettings;
+import io.github.tdx4j.sim.StopReason;
+import io.github.tdx4j.sim.TdConfig;
+import io.github.tdx4j.sim.quote.QuoteGenerationService;
+import io.github.tdx4j.sim.vmm.HonestVmm;
+import io.github.tdx4j.sim.vmm.Host;
+import io.github.tdx4j.sim.vmm.HostMemory;
+import io.github.tdx4j.sim.vmm.VmcallExit;
+import io.github.tdx4j.sim.vmm.Vmm;
+import io.github.tdx4j.sim.vmm.VmmFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A hostile VMM driven by a fault tape: KVM + QEMU ({@link HonestVmm}) answer first, then at every host-to-guest
+ * input point ({@link InputSite}) the next tape decision may replace the answer: R10, the output registers, every
+ * other register, what MapGPA converts, the GetQuote header and completion time, interrupts and their timing, and
+ * whether a private page gets mapped. When the tape ends the VMM is honest.
+ *
+ * <p>Everything goes through the same seams a real host has: the VMM's copy of the registers (the TDX module copies
+ * back only what the guest exposed), shared memory, conversions, interrupt injection and scheduling through
+ * {@link Host}. The honest VMM is given a {@link Host} wrapper so the adversary sees its GetQuote completions, and
+ * optionally a cheaper {@link QuoteGenerationService}.
+ */
+public final class AdversarialVmm implements Vmm {
+    /** The deadline the adversary aims at: Linux's getquote_timeout, 30 s. */
+    public static final long LINUX_QUOTE_TIMEOUT_NANOS = 30_000_000_000L;
+    /** The vector injected for {@link Fault#IRQ_NOTIFY} when the guest registered none. */
+    public static final int DEFAULT_NOTIFY_VECTOR = 0xF3;
+
+    private static final long SUCCESS = TdvmcallStatus.SUCCESS.raw();
+    private static final long RETRY = TdvmcallStatus.RETRY.raw();
+    private static final long INVALID_OPERAND = TdvmcallStatus.INVALID_OPERAND.raw();
+    private static final long PAGE = 4096;
+
+    private final Host host;
+    private final Adversary adversary;
+    private final HonestVmm honest;
+    private final long sharedBit;
+    private final long[] lastAnswer = new long[16];
+    /** The GetQuote request being served: its shared GPA and size, while the honest VMM handles the exit. */
+    private long quoteGpa = -1;
+    private long quoteSize;
+    private int notifyVector;
+
+    private AdversarialVmm(Host host, Adversary adversary, QuoteGenerationService quotes) {
+        this.host = host;
+        this.adversary = adversary;
+        this.sharedBit = host.config().sharedBit();
+        this.honest = new HonestVmm(new WatchedHost(host, quotes));
+    }
+
+    /**
+     * A factory for {@link io.github.tdx4j.sim.SimulatedTd#boot(TdConfig, SimSettings, VmmFactory)}.
+     *
+     * @param adversary the run's decisions
+     * @param quotes    the quote generation service the honest part uses; null for the platform's own
+     */
+    public static VmmFactory factory(Adversary adversary, QuoteGenerationService quotes) {
+        Objects.requireNonNull(adversary, "adversary");
+        return host -> new AdversarialVmm(host, adversary, quotes);
+    }
+
+    /** The registers of the last TDVMCALL answer as the VMM left them (before the module's filter). */
+    public long answer(Gpr gpr) {
+        return lastAnswer[gpr.number()];
+    }
+
+    @Override
+    public String console() {
+        return honest.console();
+    }
+
+    @Override
+    public void tdvmcall(VmcallExit exit) {
+        adversary.observer().onExit(exit);
+        long r10 = exit.r10();
+        long fn = exit.r11();
+        long r12 = exit.r12();
+        long r13 = exit.r13();
+        long r14 = exit.r14();
+        adversary.trace("exit", r10, fn, r12, r13, r14, exit.r15());
+        if (r10 != 0) {
+            honest.tdvmcall(exit);
+        } else {
+            switch ((int) Math.min(fn, Integer.MAX_VALUE)) {
+                case 10 -> {
+                    honest.tdvmcall(exit);
+                    status(exit, InputSite.CPUID_STATUS, true);
+                    cpuidOutput(exit);
+                }
+                case 12 -> {
+                    honest.tdvmcall(exit);
+                    status(exit, InputSite.HLT_STATUS, true);
+                }
+                case 30 -> {
+                    honest.tdvmcall(exit);
+                    status(exit, InputSite.IO_STATUS, true);
+                    if (r13 == 0) {
+                        value(exit, InputSite.IO_IN_VALUE);
+                    }
+                }
+                case 31 -> {
+                    honest.tdvmcall(exit);
+                    status(exit, InputSite.RDMSR_STATUS, true);
+                    value(exit, InputSite.RDMSR_VALUE);
+                }
+                case 32 -> {
+                    honest.tdvmcall(exit);
+                    status(exit, InputSite.WRMSR_STATUS, true);
+                }
+                case 48 -> {
+                    honest.tdvmcall(exit);
+                    status(exit, InputSite.MMIO_STATUS, true);
+                    if (r13 == 0) {
+                        value(exit, InputSite.MMIO_READ_VALUE);
+                    }
+                }
+                case 0x10001 -> mapGpa(exit, r12, r13);
+                case 0x10002 -> {
+                    quoteGpa = r12;
+                    quoteSize = r13;
+                    try {
+                        honest.tdvmcall(exit);
+                    } finally {
+                        quoteGpa = -1;
+                    }
+                    status(exit, InputSite.GETQUOTE_STATUS, true);
+                }
+                case 0x10003 -> {
+                    Decision d = adversary.decide(InputSite.FATAL_ERROR_RESPONSE);
+                    if (d.honest()) {
+                        honest.tdvmcall(exit);
+                    } else {
+                        exit.setStatus(SUCCESS);
+                    }
+                }
+                case 0x10004 -> {
+                    honest.tdvmcall(exit);
+                    status(exit, InputSite.NOTIFY_STATUS, true);
+                    if (exit.r10() == SUCCESS) {
+                        notifyVector = (int) (r12 & 0xFF);
+                    }
+                }
+                default -> honest.tdvmcall(exit);
+            }
+        }
+        garbage(exit, r10 == 0 ? VmcallOutputs.of(new TdvmcallSubFunction(fn)) : Set.of());
+        for (int i = 0; i < 16; i++) {
+            lastAnswer[i] = exit.get(i);
+        }
+        adversary.trace("answer", exit.r10(), exit.r11(), exit.r12(), exit.r13(), exit.r14(), exit.r15());
+        interrupt(exit.vcpuIndex());
+    }
+
+    /** The R10 decision at {@code site}. {@code errorsMustFail}: the guest has no fallback for an error here. */
+    private void status(VmcallExit exit, InputSite site, boolean errorsMustFail) {
+        Decision d = adversary.decide(site);
+        long s = switch (d.fault()) {
+            case STATUS_SUCCESS -> SUCCESS;
+            case STATUS_RETRY -> RETRY;
+            case STATUS_TWO -> 2;
+            case STATUS_INVALID_OPERAND -> INVALID_OPERAND;
+            case STATUS_GPA_INUSE -> TdvmcallStatus.GPA_INUSE.raw();
+            case STATUS_ALIGN_ERROR -> TdvmcallStatus.ALIGN_ERROR.raw();
+            case STATUS_SUBFUNC_UNSUPPORTED -> TdvmcallStatus.SUBFUNC_UNSUPPORTED.raw();
+            case STATUS_MAX_POSITIVE -> Long.MAX_VALUE;
+            case STATUS_RANDOM -> Long.compareUnsigned(d.value(), 1) <= 0 ? 2 : d.value();
+            default -> exit.r10();
+        };
+        exit.setStatus(s);
+        if (errorsMustFail && !d.honest() && s != SUCCESS) {
+            adversary.mustFail(d, "R10 0x" + Long.toHexString(s));
+        }
+    }
+
+    /** An output-value decision on R11 (IN, RDMSR, MMIO read). Values are well-formed or not, never "failures". */
+    private void value(VmcallExit exit, InputSite site) {
+        Decision d = adversary.decide(site);
+        exit.setR11(tamper(d, exit.r11()));
+    }
+
+    private static long tamper(Decision d, long honest) {
+        return switch (d.fault()) {
+            case VALUE_ALL_ONES -> -1L;
+            case VALUE_WIDE -> (honest & 0xFF) | (d.value() & ~0xFFL);
+            case VALUE_RANDOM -> d.value();
+            case VALUE_ZERO -> 0;
+            case VALUE_SIGN -> honest | Long.MIN_VALUE;
+            default -> honest;
+        };
+    }
+
+    private void cpuidOutput(VmcallExit exit) {
+        Decision d = adversary.decide(InputSite.CPUID_OUTPUT);
+        switch (d.fault()) {
+            case CPUID_FORGED_HYPERV -> signature(exit, "Microsoft Hv");
+            case CPUID_FORGED_XEN -> signature(exit, "XenVMMXenVMM");
+            case CPUID_MAX_LEAF -> {
+                exit.setR12(0xFFFF_FFFFL | (d.value() << 32));
+                exit.setR13(exit.r13() | (d.value() << 32));
+                exit.setR14(exit.r14() | (d.value() & 0xFFFF_FFFF_0000_0000L));
+                exit.setR15(exit.r15() | (Long.rotateLeft(d.value(), 17) << 32));
+            }
+            default -> {
+                exit.setR12(tamper(d, exit.r12()));
+                exit.setR13(tamper(d, exit.r13()));
+                exit.setR14(tamper(d, exit.r14()));
+                exit.setR15(tamper(d, exit.r15()));
+            }
+        }
+    }
+
+    private static void signature(VmcallExit exit, String sig) {
+        byte[] b = sig.getBytes(StandardCharsets.US_ASCII);
+        exit.setR12(0x4000_0005L);
+        exit.setR13(le32(b, 0));
+        exit.setR14(le32(b, 4));
+        exit.setR15(le32(b, 8));
+    }
+
+    private static long le32(byte[] b, int off) {
+        return (b[off] & 0xFFL) | (b[off + 1] & 0xFFL) << 8 | (b[off + 2] & 0xFFL) << 16 | (b[off + 3] & 0xFFL) << 24;
+    }
+
+    /** MapGPA: first what the host converts (H), then the status and the resume address (B, C). */
+    private void mapGpa(VmcallExit exit, long start, long size) {
+        Decision conv = adversary.decide(InputSite.MAPGPA_CONVERSION);
+        long g = start & ~sharedBit;
+        boolean rangeOk = size > 0 && (g & (PAGE - 1)) == 0 && (size & (PAGE - 1)) == 0
+                && host.memory().isRam(g) && host.memory().isRam(g + size - 1);
+        switch (conv.fault()) {
+            case MAPGPA_LIE_SUCCESS -> exit.setStatus(SUCCESS);
+            case MAPGPA_FAIL_AFTER_CONVERT -> {
+                honest.tdvmcall(exit);
+                exit.setStatus(INVALID_OPERAND);
+                exit.setR11(start);
+            }
+            case MAPGPA_PARTIAL_THEN_FAIL -> {
+                if (rangeOk) {
+                    host.convert(g, PAGE, (start & sharedBit) != 0);
+                }
+                exit.setStatus(INVALID_OPERAND);
+                exit.setR11(start + PAGE);
+            }
+            default -> honest.tdvmcall(exit);
+        }
+        Decision d = adversary.decide(InputSite.MAPGPA_STATUS);
+        long end = start + size;
+        long resume = switch (d.fault()) {
+            case RETRY_NO_PROGRESS -> start;
+            case RETRY_NEXT_PAGE -> start + PAGE < end ? start + PAGE : start;
+            case RETRY_BELOW_START -> start - PAGE;
+            case RETRY_AT_END -> end;
+            case RETRY_UNALIGNED -> start + PAGE / 2;
+            case RETRY_RANDOM -> d.value();
+            default -> Long.MIN_VALUE;
+        };
+        if (resume != Long.MIN_VALUE || d.fault() == Fault.RETRY_RANDOM) {
+            exit.setStatus(RETRY);
+            exit.setR11(resume);
+            boolean legal = Long.compareUnsigned(resume, start) >= 0 && Long.compareUnsigned(resume, end) < 0
+                    && (resume & (PAGE - 1)) == 0;
+            if (!legal) {
+                adversary.mustFail(d, "RETRY with R11 0x" + Long.toHexString(resume) + " outside the range");
+            }
+        } else if (d.fault() == Fault.STATUS_RETRY) {
+            exit.setStatus(RETRY);
+            long r11 = exit.r11();
+            if (Long.compareUnsigned(r11, start) < 0 || Long.compareUnsigned(r11, end) >= 0
+                    || (r11 & (PAGE - 1)) != 0) {
+                adversary.mustFail(d, "RETRY with R11 0x" + Long.toHexString(r11) + " outside the range");
+            }
+        } else {
+            status(exit, d);
+        }
+        long s = exit.r10();
+        if ((conv.fault() == Fault.MAPGPA_FAIL_AFTER_CONVERT || conv.fault() == Fault.MAPGPA_PARTIAL_THEN_FAIL)
+                && s != SUCCESS && s != RETRY) {
+            // Decided after the status decision, which may have turned the failure into a (lying) success.
+            adversary.mustFail(conv, "MapGPA reported R10 0x" + Long.toHexString(s) + " after converting");
+        }
+    }
+
+    /** Applies a B decision already read (MapGPA reads one decision for both B and C). */
+    private void status(VmcallExit exit, Decision d) {
+        long s = switch (d.fault()) {
+            case STATUS_SUCCESS -> SUCCESS;
+            case STATUS_TWO -> 2;
+            case STATUS_INVALID_OPERAND -> INVALID_OPERAND;
+            case STATUS_GPA_INUSE -> TdvmcallStatus.GPA_INUSE.raw();
+            case STATUS_ALIGN_ERROR -> TdvmcallStatus.ALIGN_ERROR.raw();
+            case STATUS_SUBFUNC_UNSUPPORTED -> TdvmcallStatus.SUBFUNC_UNSUPPORTED.raw();
+            case STATUS_MAX_POSITIVE -> Long.MAX_VALUE;
+            case STATUS_RANDOM -> Long.compareUnsigned(d.value(), 1) <= 0 ? 2 : d.value();
+            default -> exit.r10();
+        };
+        exit.setStatus(s);
+        if (!d.honest() && s != SUCCESS) {
+            adversary.mustFail(d, "R10 0x" + Long.toHexString(s));
+        }
+    }
+
+    /** D: random values in every register the sub-function does not define as an output (R10 aside). */
+    private void garbage(VmcallExit exit, Set<Gpr> outputs) {
+        Decision d = adversary.decide(InputSite.EXIT_REGISTERS);
+        if (d.fault() != Fault.GARBAGE_REGISTERS) {
+            return;
+        }
+        long v = d.value();
+        for (Gpr g : Gpr.values()) {
+            if (g != Gpr.R10 && !outputs.contains(g)) {
+                v = v * 0x9E3779B97F4A7C15L + 0x632BE59BD9B4E019L;
+                exit.set(g, v);
+            }
+        }
+    }
+
+    /** I: an interrupt after the exit, with a chosen vector and timing. */
+    private void interrupt(int vcpu) {
+        Decision d = adversary.decide(InputSite.INTERRUPT);
+        long v = d.value();
+        switch (d.fault()) {
+            case IRQ_NOTIFY -> host.injectInterrupt(vcpu, notifyVector != 0 ? notifyVector : DEFAULT_NOTIFY_VECTOR);
+            case IRQ_0X80 -> host.injectInterrupt(vcpu, 0x80);
+            case IRQ_LOW_VECTOR -> host.injectInterrupt(vcpu, (int) Long.remainderUnsigned(v, 31));
+            case IRQ_RANDOM -> host.injectInterrupt(vcpu, 32 + (int) Long.remainderUnsigned(v, 224));
+            case IRQ_STORM -> {
+                for (int i = 0; i < 64; i++) {
+                    host.injectInterrupt(vcpu, 32 + (int) Long.remainderUnsigned(v >>> (i % 32), 224));
+                }
+            }
+            case IRQ_DELAYED -> {
+                int vector = 32 + (int) Long.remainderUnsigned(v, 224);
+                host.schedule(host.nanoTime() + ((v >>> 8) & 0xFFF_FFFFL), () -> host.injectInterrupt(vcpu, vector));
+            }
+            default -> { }
+        }
+    }
+
+    @Override
+    public boolean onPrivateEptViolation(long gpa, PageLevel acceptLevel) {
+        Decision d = adversary.decide(InputSite.PRIVATE_EPT_VIOLATION);
+        adversary.trace("ept", gpa, acceptLevel == null ? -1 : acceptLevel.level());
+        if (d.fault() == Fault.EPT_REFUSE) {
+            adversary.mustFail(d, "private page 0x" + Long.toHexString(gpa) + " never mapped");
+            return false;
+        }
+        return honest.onPrivateEptViolation(gpa, acceptLevel);
+    }
+
+    /** Completion of a GetQuote request, run by the platform at the time the adversary chose. */
+    private void completeQuote(Runnable honestCompletion, long gpa, long size) {
+        honestCompletion.run();
+        HostMemory m = host.memory();
+        long g = gpa & ~sharedBit;
+        Decision st = adversary.decide(InputSite.GETQUOTE_BUFFER_STATUS);
+        long status = switch (st.fault()) {
+            case STATUS_SUCCESS -> GetQuoteStatus.SUCCESS.raw();
+            case QUOTE_ERROR -> GetQuoteStatus.ERROR.raw();
+            case QUOTE_UNAVAILABLE -> GetQuoteStatus.SERVICE_UNAVAILABLE.raw();
+            case QUOTE_STUCK_IN_FLIGHT -> GetQuoteStatus.IN_FLIGHT.raw();
+            case QUOTE_STATUS_RANDOM -> st.value() == 0 ? 2 : st.value();
+            default -> m.readLong(g + GetQuoteBufferLayout.STATUS_OFFSET);
+        };
+        // No must-fail flag here: the host may overwrite the header again before the guest reads it (a second
+        // completion, a notification the guest waits for); the campaign checks what the guest returned against the
+        // header it read instead.
+        m.writeLong(g + GetQuoteBufferLayout.STATUS_OFFSET, status);
+        Decision ol = adversary.decide(InputSite.GETQUOTE_OUT_LEN);
+        long room = size - GetQuoteBufferLayout.DATA_OFFSET;
+        long outLen = switch (ol.fault()) {
+            case OUT_LEN_ZERO -> 0;
+            case OUT_LEN_ONE -> 1;
+            case OUT_LEN_ROOM -> room;
+            case OUT_LEN_ROOM_PLUS_ONE -> room + 1;
+            case OUT_LEN_ALL_ONES -> 0xFFFF_FFFFL;
+            case OUT_LEN_RANDOM -> ol.value() & 0xFFFF_FFFFL;
+            default -> m.readInt(g + GetQuoteBufferLayout.OUT_LEN_OFFSET) & 0xFFFF_FFFFL;
+        };
+        m.writeInt(g + GetQuoteBufferLayout.OUT_LEN_OFFSET, (int) outLen);
+        adversary.trace("quote-complete", status, outLen);
+    }
+
+    /**
+     * The host the honest VMM acts through: the real one, except that GetQuote completions it schedules go through
+     * the adversary (timing, header) and quotes may come from a cheaper generator.
+     */
+    private final class WatchedHost implements Host {
+        private final Host h;
+        private final QuoteGenerationService quotes;
+
+        WatchedHost(Host h, QuoteGenerationService quotes) {
+            this.h = h;
+            this.quotes = quotes;
+        }
+
+        @Override
+        public void schedule(long atNanos, Runnable action) {
+            if (quoteGpa < 0) {
+                h.schedule(atNanos, action);
+                return;
+            }
+            long gpa = quoteGpa;
+            long size = quoteSize;
+            Decision d = adversary.decide(InputSite.GETQUOTE_COMPLETION_TIME);
+            long now = h.nanoTime();
+            long at = switch (d.fault()) {
+                case QUOTE_AT_DEADLINE -> now + LINUX_QUOTE_TIMEOUT_NANOS;
+                case QUOTE_LATE -> now + LINUX_QUOTE_TIMEOUT_NANOS + 1;
+                case QUOTE_IMMEDIATE -> now;
+                default -> atNanos;
+            };
+            // No must-fail flag for QUOTE_NEVER / QUOTE_LATE: the completion of an earlier request the host failed with
+            // R10 (and served anyway) may satisfy the guest instead; the campaign checks the header the guest read.
+            if (d.fault() != Fault.QUOTE_NEVER) {
+                h.schedule(at, () -> completeQuote(action, gpa, size));
+            }
+        }
+
+        @Override
+        public QuoteGenerationService quoteService() {
+            return quotes != null ? quotes : h.quoteService();
+        }
+
+        @Override
+        public TdConfig config() {
+            return h.config();
+        }
+
+        @Override
+        public SimSettings settings() {
+            return h.settings();
+        }
+
+        @Override
+        public HostMemory memory() {
+            return h.memory();
+        }
+
+        @Override
+        public long nanoTime() {
+            return h.nanoTime();
+        }
+
+        @Override
+        public void idle(int vcpu, long maxNanos) {
+            h.idle(vcpu, maxNanos);
+        }
+
+        @Override
+        public void convert(long gpa, long bytes, boolean shared) {
+            h.convert(gpa, bytes, shared);
+        }
+
+        @Override
+        public void augPrivate(long gpa, PageLevel level) {
+            h.augPrivate(gpa, level);
+        }
+
+        @Override
+        public void demotePrivate(long gpa) {
+            h.demotePrivate(gpa);
+        }
+
+        @Override
+        public void injectInterrupt(int vcpu, int vector) {
+            h.injectInterrupt(vcpu, vector);
+        }
+
+        @Override
+        public boolean hasPendingInterrupt(int vcpu) {
+            return h.hasPendingInterrupt(vcpu);
+        }
+
+        @Override
+        public boolean verifyReport(byte[] report) {
+            return h.verifyReport(report);
+        }
+
+        @Override
+        public void console(int b) {
+            h.console(b);
+        }
+
+        @Override
+        public void violation(String rule) {
+            h.violation(rule);
+        }
+
+        @Override
+        public void holdSeptLock(long gpa, boolean held) {
+            h.holdSeptLock(gpa, held);
+        }
+
+        @Override
+        public void stop(StopReason reason) {
+            h.stop(reason);
+        }
+    }
+}
