@@ -1,0 +1,111 @@
+package io.github.tdx4j.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.tdx4j.abi.Gpr;
+import io.github.tdx4j.call.policy.LogSink;
+import io.github.tdx4j.guest.CpuidInstruction;
+import io.github.tdx4j.guest.GuestConfig;
+import io.github.tdx4j.guest.TdxGuest;
+import io.github.tdx4j.guest.attest.TdAttestation;
+import io.github.tdx4j.sim.SimSettings;
+import io.github.tdx4j.sim.SimulatedTd;
+import io.github.tdx4j.sim.TdConfig;
+import io.github.tdx4j.sim.Vcpu;
+import io.github.tdx4j.sim.adversary.AdversarialVmm;
+import io.github.tdx4j.sim.adversary.Adversary;
+import io.github.tdx4j.sim.adversary.FaultTape;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Nested;
+
+/**
+ * The attestation contract on the guest services over the adversarial simulator: a host whose every answer comes
+ * from a fault tape (tdx4j-sim's {@code AdversarialVmm}). The host may make GetQuote fail, but only closed, with an
+ * error whose origin is the VMM; TDREPORT and RTMR extend are TDX-module calls it cannot touch, and any result
+ * returned must be exactly right. Four tapes, from fixed seeds, each run as its own nested suite; the tape bytes
+ * are random, so most host answers on a quote request are faults.
+ */
+class AdversarialAttestationContractTest {
+    private static final long CODE = 0x20_0000L;
+    private static final long POOL = 0x1000_0000L;
+    private static final long POOL_BYTES = 1L << 20;
+
+    static TdAttestation open(long seed) {
+        byte[] tape = new byte[256];
+        new SplittableRandom(seed).nextBytes(tape);
+        SimulatedTd td = SimulatedTd.boot(TdConfig.production(), SimSettings.strict(),
+                AdversarialVmm.factory(new Adversary(new FaultTape(tape)), null));
+        Vcpu cpu = td.vcpu();
+        CpuidInstruction cpuid = (leaf, subleaf) -> {
+            cpu.set(Gpr.RAX, leaf & 0xFFFF_FFFFL);
+            cpu.set(Gpr.RCX, subleaf & 0xFFFF_FFFFL);
+            cpu.execute(CODE, new byte[] {0x0F, (byte) 0xA2});
+            return new CpuidInstruction.Result((int) cpu.get(Gpr.RAX), (int) cpu.get(Gpr.RBX),
+                    (int) cpu.get(Gpr.RCX), (int) cpu.get(Gpr.RDX));
+        };
+        return TdxGuest.boot(td, cpuid, GuestConfig.defaults(POOL, POOL_BYTES).withLog(LogSink.NONE)).attestation();
+    }
+
+    /** Shared by the nested suites, so the outer class can check that both outcomes were exercised. */
+    private static int totalRefusals;
+    private static int totalResults;
+
+    @AfterAll
+    static void bothOutcomesHappened() {
+        assertThat(totalRefusals).as("operations the hostile host made fail closed, over all tapes").isPositive();
+        assertThat(totalResults).as("operations that returned a result checked by the contract").isPositive();
+    }
+
+    abstract static class WithTape extends TdAttestationContract {
+        abstract long seed();
+
+        @Override
+        protected TdAttestation open() {
+            return AdversarialAttestationContractTest.open(seed());
+        }
+
+        @Override
+        protected boolean hostMayRefuse() {
+            return true;
+        }
+
+        @org.junit.jupiter.api.AfterEach
+        void count() {
+            totalRefusals += refusals;
+            totalResults += results;
+        }
+    }
+
+    @Nested
+    class Tape1 extends WithTape {
+        @Override
+        long seed() {
+            return 1;
+        }
+    }
+
+    @Nested
+    class Tape2 extends WithTape {
+        @Override
+        long seed() {
+            return 2;
+        }
+    }
+
+    @Nested
+    class Tape3 extends WithTape {
+        @Override
+        long seed() {
+            return 3;
+        }
+    }
+
+    @Nested
+    class Tape4 extends WithTape {
+        @Override
+        long seed() {
+            return 4;
+        }
+    }
+}
