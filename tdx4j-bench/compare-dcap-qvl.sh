@@ -44,7 +44,7 @@ ours=""
 for round in $(seq 1 "$rounds"); do
   echo "Round $round/$rounds: dcap-qvl ($warmup warm-up + $n timed calls each) ..." >&2
   peers+=$(cd "$tmp" && node "$here/dcap-qvl-driver.mjs" "$quote" "$collateral" "$at" "$n" "$warmup")$'\n'
-  echo "Round $round/$rounds: tdx4j verify (max($n, 100) warm-up + $n timed calls) ..." >&2
+  echo "Round $round/$rounds: tdx4j verify (max($n, 2000) warm-up + $n timed calls) ..." >&2
   ours+=$("$root/tdx4j" verify "$quote" --collateral "$collateral" --at "$at" --json --repeat "$n")$'\n'
 done
 

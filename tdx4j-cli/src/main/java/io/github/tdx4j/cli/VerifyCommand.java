@@ -45,6 +45,12 @@ import picocli.CommandLine.Parameters;
                 "  tdx4j verify quote.hex --collateral collateral.json --at 1751328000 --json",
                 "  tdx4j verify quote.dat --collateral collateral.json --repeat 1000 --json   (timing)", ""})
 final class VerifyCommand implements Callable<Integer> {
+    /**
+     * Fewest untimed calls before a --repeat measurement: with 500 the median still included interpreted and C1
+     * code (277 µs measured here against 90 µs after 1000+); C2 has compiled the hot paths well before 2000.
+     */
+    static final int WARMUP_MIN = 2000;
+
     private static final Pattern HEX_TEXT = Pattern.compile("(0[xX])?[0-9a-fA-F\\s]+");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,7 +73,7 @@ final class VerifyCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--repeat", paramLabel = "N",
-            description = "Verify N more times after a warm-up of max(N, 100) and report the median and p90 time.")
+            description = "Verify N more times after a warm-up of max(N, 2000) calls (enough for the JIT to compile the verifier) and report the median and p90 time.")
     Integer repeat;
 
     @CommandLine.Spec
@@ -111,7 +117,7 @@ final class VerifyCommand implements Callable<Integer> {
             Collateral collateral = QuoteCollateralV3.parse(collateralJson);
             result = verifier.verify(quote, collateral, time);
             if (repeat != null) {
-                timing = Timing.measure(() -> verifier.verify(quote, collateral, time), Math.max(repeat, 100), repeat);
+                timing = Timing.measure(() -> verifier.verify(quote, collateral, time), Math.max(repeat, WARMUP_MIN), repeat);
             }
         } catch (CollateralException e) {
             result = new VerificationResult.Failed(ErrorCode.MALFORMED_COLLATERAL,
