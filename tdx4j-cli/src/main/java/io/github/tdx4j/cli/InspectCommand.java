@@ -132,6 +132,9 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     static Map<String, Object> inspect(byte[] content) throws MalformedEvidenceException, NotEvidence {
+        if (content.length == 0) {
+            throw new NotEvidence("is empty");
+        }
         String text = asciiText(content);
         if (text != null && text.startsWith("{")) {
             return collateral(text);

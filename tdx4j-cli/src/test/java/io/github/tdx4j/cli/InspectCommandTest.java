@@ -159,6 +159,12 @@ class InspectCommandTest {
         assertThat(notEvidence.exit()).isEqualTo(Main.USAGE);
         assertThat(notEvidence.err()).contains("neither collateral JSON nor hex");
 
+        Path empty = tmp.resolve("empty.bin");
+        Files.write(empty, new byte[0]);
+        Run nothing = run("inspect", empty.toString());
+        assertThat(nothing.exit()).isEqualTo(Main.USAGE);
+        assertThat(nothing.err().strip()).endsWith("is empty.");
+
         byte[] sgx = Files.readAllBytes(DATA.resolve("dcap-qvl/sgx_quote"));
         Path p384 = tmp.resolve("p384.dat");
         sgx[2] = 3;
