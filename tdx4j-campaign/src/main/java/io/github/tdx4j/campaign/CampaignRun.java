@@ -119,6 +119,7 @@ public final class CampaignRun {
     private boolean dead;
     private Op[] fixedOps;
     private boolean forceMisconfigured;
+    private PlantedBug bug = PlantedBug.NONE;
 
     private CampaignRun(long seed, FaultTape tape, boolean text) {
         this.seed = seed;
@@ -160,9 +161,23 @@ public final class CampaignRun {
         return r.result();
     }
 
+    /**
+     * As {@link #targeted(long, InputSite, Fault, long, Op...)} with {@code bug} planted in the guest: for the tests
+     * that check each oracle fires.
+     */
+    static RunResult planted(long seed, PlantedBug bug, InputSite site, Fault fault, long value, Op... ops) {
+        return run(seed, FaultTape.honest(), true, site, fault, value, Integer.MAX_VALUE, ops, bug);
+    }
+
     private static RunResult run(long seed, FaultTape tape, boolean text, InputSite site, Fault fault, long value,
                                  int times, Op[] ops) {
+        return run(seed, tape, text, site, fault, value, times, ops, PlantedBug.NONE);
+    }
+
+    private static RunResult run(long seed, FaultTape tape, boolean text, InputSite site, Fault fault, long value,
+                                 int times, Op[] ops, PlantedBug bug) {
         CampaignRun r = new CampaignRun(seed, new FaultTape(tape.bytes()), text);
+        r.bug = bug;
         if (site != null) {
             r.adv.force(site, fault, value, times);
         }
@@ -195,7 +210,7 @@ public final class CampaignRun {
         cpu = td.vcpu();
         plantPrivateCanaries();
         GuestConfig config = GuestConfig.defaults(POOL_GPA, POOL_BYTES).withPolicy(policy)
-                .withLog((level, message) -> logLines.add(message)).withQuote(notify ? NOTIFIED : POLLING);
+                .withLog(bug.log((level, message) -> logLines.add(message))).withQuote(notify ? NOTIFIED : POLLING);
         if (!operation("boot", () -> {
             guest = TdxGuest.boot(new Platform(), this::cpuid, config);
             return true;
@@ -906,7 +921,7 @@ public final class CampaignRun {
 
         Platform() {
             TdxTransport faulty = new FaultyModule(td.transport(), adv);
-            this.transport = (Registers in) -> {
+            TdxTransport bounded = (Registers in) -> {
                 if (++calls > MAX_CALLS_PER_OPERATION) {
                     throw new HangDetected(op + " made more than " + MAX_CALLS_PER_OPERATION + " TDCALLs");
                 }
@@ -915,6 +930,7 @@ public final class CampaignRun {
                 }
                 return faulty.tdcall(in);
             };
+            this.transport = bug.transport(bounded, cpu);
         }
 
         @Override

@@ -1,0 +1,29 @@
+package io.github.tdx4j.campaign;
+
+import io.github.tdx4j.call.TdxTransport;
+import io.github.tdx4j.call.policy.LogSink;
+import io.github.tdx4j.sim.Vcpu;
+
+/**
+ * A guest bug planted on purpose between the guest services and the platform, so that a test can check that each
+ * oracle fires on the bug it exists to catch (a campaign whose oracles never fire proves nothing). Campaigns never
+ * plant one: only {@link CampaignRun#planted} does.
+ */
+interface PlantedBug {
+    /** No bug: the guest services talk to the platform directly. */
+    PlantedBug NONE = new PlantedBug() {
+    };
+
+    /**
+     * The transport the guest services call, given the one the campaign built (call and time bounds, then the
+     * faulty module) and the vCPU whose registers the operations run on.
+     */
+    default TdxTransport transport(TdxTransport bounded, Vcpu cpu) {
+        return bounded;
+    }
+
+    /** The log sink the guest services write to, given the one the log-volume oracle reads. */
+    default LogSink log(LogSink observed) {
+        return observed;
+    }
+}
