@@ -796,8 +796,15 @@ public final class Vcpu {
             long page = gpa >>> TdMemory.PAGE_SHIFT;
             int kind = TdMemory.kind(m.stateOf(page));
             if (kind == TdMemory.UNMAPPED) {
-                // The EPT violation exits to the host, which maps the page (pending) and re-enters.
-                td.vmm.onPrivateEptViolation(gpa & ~(TdMemory.PAGE - 1L), null);
+                // The EPT violation exits to the host, which maps the page (pending) and re-enters. Only a PENDING
+                // Secure-EPT entry gives the guest a #VE; a host that maps nothing leaves the access faulting for
+                // ever, so the TD cannot continue (as TDG.MEM.PAGE.ACCEPT does in TdxModuleModel#pageAccept).
+                // Intel TDX Module 1.5 Base Architecture Specification, "Secure EPT".
+                if (!td.vmm.onPrivateEptViolation(gpa & ~(TdMemory.PAGE - 1L), null)) {
+                    throw td.stop(StopReason.of(StopReason.Kind.UNRESOLVED_EPT_VIOLATION, "the host did not map "
+                            + "private GPA 0x" + Long.toHexString(gpa) + " accessed at RIP 0x"
+                            + Long.toHexString(rip)));
+                }
                 td.ensureRunning();
                 kind = TdMemory.kind(m.stateOf(page));
             }

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.abi.IoExitQualification;
+import io.github.tdx4j.abi.PageLevel;
 import io.github.tdx4j.abi.VeExitReason;
 import io.github.tdx4j.abi.VeInfo;
+import io.github.tdx4j.sim.vmm.HonestVmm;
 import io.github.tdx4j.sim.vmm.MmioTestDevice;
+import io.github.tdx4j.sim.vmm.VmcallExit;
+import io.github.tdx4j.sim.vmm.Vmm;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -225,6 +229,34 @@ class VcpuTest {
         assertThat(h.seen.getLast().exitReason()).isEqualTo(VeExitReason.EPT_VIOLATION);
         assertThat(h.seen.getLast().gpa()).isEqualTo(unaccepted);
         assertThat(r).isInstanceOf(ExecutionResult.Faulted.class);
+    }
+
+    @Test
+    @DisplayName("An access to an unmapped private page the host refuses to map stops the TD; it never raises #VE")
+    void refusedPrivateMapping() {
+        // A #VE is raised only for a PENDING Secure-EPT entry; a non-present one exits to the host, and a host that
+        // does not map it (TDH.MEM.PAGE.AUG) makes the access fault again for ever.
+        SimulatedTd debug = SimulatedTd.boot(TdConfig.builder().septVeDisable(false).debug(true).build(),
+                SimSettings.strict(), host -> new Vmm() {
+                    private final HonestVmm honest = new HonestVmm(host);
+
+                    @Override
+                    public void tdvmcall(VmcallExit exit) {
+                        honest.tdvmcall(exit);
+                    }
+
+                    @Override
+                    public boolean onPrivateEptViolation(long gpa, PageLevel acceptLevel) {
+                        return false;
+                    }
+                });
+        TestVeHandler h = new TestVeHandler(debug);
+        debug.setVeHandler(h);
+        debug.vcpu().set(Gpr.RBX, 1L << 30);
+        assertThatThrownBy(() -> debug.vcpu().execute(CODE, new byte[] {(byte) 0x8B, 0x03}))
+                .isInstanceOf(TdStopped.class);
+        assertThat(debug.stopReason().kind()).isEqualTo(StopReason.Kind.UNRESOLVED_EPT_VIOLATION);
+        assertThat(h.seen).isEmpty();
     }
 
     @Test
