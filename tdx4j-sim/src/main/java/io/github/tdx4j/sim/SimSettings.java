@@ -87,6 +87,9 @@ public record SimSettings(long seed, long quoteLatencyNanos, long idleHaltNanos,
         private long quoteLatencyNanos = 20_000_000L;
         private long idleHaltNanos = 1_000_000L;
         private PageLevel hostPrivateMappingLevel = PageLevel.SIZE_4K;
+        // Deviation: maxAcceptLevel(SIZE_1G) is a relaxation: module 1.5 refuses a 1G TDG.MEM.PAGE.ACCEPT
+        // (verify_page_info_input(.., LVL_PT, LVL_PD)), which the default reproduces. intel/tdx-module
+        // tdg_mem_page_accept.c.
         private PageLevel maxAcceptLevel = PageLevel.SIZE_2M;
         private int quoteVersion = 4;
         private boolean quoteServiceAvailable = true;

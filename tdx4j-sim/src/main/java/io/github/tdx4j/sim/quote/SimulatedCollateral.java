@@ -18,6 +18,9 @@ import java.util.HexFormat;
  * ISVSVN ≥ 4 is UpToDate. A TD configured with a lower TEE_TCB_SVN therefore verifies as OutOfDate. Valid from
  * {@link #ISSUE_DATE} to {@link #NEXT_UPDATE}.
  */
+// Deviation: one platform with one PCK certificate (Scalable, issued by the PCK Platform CA; no Processor CA), no
+// revoked entries in the CRLs, no TCB recovery events, and no advisory ids in any TCB level. Intel "SGX PCK
+// Certificate and Certificate Revocation List Profile Specification"; Intel PCS API v4, "Get TDX TCB Info".
 public final class SimulatedCollateral {
     public static final String ISSUE_DATE = "2025-01-01T00:00:00Z";
     public static final String NEXT_UPDATE = "2045-01-01T00:00:00Z";

@@ -54,6 +54,8 @@ public final class HonestVmm implements Vmm {
     private int notifyVcpu;
     private int quotesInFlight;
 
+    // Deviation: the in-kernel KVM devices (PIC, PIT, IOAPIC) and QEMU's other devices are absent; only the UART,
+    // isa-debug-exit and the MMIO test window answer, and every other port or MMIO address is unclaimed.
     public HonestVmm(Host host) {
         this.host = host;
         this.sharedBit = host.config().sharedBit();
