@@ -96,32 +96,32 @@ public final class AdversarialVmm implements Vmm {
             switch ((int) Math.min(fn, Integer.MAX_VALUE)) {
                 case 10 -> {
                     honest.tdvmcall(exit);
-                    status(exit, InputSite.CPUID_STATUS, true);
+                    status(exit, InputSite.CPUID_STATUS);
                     cpuidOutput(exit);
                 }
                 case 12 -> {
                     honest.tdvmcall(exit);
-                    status(exit, InputSite.HLT_STATUS, true);
+                    status(exit, InputSite.HLT_STATUS);
                 }
                 case 30 -> {
                     honest.tdvmcall(exit);
-                    status(exit, InputSite.IO_STATUS, true);
+                    status(exit, InputSite.IO_STATUS);
                     if (r13 == 0) {
                         value(exit, InputSite.IO_IN_VALUE);
                     }
                 }
                 case 31 -> {
                     honest.tdvmcall(exit);
-                    status(exit, InputSite.RDMSR_STATUS, true);
+                    status(exit, InputSite.RDMSR_STATUS);
                     value(exit, InputSite.RDMSR_VALUE);
                 }
                 case 32 -> {
                     honest.tdvmcall(exit);
-                    status(exit, InputSite.WRMSR_STATUS, true);
+                    status(exit, InputSite.WRMSR_STATUS);
                 }
                 case 48 -> {
                     honest.tdvmcall(exit);
-                    status(exit, InputSite.MMIO_STATUS, true);
+                    status(exit, InputSite.MMIO_STATUS);
                     if (r13 == 0) {
                         value(exit, InputSite.MMIO_READ_VALUE);
                     }
@@ -135,7 +135,7 @@ public final class AdversarialVmm implements Vmm {
                     } finally {
                         quoteGpa = -1;
                     }
-                    status(exit, InputSite.GETQUOTE_STATUS, true);
+                    status(exit, InputSite.GETQUOTE_STATUS);
                 }
                 case 0x10003 -> {
                     Decision d = adversary.decide(InputSite.FATAL_ERROR_RESPONSE);
@@ -147,7 +147,7 @@ public final class AdversarialVmm implements Vmm {
                 }
                 case 0x10004 -> {
                     honest.tdvmcall(exit);
-                    status(exit, InputSite.NOTIFY_STATUS, true);
+                    status(exit, InputSite.NOTIFY_STATUS);
                     if (exit.r10() == SUCCESS) {
                         notifyVector = (int) (r12 & 0xFF);
                     }
@@ -163,9 +163,13 @@ public final class AdversarialVmm implements Vmm {
         interrupt(exit.vcpuIndex());
     }
 
-    /** The R10 decision at {@code site}. {@code errorsMustFail}: the guest has no fallback for an error here. */
-    private void status(VmcallExit exit, InputSite site, boolean errorsMustFail) {
-        Decision d = adversary.decide(site);
+    /** The R10 decision at {@code site}; the guest has no fallback, so a chosen error must make the call fail. */
+    private void status(VmcallExit exit, InputSite site) {
+        status(exit, adversary.decide(site));
+    }
+
+    /** Applies an R10 decision already read (MapGPA reads one decision for both B and C). */
+    private void status(VmcallExit exit, Decision d) {
         long s = switch (d.fault()) {
             case STATUS_SUCCESS -> SUCCESS;
             case STATUS_RETRY -> RETRY;
@@ -179,7 +183,7 @@ public final class AdversarialVmm implements Vmm {
             default -> exit.r10();
         };
         exit.setStatus(s);
-        if (errorsMustFail && !d.honest() && s != SUCCESS) {
+        if (!d.honest() && s != SUCCESS) {
             adversary.mustFail(d, "R10 0x" + Long.toHexString(s));
         }
     }
@@ -289,25 +293,6 @@ public final class AdversarialVmm implements Vmm {
                 && s != SUCCESS && s != RETRY) {
             // Decided after the status decision, which may have turned the failure into a (lying) success.
             adversary.mustFail(conv, "MapGPA reported R10 0x" + Long.toHexString(s) + " after converting");
-        }
-    }
-
-    /** Applies a B decision already read (MapGPA reads one decision for both B and C). */
-    private void status(VmcallExit exit, Decision d) {
-        long s = switch (d.fault()) {
-            case STATUS_SUCCESS -> SUCCESS;
-            case STATUS_TWO -> 2;
-            case STATUS_INVALID_OPERAND -> INVALID_OPERAND;
-            case STATUS_GPA_INUSE -> TdvmcallStatus.GPA_INUSE.raw();
-            case STATUS_ALIGN_ERROR -> TdvmcallStatus.ALIGN_ERROR.raw();
-            case STATUS_SUBFUNC_UNSUPPORTED -> TdvmcallStatus.SUBFUNC_UNSUPPORTED.raw();
-            case STATUS_MAX_POSITIVE -> Long.MAX_VALUE;
-            case STATUS_RANDOM -> Long.compareUnsigned(d.value(), 1) <= 0 ? 2 : d.value();
-            default -> exit.r10();
-        };
-        exit.setStatus(s);
-        if (!d.honest() && s != SUCCESS) {
-            adversary.mustFail(d, "R10 0x" + Long.toHexString(s));
         }
     }
 
