@@ -1,6 +1,7 @@
 package io.github.tdx4j.sim;
 
 import io.github.tdx4j.abi.Gpr;
+import io.github.tdx4j.abi.IoExitQualification;
 import io.github.tdx4j.abi.VeExitReason;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.Registers;
@@ -519,8 +520,8 @@ public final class Vcpu {
             boolean in = op == 0xE4 || op == 0xE5 || op == 0xEC || op == 0xED;
             boolean immediate = imm >= 0;
             int port = immediate ? imm : (int) (gpr[2] & 0xFFFF);
-            ve(VeExitReason.IO_INSTRUCTION, io.github.tdx4j.abi.IoExitQualification.of(size, in, false, false,
-                    immediate, port).raw(), 0, 0);
+            ve(VeExitReason.IO_INSTRUCTION, IoExitQualification.of(size, in, false, false, immediate, port).raw(),
+                    0, 0);
         }
 
         private void stringIo(int op) {
@@ -531,8 +532,8 @@ public final class Vcpu {
             boolean in = op == 0x6C || op == 0x6D;
             int port = (int) (gpr[2] & 0xFFFF);
             long gla = in ? gpr[Gpr.RDI.number()] : gpr[Gpr.RSI.number()];
-            ve(VeExitReason.IO_INSTRUCTION, io.github.tdx4j.abi.IoExitQualification.of(size, in, true, rep, false,
-                    port).raw(), gla, 0);
+            ve(VeExitReason.IO_INSTRUCTION, IoExitQualification.of(size, in, true, rep, false, port).raw(), gla,
+                    0);
         }
 
         // ---- CPUID ----

@@ -123,6 +123,8 @@ public enum Fault {
     IRQ_DELAYED(FaultClass.I, true),
     /** Refuses to map a private page the guest needs (TDH.MEM.PAGE.AUG not done): the TD cannot continue. */
     EPT_REFUSE(FaultClass.I, false),
+
+    // ---- B: ReportFatalError answered ----
     /** Answers ReportFatalError with SUCCESS and does not stop the TD. */
     FATAL_IGNORED(FaultClass.B, false),
 

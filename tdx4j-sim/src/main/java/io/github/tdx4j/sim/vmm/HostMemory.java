@@ -5,8 +5,9 @@ package io.github.tdx4j.sim.vmm;
  * protected; the host never sees its contents, so this interface has no way to reach it.
  *
  * <p>Addresses are GPAs with or without the shared bit (KVM strips it before exiting to QEMU); they must lie in the
- * TD's RAM (else IllegalArgumentException). The shared backing exists for every RAM GPA, whether or not the guest converted the page to shared:
- * as with guest_memfd, writes to a page the guest holds private land in a backing the guest cannot see. Little-endian.
+ * TD's RAM (else IllegalArgumentException). The shared backing exists for every RAM GPA, whether or not the guest
+ * converted the page to shared: as with guest_memfd, writes to a page the guest holds private land in a backing the
+ * guest cannot see. Little-endian.
  */
 public interface HostMemory {
     /** Whether {@code gpa} (shared bit ignored) lies in the TD's RAM. */
