@@ -266,7 +266,8 @@ public final class SimulatedTd implements GuestPlatform {
 
     /**
      * The Secure EPT walk for a memory operand of a TDCALL leaf: 0 if the private page is accepted, else the
-     * status to return. An unmapped page exits to the host first (which may map it pending).
+     * status to return. An unmapped page exits to the host first (which may map it pending); if the host maps
+     * nothing the TD stops.
      */
     long walkOperand(long gpa, OperandId operand) {
         if (!memory.isRam(gpa)) {
@@ -276,7 +277,11 @@ public final class SimulatedTd implements GuestPlatform {
         long page = gpa >>> TdMemory.PAGE_SHIFT;
         int kind = TdMemory.kind(memory.stateOf(page));
         if (kind == TdMemory.UNMAPPED) {
-            vmm.onPrivateEptViolation(gpa & ~(TdMemory.PAGE - 1L), null);
+            // A non-present Secure-EPT entry exits to the host; one that maps nothing leaves the TDCALL faulting.
+            if (!vmm.onPrivateEptViolation(gpa & ~(TdMemory.PAGE - 1L), null)) {
+                throw stop(StopReason.of(StopReason.Kind.UNRESOLVED_EPT_VIOLATION, "the host did not map TDCALL "
+                        + "memory operand " + operand + " at private GPA 0x" + Long.toHexString(gpa)));
+            }
             ensureRunning();
             kind = TdMemory.kind(memory.stateOf(page));
         }

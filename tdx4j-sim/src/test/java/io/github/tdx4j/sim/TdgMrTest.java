@@ -2,6 +2,7 @@ package io.github.tdx4j.sim;
 
 import static io.github.tdx4j.sim.Tdx.status;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdx4j.abi.TdReportLayout;
 import io.github.tdx4j.abi.TdcallLeaf;
@@ -57,6 +58,17 @@ class TdgMrTest {
         assertThat(status(td, TdcallLeaf.TDG_MR_REPORT, REPORT, DATA, 1, 0)).isEqualTo(0xC000_0100_0000_0008L);
         assertThat(status(td, TdcallLeaf.TDG_MR_REPORT, REPORT | td.config().sharedBit(), DATA, 0, 0))
                 .isEqualTo(0xC000_0100_0000_0001L);
+    }
+
+    @Test
+    @DisplayName("A TDCALL memory operand on a private page the host refuses to map stops the TD")
+    void refusedOperandMapping() {
+        SimulatedTd td = SimulatedTd.boot(TdConfig.builder().septVeDisable(false).debug(true).build(),
+                SimSettings.strict(), RefusingVmm.FACTORY);
+        long unmapped = 1L << 30;
+        assertThatThrownBy(() -> status(td, TdcallLeaf.TDG_MR_REPORT, REPORT, unmapped, 0, 0))
+                .isInstanceOf(TdStopped.class);
+        assertThat(td.stopReason().kind()).isEqualTo(StopReason.Kind.UNRESOLVED_EPT_VIOLATION);
     }
 
     @Test

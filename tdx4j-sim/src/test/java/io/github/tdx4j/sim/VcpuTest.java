@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.abi.IoExitQualification;
-import io.github.tdx4j.abi.PageLevel;
 import io.github.tdx4j.abi.VeExitReason;
 import io.github.tdx4j.abi.VeInfo;
-import io.github.tdx4j.sim.vmm.HonestVmm;
 import io.github.tdx4j.sim.vmm.MmioTestDevice;
-import io.github.tdx4j.sim.vmm.VmcallExit;
-import io.github.tdx4j.sim.vmm.Vmm;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -237,19 +233,7 @@ class VcpuTest {
         // A #VE is raised only for a PENDING Secure-EPT entry; a non-present one exits to the host, and a host that
         // does not map it (TDH.MEM.PAGE.AUG) makes the access fault again for ever.
         SimulatedTd debug = SimulatedTd.boot(TdConfig.builder().septVeDisable(false).debug(true).build(),
-                SimSettings.strict(), host -> new Vmm() {
-                    private final HonestVmm honest = new HonestVmm(host);
-
-                    @Override
-                    public void tdvmcall(VmcallExit exit) {
-                        honest.tdvmcall(exit);
-                    }
-
-                    @Override
-                    public boolean onPrivateEptViolation(long gpa, PageLevel acceptLevel) {
-                        return false;
-                    }
-                });
+                SimSettings.strict(), RefusingVmm.FACTORY);
         TestVeHandler h = new TestVeHandler(debug);
         debug.setVeHandler(h);
         debug.vcpu().set(Gpr.RBX, 1L << 30);
