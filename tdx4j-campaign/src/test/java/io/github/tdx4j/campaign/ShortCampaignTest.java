@@ -3,6 +3,7 @@ package io.github.tdx4j.campaign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.tdx4j.call.Origin;
+import io.github.tdx4j.sim.adversary.InputSite;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -26,5 +27,9 @@ class ShortCampaignTest {
         assertThat(report.outcomes(Outcome.ERROR, Origin.VMM)).isPositive();
         assertThat(report.outcomes(Outcome.FATAL, Origin.TDX_MODULE)).isPositive();
         assertThat(report.outcomes(Outcome.HANDLED, null)).isPositive();
+        // And every input site must have been attacked with every fault class on its menu.
+        for (InputSite s : InputSite.values()) {
+            assertThat(report.siteClasses(s)).as("fault classes injected at %s", s).isEqualTo(s.classes());
+        }
     }
 }
