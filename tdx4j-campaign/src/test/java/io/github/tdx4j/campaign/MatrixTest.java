@@ -8,6 +8,8 @@ import io.github.tdx4j.sim.adversary.Fault;
 import io.github.tdx4j.sim.adversary.InputSite;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -139,6 +141,30 @@ class MatrixTest {
         assertThat(at).as("%s ran; operations %s", c.op(), r.operations()).isPositive();
         assertThat(r.results().get(at)).as("outcome of %s; trace:%n%s", c.op(), String.join("\n", r.trace()))
                 .isEqualTo(c.origin() == null ? c.outcome().name() : c.outcome() + " " + c.origin());
+    }
+
+    @Test
+    @DisplayName("T08 MapGPA RETRY with R11 == start for ever: the guest gives up after 3 answers, ERROR VMM")
+    void retryWithoutProgressStopsAfterThree() {
+        RunResult r = CampaignRun.targeted(SEED, InputSite.MAPGPA_STATUS, Fault.RETRY_NO_PROGRESS, 0, Op.SHARE);
+        assertThat(r.violations()).isEmpty();
+        assertThat(r.results()).containsExactly("HANDLED", "ERROR VMM");
+        // The trace of SHARE: from the end of boot (its "op" line) to the end of SHARE (the next one).
+        List<String> t = r.trace();
+        int boot = indexOfOp(t, 0);
+        List<String> share = t.subList(boot + 1, indexOfOp(t, boot + 1));
+        // reliability.md §5.4 T08: "E after 3", step count <= 3 + progress steps (none here).
+        assertThat(share.stream().filter(l -> l.startsWith("exit 0x0 0x10001 ")).count()).as("MapGPA calls")
+                .isEqualTo(3);
+    }
+
+    private static int indexOfOp(List<String> trace, int from) {
+        for (int i = from; i < trace.size(); i++) {
+            if (trace.get(i).startsWith("op ")) {
+                return i;
+            }
+        }
+        throw new AssertionError("no operation line after " + from + " in " + trace);
     }
 
     @ParameterizedTest(name = "T03 TDG.VP.INFO {0}: boot is fatal, the bad mask never used")
