@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.LongConsumer;
 import java.util.stream.LongStream;
 
@@ -25,7 +27,7 @@ import java.util.stream.LongStream;
  * @param failureDir  where failing tapes go, or null to keep them in memory only
  */
 public record Campaign(long runs, long seed, int shard, int shards, int replayEvery, Path failureDir) {
-    /** Failing cases beyond this many are counted but not shrunk or saved. */
+    /** Failing cases beyond this many (the lowest run indexes are kept) are counted but not shrunk or saved. */
     public static final int MAX_SAVED_FAILURES = 20;
     /** Replays a shrink may spend per failing case. */
     public static final int SHRINK_RUNS = 500;
@@ -65,31 +67,48 @@ public record Campaign(long runs, long seed, int shard, int shards, int replayEv
 
     /** Runs the campaign; {@code progress} receives the number of runs done so far (from any thread). */
     public CampaignReport execute(LongConsumer progress) {
+        return execute(progress, CampaignRun::run);
+    }
+
+    /** As {@link #execute(LongConsumer)} with {@code runner} in place of {@link CampaignRun#run(long, FaultTape)}. */
+    CampaignReport execute(LongConsumer progress, BiFunction<Long, FaultTape, RunResult> runner) {
         Objects.requireNonNull(progress, "progress");
         CampaignReport report = new CampaignReport();
         AtomicLong done = new AtomicLong();
-        AtomicLong failing = new AtomicLong();
+        // The failing runs kept for shrinking and saving: the MAX_SAVED_FAILURES lowest run indexes, whatever order
+        // the threads finish in, so that a campaign saves the same tapes every time.
+        TreeMap<Long, Failing> kept = new TreeMap<>();
         long start = System.nanoTime();
         LongStream.range(0, runs).filter(i -> i % shards == shard).parallel().forEach(i -> {
             long s = runSeed(seed, i);
             FaultTape tape = randomTape(s);
-            RunResult r = CampaignRun.run(s, tape);
+            RunResult r = runner.apply(s, tape);
             boolean mismatch = false;
             if (i % replayEvery == 0 || !r.passed()) {
-                mismatch = CampaignRun.run(s, tape).traceHash() != r.traceHash();
+                mismatch = runner.apply(s, tape).traceHash() != r.traceHash();
             }
             report.add(r, mismatch);
-            if ((!r.passed() || mismatch) && failing.incrementAndGet() <= MAX_SAVED_FAILURES) {
-                report.addFailure(save(r, mismatch));
+            if (!r.passed() || mismatch) {
+                synchronized (kept) {
+                    kept.put(i, new Failing(r, mismatch));
+                    if (kept.size() > MAX_SAVED_FAILURES) {
+                        kept.pollLastEntry();
+                    }
+                }
             }
             long n = done.incrementAndGet();
             if ((n & 0x3FF) == 0) {
                 progress.accept(n);
             }
         });
+        kept.values().parallelStream().map(f -> save(f.result(), f.mismatch())).toList()
+                .forEach(report::addFailure);
         report.elapsed(System.nanoTime() - start);
         progress.accept(done.get());
         return report;
+    }
+
+    private record Failing(RunResult result, boolean mismatch) {
     }
 
     private CampaignReport.Failure save(RunResult r, boolean mismatch) {
