@@ -89,6 +89,15 @@ class ResignedCollateralTest {
     }
 
     @Test
+    @DisplayName("Module identity TDX_01 attributes 0100000000000000 under a zero mask: TDX_MODULE_MISMATCH, the mask is not applied (QVL 4.1.2.4.11.2)")
+    void moduleAttributesMaskNotApplied() throws Exception {
+        String attributes = "\"attributes\":\"0000000000000000\",\"attributesMask\":\"FFFFFFFFFFFFFFFF\"";
+        assertThat(code(withTcbInfo(TDX_01 + "," + attributes, TDX_01 + ","
+                + "\"attributes\":\"0100000000000000\",\"attributesMask\":\"0000000000000000\"")))
+                .isEqualTo(ErrorCode.TDX_MODULE_MISMATCH);
+    }
+
+    @Test
     @DisplayName("Module TDX_01 level raised above the TD's module SVN 6: module OutOfDate makes UpToDate OutOfDate, with the module's advisory")
     void moduleOutOfDate() throws Exception {
         var v = verified(withTcbInfo(TDX_01_UP_TO_DATE, TDX_01_UP_TO_DATE.replace("\"isvsvn\":4", "\"isvsvn\":7")
