@@ -25,10 +25,8 @@ import io.github.tdx4j.attest.format.SgxReportBody;
 import io.github.tdx4j.attest.format.TdQuoteBody;
 import io.github.tdx4j.attest.format.TdReport;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.CRLException;
@@ -66,8 +64,6 @@ import picocli.CommandLine.Parameters;
                 "  tdx4j inspect --json tdreport.bin",
                 "  tdx4j inspect tdx-quote.hex              (hex text, optional 0x prefix)", ""})
 final class InspectCommand implements Callable<Integer> {
-    /** Evidence files are kilobytes; a CCEL log area is 256 KiB. Anything above this is not evidence. */
-    static final long MAX_FILE_SIZE = 16L * 1024 * 1024;
     private static final HexFormat HEX = HexFormat.of();
     private static final Pattern HEX_TEXT = Pattern.compile("(0[xX])?[0-9a-fA-F\\s]+");
     private static final byte[] SPEC_ID = "Spec ID Event03\0".getBytes(StandardCharsets.US_ASCII);
@@ -86,15 +82,9 @@ final class InspectCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         byte[] content;
         try {
-            long size = Files.size(file);
-            if (size > MAX_FILE_SIZE) {
-                err.println("tdx4j inspect: " + file + " is " + size + " bytes, too large for attestation evidence "
-                        + "(limit " + MAX_FILE_SIZE + ").");
-                return Main.USAGE;
-            }
-            content = Files.readAllBytes(file);
-        } catch (IOException e) {
-            err.println("tdx4j inspect: cannot read " + file + " (" + describe(e) + ").");
+            content = CliFiles.read(file);
+        } catch (CliFiles.FileFailure e) {
+            err.println("tdx4j inspect: " + e.getMessage() + ".");
             return Main.USAGE;
         }
         Map<String, Object> model;
@@ -572,11 +562,5 @@ final class InspectCommand implements Callable<Integer> {
             }
         }
         return true;
-    }
-
-    private static String describe(IOException e) {
-        return e instanceof java.nio.file.NoSuchFileException ? "no such file"
-                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 }

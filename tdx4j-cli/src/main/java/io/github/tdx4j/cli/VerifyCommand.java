@@ -14,13 +14,11 @@ import io.github.tdx4j.attest.verify.ErrorCode;
 import io.github.tdx4j.attest.verify.QuoteVerifier;
 import io.github.tdx4j.attest.verify.TrustedRoot;
 import io.github.tdx4j.attest.verify.VerificationResult;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -96,17 +94,20 @@ final class VerifyCommand implements Callable<Integer> {
         byte[] quote;
         byte[] collateralJson;
         QuoteVerifier.Builder builder = QuoteVerifier.builder();
+        Path reading = quoteFile;
         try {
             quote = readQuote(quoteFile);
-            collateralJson = Files.readAllBytes(collateralFile);
+            reading = collateralFile;
+            collateralJson = CliFiles.read(collateralFile);
             if (rootFile != null) {
-                builder.trustedRoot(TrustedRoot.of(Files.readAllBytes(rootFile)));
+                reading = rootFile;
+                builder.trustedRoot(TrustedRoot.of(CliFiles.read(rootFile)));
             }
-        } catch (IOException e) {
-            err.println("tdx4j verify: cannot read " + e.getMessage());
+        } catch (CliFiles.FileFailure e) {
+            err.println("tdx4j verify: " + e.getMessage() + ".");
             return Main.USAGE;
         } catch (IllegalArgumentException e) {
-            err.println("tdx4j verify: " + e.getMessage());
+            err.println("tdx4j verify: " + reading + ": " + e.getMessage() + ".");
             return Main.USAGE;
         }
         QuoteVerifier verifier = builder.build();
@@ -149,13 +150,13 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     /** The quote file as bytes: hex text (optional 0x, whitespace ignored) is decoded, anything else is binary. */
-    static byte[] readQuote(Path file) throws IOException {
-        byte[] raw = Files.readAllBytes(file);
+    static byte[] readQuote(Path file) throws CliFiles.FileFailure {
+        byte[] raw = CliFiles.read(file);
         String text = new String(raw, StandardCharsets.ISO_8859_1).strip();
         if (!text.isEmpty() && HEX_TEXT.matcher(text).matches()) {
             String digits = text.replaceFirst("^0[xX]", "").replaceAll("\\s", "");
             if (digits.length() % 2 != 0) {
-                throw new IllegalArgumentException(file + " looks like hex text but has an odd number of digits");
+                throw new IllegalArgumentException("looks like hex text but has an odd number of digits");
             }
             return HexFormat.of().parseHex(digits);
         }
