@@ -26,7 +26,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,10 +48,9 @@ final class VerifyCommand implements Callable<Integer> {
      */
     static final int WARMUP_MIN = 2000;
 
-    private static final Pattern HEX_TEXT = Pattern.compile("(0[xX])?[0-9a-fA-F\\s]+");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Parameters(index = "0", paramLabel = "QUOTE", description = "The quote: binary, or hex text with an optional 0x prefix.")
+    @Parameters(index = "0", paramLabel = "QUOTE", description = "The quote: binary, hex text with an optional 0x prefix, or the output of tdx4j quote --json.")
     Path quoteFile;
 
     @Option(names = "--collateral", required = true, paramLabel = "FILE",
@@ -149,18 +147,17 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    /** The quote file as bytes: hex text (optional 0x, whitespace ignored) is decoded, anything else is binary. */
+    /**
+     * The quote in {@code file}: binary, hex text, or the output of {@code tdx4j quote --json} ({@link EvidenceText}).
+     *
+     * @throws IllegalArgumentException if the file is hex or JSON that holds no quote
+     */
     static byte[] readQuote(Path file) throws CliFiles.FileFailure {
-        byte[] raw = CliFiles.read(file);
-        String text = new String(raw, StandardCharsets.ISO_8859_1).strip();
-        if (!text.isEmpty() && HEX_TEXT.matcher(text).matches()) {
-            String digits = text.replaceFirst("^0[xX]", "").replaceAll("\\s", "");
-            if (digits.length() % 2 != 0) {
-                throw new IllegalArgumentException("looks like hex text but has an odd number of digits");
-            }
-            return HexFormat.of().parseHex(digits);
+        EvidenceText.Decoded d = EvidenceText.decode(CliFiles.read(file));
+        if (d.encoding() == EvidenceText.Encoding.OTHER_JSON) {
+            throw new IllegalArgumentException("is JSON but has no \"quote\" field as tdx4j quote --json prints it");
         }
-        return raw;
+        return d.bytes();
     }
 
     private static String json(VerificationResult r, Timing timing) {
