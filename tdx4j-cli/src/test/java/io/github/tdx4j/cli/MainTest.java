@@ -15,6 +15,15 @@ class MainTest {
     }
 
     @Test
+    @DisplayName("No command at all is a usage error: the usage on stderr, nothing on stdout, exit 1")
+    void noCommand() {
+        CliRun r = CliRun.of();
+        assertThat(r.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("Usage: tdx4j").contains("Exit codes:");
+    }
+
+    @Test
     @DisplayName("An unknown command is a usage error: one message, a hint, exit 1, no stack trace")
     void unknownCommand() {
         CliRun r = CliRun.of("frobnicate");
