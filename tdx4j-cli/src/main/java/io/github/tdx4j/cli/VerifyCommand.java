@@ -20,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -137,7 +138,11 @@ final class VerifyCommand implements Callable<Integer> {
             return Instant.now();
         }
         if (s.matches("-?\\d+")) {
-            return Instant.ofEpochSecond(Long.parseLong(s));
+            try {
+                return Instant.ofEpochSecond(Long.parseLong(s));
+            } catch (NumberFormatException | DateTimeException e) {
+                throw new IllegalArgumentException("--at '" + s + "' is beyond the range of epoch seconds");
+            }
         }
         try {
             return Instant.parse(s);

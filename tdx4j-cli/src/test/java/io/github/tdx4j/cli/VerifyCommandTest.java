@@ -164,6 +164,17 @@ class VerifyCommandTest {
     }
 
     @Test
+    @DisplayName("--at beyond the range of a long or of Instant is a usage error in one sentence, exit 1")
+    void atOutOfRange() {
+        for (String at : new String[] {"99999999999999999999", "999999999999999999"}) {
+            CliRun r = CliRun.of("verify", QUOTE, "--collateral", COLLATERAL, "--at", at);
+            assertThat(r.exitCode()).isEqualTo(Main.USAGE);
+            assertThat(r.err().lines().toList())
+                    .containsExactly("tdx4j verify: --at '" + at + "' is beyond the range of epoch seconds");
+        }
+    }
+
+    @Test
     @DisplayName("Collateral that is not QuoteCollateralV3 JSON fails verification with MALFORMED_COLLATERAL (exit 2)")
     void malformedCollateral(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("c.json");
