@@ -234,7 +234,17 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         o.put("fmspc", fmspc);
+        // Bytes after the signature data (buffer padding, or data appended to the quote): ignored by verification,
+        // reported so that a caller can tell a padded buffer from the quote alone.
+        o.put("trailingBytes", trailing(d).length);
         return o;
+    }
+
+    private static byte[] trailing(DecodedQuote d) {
+        return switch (d) {
+            case DecodedQuote.Td td -> td.quote().trailingBytes();
+            case DecodedQuote.Sgx sgx -> sgx.quote().trailingBytes();
+        };
     }
 
     private static byte[] le64(long v) {
@@ -263,6 +273,9 @@ final class VerifyCommand implements Callable<Integer> {
                 }
             }
             out.println("REPORTDATA  " + hex.formatHex(d.reportData()));
+            if (trailing(d).length > 0) {
+                out.println("trailing    " + trailing(d).length + " bytes after the signature data (not verified)");
+            }
         });
         out.println("time        " + at);
         switch (r) {
