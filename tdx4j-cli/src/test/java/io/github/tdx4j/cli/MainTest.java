@@ -55,6 +55,16 @@ class MainTest {
     }
 
     @Test
+    @DisplayName("decode: decimal values are unsigned 64-bit, up to 18446744073709551615; one more is refused")
+    void decodeUnsignedDecimal() {
+        CliRun max = CliRun.of("decode", "18446744073709551615");
+        assertThat(max.exitCode()).isZero();
+        assertThat(max.out()).startsWith("value      0xffffffffffffffff");
+        assertThat(CliRun.of("decode", "18446744073709551616").exitCode()).isEqualTo(Main.USAGE);
+        assertThat(CliRun.of("decode", "-1").out()).startsWith("value      0xffffffffffffffff");
+    }
+
+    @Test
     @DisplayName("decode --as with an unknown kind is a usage error listing the kinds")
     void decodeBadKind() {
         CliRun r = CliRun.of("decode", "--as", "nope", "1");
