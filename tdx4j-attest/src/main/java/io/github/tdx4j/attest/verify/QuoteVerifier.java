@@ -235,7 +235,8 @@ public final class QuoteVerifier {
             }
         });
         if (key == null) {
-            throw new Failure(ErrorCode.INVALID_QUOTE_SIGNATURE, "the attestation key is not a P-256 point");
+            // Intel QVL: rawToP256PubKey fails before 4.1.2.4.16, and that is STATUS_UNSUPPORTED_QUOTE_FORMAT.
+            throw new Failure(ErrorCode.UNSUPPORTED_QUOTE, "the attestation key is not a P-256 point");
         }
         if (!p256.verify(key, raw, 0, q.signedLength(), q.signature())) {
             throw new Failure(ErrorCode.INVALID_QUOTE_SIGNATURE,
