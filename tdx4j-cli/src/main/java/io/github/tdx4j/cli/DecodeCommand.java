@@ -89,6 +89,7 @@ final class DecodeCommand implements Callable<Integer> {
         if (t.startsWith("0x") || t.startsWith("0X")) {
             return Long.parseUnsignedLong(t.substring(2), 16);
         }
-        return Long.parseLong(t);
+        // Register values are unsigned 64-bit: decimal up to 2^64 - 1; a minus sign gives the two's complement.
+        return t.startsWith("-") ? Long.parseLong(t) : Long.parseUnsignedLong(t);
     }
 }

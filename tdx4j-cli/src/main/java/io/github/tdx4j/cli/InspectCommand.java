@@ -25,10 +25,8 @@ import io.github.tdx4j.attest.format.SgxReportBody;
 import io.github.tdx4j.attest.format.TdQuoteBody;
 import io.github.tdx4j.attest.format.TdReport;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.cert.CRLException;
@@ -43,7 +41,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,13 +63,10 @@ import picocli.CommandLine.Parameters;
                 "  tdx4j inspect --json tdreport.bin",
                 "  tdx4j inspect tdx-quote.hex              (hex text, optional 0x prefix)", ""})
 final class InspectCommand implements Callable<Integer> {
-    /** Evidence files are kilobytes; a CCEL log area is 256 KiB. Anything above this is not evidence. */
-    static final long MAX_FILE_SIZE = 16L * 1024 * 1024;
     private static final HexFormat HEX = HexFormat.of();
-    private static final Pattern HEX_TEXT = Pattern.compile("(0[xX])?[0-9a-fA-F\\s]+");
     private static final byte[] SPEC_ID = "Spec ID Event03\0".getBytes(StandardCharsets.US_ASCII);
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "The evidence file (binary, or hex text).")
+    @Parameters(index = "0", paramLabel = "FILE", description = "The evidence file (binary, hex text, or the output of tdx4j quote --json).")
     Path file;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
@@ -86,15 +80,9 @@ final class InspectCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         byte[] content;
         try {
-            long size = Files.size(file);
-            if (size > MAX_FILE_SIZE) {
-                err.println("tdx4j inspect: " + file + " is " + size + " bytes, too large for attestation evidence "
-                        + "(limit " + MAX_FILE_SIZE + ").");
-                return Main.USAGE;
-            }
-            content = Files.readAllBytes(file);
-        } catch (IOException e) {
-            err.println("tdx4j inspect: cannot read " + file + " (" + describe(e) + ").");
+            content = CliFiles.read(file);
+        } catch (CliFiles.FileFailure e) {
+            err.println("tdx4j inspect: " + e.getMessage() + ".");
             return Main.USAGE;
         }
         Map<String, Object> model;
@@ -135,20 +123,18 @@ final class InspectCommand implements Callable<Integer> {
         if (content.length == 0) {
             throw new NotEvidence("is empty");
         }
-        String text = asciiText(content);
-        if (text != null && text.startsWith("{")) {
-            return collateral(text);
+        EvidenceText.Decoded decoded;
+        try {
+            decoded = EvidenceText.decode(content);
+        } catch (IllegalArgumentException e) {
+            throw new NotEvidence(e.getMessage());
         }
-        byte[] bytes = content;
-        boolean fromHex = false;
-        if (text != null && !text.isEmpty() && HEX_TEXT.matcher(text).matches()) {
-            String digits = text.replaceFirst("^0[xX]", "").replaceAll("\\s", "");
-            if (digits.length() % 2 != 0) {
-                throw new NotEvidence("holds an odd number of hex digits (" + digits.length() + ")");
-            }
-            bytes = HEX.parseHex(digits);
-            fromHex = true;
+        if (decoded.encoding() == EvidenceText.Encoding.OTHER_JSON) {
+            return collateral(decoded.json());
         }
+        byte[] bytes = decoded.bytes();
+        String text = decoded.text();
+        boolean fromText = decoded.encoding() != EvidenceText.Encoding.BINARY;
         Map<String, Object> model;
         if (bytes.length >= 4 && new String(bytes, 0, 4, StandardCharsets.US_ASCII).equals("CCEL")) {
             model = ccelTable(bytes);
@@ -161,30 +147,20 @@ final class InspectCommand implements Callable<Integer> {
             model = quote(Quote.decode(bytes));
         } else if (bytes.length >= 2 && bytes[0] == SgxQuote.VERSION_3 && bytes[1] == 0) {
             model = sgxQuote(SgxQuote.decode(bytes));
-        } else if (text != null && !fromHex) {
+        } else if (text != null && !fromText) {
             throw new NotEvidence("is text but neither collateral JSON nor hex");
         } else {
             throw new NotEvidence("is " + bytes.length + " bytes and none of: a 1024-byte TDREPORT, a TD quote "
                     + "(version 4 or 5), an SGX quote (version 3), a CCEL table, a CC event log");
         }
-        if (fromHex) {
+        if (fromText) {
             Map<String, Object> withSource = new LinkedHashMap<>();
             withSource.put("kind", model.remove("kind"));
-            withSource.put("encoding", "hex text");
+            withSource.put("encoding", decoded.encoding().label);
             withSource.putAll(model);
             return withSource;
         }
         return model;
-    }
-
-    /** The content as text if it is printable ASCII (with whitespace), trimmed; else null. */
-    private static String asciiText(byte[] content) {
-        for (byte b : content) {
-            if (b < 0x09 || (b > 0x0d && b < 0x20) || b > 0x7e) {
-                return null;
-            }
-        }
-        return new String(content, StandardCharsets.US_ASCII).strip();
     }
 
     // ---- TDREPORT ----
@@ -474,18 +450,18 @@ final class InspectCommand implements Callable<Integer> {
      * QuoteCollateralV3 (the dcap-qvl JSON form): lists each item with its dates. Checking signatures and
      * validity is the verifier's job; a problem parsing one item is shown in place.
      */
-    private static Map<String, Object> collateral(String text) throws NotEvidence {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new NotEvidence("is not valid JSON (" + e.getOriginalMessage() + ")");
-        }
-        if (root == null || !root.isObject()) {
-            throw new NotEvidence("is JSON but not an object");
+    /** A JSON object other than quote output: collateral, or one of the PCS responses it is made from. */
+    private static Map<String, Object> collateral(JsonNode root) throws NotEvidence {
+        String kind = root.has("tcb_info") ? "quote collateral (QuoteCollateralV3)"
+                : root.has("tcbInfo") ? "TCB info (Intel PCS response)"
+                : root.has("enclaveIdentity") ? "QE identity (Intel PCS response)"
+                : null;
+        if (kind == null) {
+            throw new NotEvidence("is JSON but none of: QuoteCollateralV3 collateral (no \"tcb_info\"), a PCS TCB info "
+                    + "or QE identity response, the output of tdx4j quote --json (no \"quote\")");
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", "quote collateral (QuoteCollateralV3)");
+        m.put("kind", kind);
         for (var it = root.fields(); it.hasNext();) {
             var entry = it.next();
             String key = entry.getKey();
@@ -572,11 +548,5 @@ final class InspectCommand implements Callable<Integer> {
             }
         }
         return true;
-    }
-
-    private static String describe(IOException e) {
-        return e instanceof java.nio.file.NoSuchFileException ? "no such file"
-                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package io.github.tdx4j.cli;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,7 +30,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success", "  1  usage or I/O error", "  2  a check failed (verification, campaign oracle)"})
-public final class Main implements Runnable {
+public final class Main implements Callable<Integer> {
     /** Exit code: success. */
     public static final int OK = 0;
     /** Exit code: usage or I/O error. */
@@ -40,9 +41,11 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** {@code tdx4j} without a command: a usage error, so the usage goes to stderr and the exit code is 1. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USAGE;
     }
 
     public static void main(String[] args) {

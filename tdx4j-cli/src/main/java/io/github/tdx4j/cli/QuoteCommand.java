@@ -106,10 +106,9 @@ final class QuoteCommand extends AttestationCommand {
 
     private static void write(Path file, byte[] bytes) throws IOException {
         try {
-            Files.write(file, bytes);
-        } catch (IOException e) {
-            throw new IOException("cannot write " + file + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+            CliFiles.write(file, bytes);
+        } catch (CliFiles.FileFailure e) {
+            throw new IOException(e.getMessage() + ".", e);
         }
     }
 }

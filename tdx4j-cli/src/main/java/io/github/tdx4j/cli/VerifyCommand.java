@@ -14,21 +14,19 @@ import io.github.tdx4j.attest.verify.ErrorCode;
 import io.github.tdx4j.attest.verify.QuoteVerifier;
 import io.github.tdx4j.attest.verify.TrustedRoot;
 import io.github.tdx4j.attest.verify.VerificationResult;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,10 +49,9 @@ final class VerifyCommand implements Callable<Integer> {
      */
     static final int WARMUP_MIN = 2000;
 
-    private static final Pattern HEX_TEXT = Pattern.compile("(0[xX])?[0-9a-fA-F\\s]+");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Parameters(index = "0", paramLabel = "QUOTE", description = "The quote: binary, or hex text with an optional 0x prefix.")
+    @Parameters(index = "0", paramLabel = "QUOTE", description = "The quote: binary, hex text with an optional 0x prefix, or the output of tdx4j quote --json.")
     Path quoteFile;
 
     @Option(names = "--collateral", required = true, paramLabel = "FILE",
@@ -96,17 +93,20 @@ final class VerifyCommand implements Callable<Integer> {
         byte[] quote;
         byte[] collateralJson;
         QuoteVerifier.Builder builder = QuoteVerifier.builder();
+        Path reading = quoteFile;
         try {
             quote = readQuote(quoteFile);
-            collateralJson = Files.readAllBytes(collateralFile);
+            reading = collateralFile;
+            collateralJson = CliFiles.read(collateralFile);
             if (rootFile != null) {
-                builder.trustedRoot(TrustedRoot.of(Files.readAllBytes(rootFile)));
+                reading = rootFile;
+                builder.trustedRoot(TrustedRoot.of(CliFiles.read(rootFile)));
             }
-        } catch (IOException e) {
-            err.println("tdx4j verify: cannot read " + e.getMessage());
+        } catch (CliFiles.FileFailure e) {
+            err.println("tdx4j verify: " + e.getMessage() + ".");
             return Main.USAGE;
         } catch (IllegalArgumentException e) {
-            err.println("tdx4j verify: " + e.getMessage());
+            err.println("tdx4j verify: " + reading + ": " + e.getMessage() + ".");
             return Main.USAGE;
         }
         QuoteVerifier verifier = builder.build();
@@ -138,7 +138,11 @@ final class VerifyCommand implements Callable<Integer> {
             return Instant.now();
         }
         if (s.matches("-?\\d+")) {
-            return Instant.ofEpochSecond(Long.parseLong(s));
+            try {
+                return Instant.ofEpochSecond(Long.parseLong(s));
+            } catch (NumberFormatException | DateTimeException e) {
+                throw new IllegalArgumentException("--at '" + s + "' is beyond the range of epoch seconds");
+            }
         }
         try {
             return Instant.parse(s);
@@ -148,18 +152,17 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    /** The quote file as bytes: hex text (optional 0x, whitespace ignored) is decoded, anything else is binary. */
-    static byte[] readQuote(Path file) throws IOException {
-        byte[] raw = Files.readAllBytes(file);
-        String text = new String(raw, StandardCharsets.ISO_8859_1).strip();
-        if (!text.isEmpty() && HEX_TEXT.matcher(text).matches()) {
-            String digits = text.replaceFirst("^0[xX]", "").replaceAll("\\s", "");
-            if (digits.length() % 2 != 0) {
-                throw new IllegalArgumentException(file + " looks like hex text but has an odd number of digits");
-            }
-            return HexFormat.of().parseHex(digits);
+    /**
+     * The quote in {@code file}: binary, hex text, or the output of {@code tdx4j quote --json} ({@link EvidenceText}).
+     *
+     * @throws IllegalArgumentException if the file is hex or JSON that holds no quote
+     */
+    static byte[] readQuote(Path file) throws CliFiles.FileFailure {
+        EvidenceText.Decoded d = EvidenceText.decode(CliFiles.read(file));
+        if (d.encoding() == EvidenceText.Encoding.OTHER_JSON) {
+            throw new IllegalArgumentException("is JSON but has no \"quote\" field as tdx4j quote --json prints it");
         }
-        return raw;
+        return d.bytes();
     }
 
     private static String json(VerificationResult r, Timing timing) {
@@ -231,7 +234,17 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         o.put("fmspc", fmspc);
+        // Bytes after the signature data (buffer padding, or data appended to the quote): ignored by verification,
+        // reported so that a caller can tell a padded buffer from the quote alone.
+        o.put("trailingBytes", trailing(d).length);
         return o;
+    }
+
+    private static byte[] trailing(DecodedQuote d) {
+        return switch (d) {
+            case DecodedQuote.Td td -> td.quote().trailingBytes();
+            case DecodedQuote.Sgx sgx -> sgx.quote().trailingBytes();
+        };
     }
 
     private static byte[] le64(long v) {
@@ -260,6 +273,9 @@ final class VerifyCommand implements Callable<Integer> {
                 }
             }
             out.println("REPORTDATA  " + hex.formatHex(d.reportData()));
+            if (trailing(d).length > 0) {
+                out.println("trailing    " + trailing(d).length + " bytes after the signature data (not verified)");
+            }
         });
         out.println("time        " + at);
         switch (r) {

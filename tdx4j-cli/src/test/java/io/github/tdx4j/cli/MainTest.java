@@ -15,6 +15,15 @@ class MainTest {
     }
 
     @Test
+    @DisplayName("No command at all is a usage error: the usage on stderr, nothing on stdout, exit 1")
+    void noCommand() {
+        CliRun r = CliRun.of();
+        assertThat(r.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith("Usage: tdx4j").contains("Exit codes:");
+    }
+
+    @Test
     @DisplayName("An unknown command is a usage error: one message, a hint, exit 1, no stack trace")
     void unknownCommand() {
         CliRun r = CliRun.of("frobnicate");
@@ -43,6 +52,16 @@ class MainTest {
         CliRun r = CliRun.of("decode", "0xZZ");
         assertThat(r.exitCode()).isEqualTo(Main.USAGE);
         assertThat(r.err()).contains("is not a 64-bit number");
+    }
+
+    @Test
+    @DisplayName("decode: decimal values are unsigned 64-bit, up to 18446744073709551615; one more is refused")
+    void decodeUnsignedDecimal() {
+        CliRun max = CliRun.of("decode", "18446744073709551615");
+        assertThat(max.exitCode()).isZero();
+        assertThat(max.out()).startsWith("value      0xffffffffffffffff");
+        assertThat(CliRun.of("decode", "18446744073709551616").exitCode()).isEqualTo(Main.USAGE);
+        assertThat(CliRun.of("decode", "-1").out()).startsWith("value      0xffffffffffffffff");
     }
 
     @Test

@@ -164,6 +164,31 @@ class VerifyCommandTest {
     }
 
     @Test
+    @DisplayName("Trailing bytes after the signature data are tolerated and reported: SPR_E4 39 (TCB_NOT_SUPPORTED), dcap-qvl tdx_quote 70")
+    void trailingBytesReported() throws Exception {
+        Run spr = run("verify", DATA.resolve("go-tdx-guest/tdx_prod_quote_SPR_E4.dat").toString(), "--collateral",
+                DATA.resolve("go-tdx-guest/derived_collateral_v4.json").toString(), "--at", "1688173200", "--json");
+        assertThat(spr.json().get("error").asText()).isEqualTo("TCB_NOT_SUPPORTED");
+        assertThat(spr.json().get("quote").get("trailingBytes").asInt()).isEqualTo(39);
+        Run dcap = run("verify", QUOTE, "--collateral", COLLATERAL, "--at", "1751328000", "--json");
+        assertThat(dcap.json().get("status").asText()).isEqualTo("UpToDate");
+        assertThat(dcap.json().get("quote").get("trailingBytes").asInt()).isEqualTo(70);
+        Run text = run("verify", QUOTE, "--collateral", COLLATERAL, "--at", "1751328000");
+        assertThat(text.out()).contains("trailing    70 bytes after the signature data (not verified)");
+    }
+
+    @Test
+    @DisplayName("--at beyond the range of a long or of Instant is a usage error in one sentence, exit 1")
+    void atOutOfRange() {
+        for (String at : new String[] {"99999999999999999999", "999999999999999999"}) {
+            CliRun r = CliRun.of("verify", QUOTE, "--collateral", COLLATERAL, "--at", at);
+            assertThat(r.exitCode()).isEqualTo(Main.USAGE);
+            assertThat(r.err().lines().toList())
+                    .containsExactly("tdx4j verify: --at '" + at + "' is beyond the range of epoch seconds");
+        }
+    }
+
+    @Test
     @DisplayName("Collateral that is not QuoteCollateralV3 JSON fails verification with MALFORMED_COLLATERAL (exit 2)")
     void malformedCollateral(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("c.json");

@@ -46,6 +46,8 @@ public abstract class TdAttestationContract {
     protected int refusals;
     /** Operations that returned a result (then held to the contract's properties) in this test instance. */
     protected int results;
+    /** Quotes that were returned (then checked against REPORTDATA and the RTMRs) in this test instance. */
+    protected int quoteResults;
 
     /**
      * Runs {@code op}; if the host may refuse, an {@link AttestationException} with origin VMM ends the test as a
@@ -136,6 +138,7 @@ public abstract class TdAttestationContract {
         if (raw == null) {
             return;
         }
+        quoteResults++;
         Quote quote = Quote.decode(raw);
         assertThat(quote.header().teeType()).isEqualTo(0x81);
         assertThat(quote.body().reportData()).isEqualTo(reportData);

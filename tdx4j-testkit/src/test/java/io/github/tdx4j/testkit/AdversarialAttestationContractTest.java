@@ -23,17 +23,29 @@ import org.junit.jupiter.api.Nested;
  * The attestation contract on the guest services over the adversarial simulator: a host whose every answer comes
  * from a fault tape (tdx4j-sim's {@code AdversarialVmm}). The host may make GetQuote fail, but only closed, with an
  * error whose origin is the VMM; TDREPORT and RTMR extend are TDX-module calls it cannot touch, and any result
- * returned must be exactly right. Four tapes, from fixed seeds, each run as its own nested suite; the tape bytes
- * are random, so most host answers on a quote request are faults.
+ * returned must be exactly right. Six tapes from fixed seeds, each run as its own nested suite: on tapes 1-4 every
+ * byte is random, so nearly every host answer is a fault and no quote completes; on the sparse tapes 5 and 6 one
+ * byte in eight is a fault, so quotes also complete on a faulty host and their content is held to the contract.
  */
 class AdversarialAttestationContractTest {
     private static final long CODE = 0x20_0000L;
     private static final long POOL = 0x1000_0000L;
     private static final long POOL_BYTES = 1L << 20;
 
-    static TdAttestation open(long seed) {
+    /**
+     * A TD on a host driven by a tape of 256 bytes from {@code seed}: with {@code faultOneIn} 1 every byte is random;
+     * with n > 1 a byte is a fault (1..255) with probability 1/n and otherwise 0, the honest answer.
+     */
+    static TdAttestation open(long seed, int faultOneIn) {
         byte[] tape = new byte[256];
-        new SplittableRandom(seed).nextBytes(tape);
+        SplittableRandom random = new SplittableRandom(seed);
+        if (faultOneIn == 1) {
+            random.nextBytes(tape);
+        } else {
+            for (int i = 0; i < tape.length; i++) {
+                tape[i] = random.nextInt(faultOneIn) == 0 ? (byte) random.nextInt(1, 256) : 0;
+            }
+        }
         SimulatedTd td = SimulatedTd.boot(TdConfig.production(), SimSettings.strict(),
                 AdversarialVmm.factory(new Adversary(new FaultTape(tape)), null));
         Vcpu cpu = td.vcpu();
@@ -50,19 +62,26 @@ class AdversarialAttestationContractTest {
     /** Shared by the nested suites, so the outer class can check that both outcomes were exercised. */
     private static int totalRefusals;
     private static int totalResults;
+    private static int totalQuotes;
 
     @AfterAll
     static void bothOutcomesHappened() {
         assertThat(totalRefusals).as("operations the hostile host made fail closed, over all tapes").isPositive();
         assertThat(totalResults).as("operations that returned a result checked by the contract").isPositive();
+        assertThat(totalQuotes).as("quotes returned on a faulty host (sparse tapes), checked by the contract").isPositive();
     }
 
     abstract static class WithTape extends TdAttestationContract {
         abstract long seed();
 
+        /** A tape byte is a fault with probability 1/faultOneIn; 1 makes every byte random. */
+        int faultOneIn() {
+            return 1;
+        }
+
         @Override
         protected TdAttestation open() {
-            return AdversarialAttestationContractTest.open(seed());
+            return AdversarialAttestationContractTest.open(seed(), faultOneIn());
         }
 
         @Override
@@ -74,6 +93,7 @@ class AdversarialAttestationContractTest {
         void count() {
             totalRefusals += refusals;
             totalResults += results;
+            totalQuotes += quoteResults;
         }
     }
 
@@ -106,6 +126,32 @@ class AdversarialAttestationContractTest {
         @Override
         long seed() {
             return 4;
+        }
+    }
+
+    @Nested
+    class SparseTape5 extends WithTape {
+        @Override
+        long seed() {
+            return 5;
+        }
+
+        @Override
+        int faultOneIn() {
+            return 8;
+        }
+    }
+
+    @Nested
+    class SparseTape6 extends WithTape {
+        @Override
+        long seed() {
+            return 6;
+        }
+
+        @Override
+        int faultOneIn() {
+            return 8;
         }
     }
 }

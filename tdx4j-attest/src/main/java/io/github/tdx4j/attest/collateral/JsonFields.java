@@ -1,8 +1,10 @@
 package io.github.tdx4j.attest.collateral;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -23,6 +25,21 @@ final class JsonFields {
         this.document = document;
     }
 
+    /**
+     * A JSON syntax error in one line: Jackson's message without the multi-line source excerpt it appends, plus the
+     * line, column and offset where parsing stopped (characters for text input, bytes for byte input).
+     */
+    static String syntaxError(IOException e) {
+        if (e instanceof JsonProcessingException j) {
+            JsonLocation at = j.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()
+                    + (at.getByteOffset() >= 0 ? ", byte offset " + at.getByteOffset()
+                    : ", character offset " + at.getCharOffset());
+            return j.getOriginalMessage().lines().findFirst().orElse("") + where;
+        }
+        return String.valueOf(e.getMessage());
+    }
+
     JsonNode parse(String text) {
         try {
             JsonNode node = MAPPER.readTree(text);
@@ -31,7 +48,7 @@ final class JsonFields {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw CollateralException.malformed(document + ": not valid JSON: " + e.getOriginalMessage(), e);
+            throw CollateralException.malformed(document + ": not valid JSON: " + syntaxError(e), e);
         }
     }
 

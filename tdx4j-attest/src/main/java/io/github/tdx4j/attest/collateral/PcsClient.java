@@ -2,6 +2,7 @@ package io.github.tdx4j.attest.collateral;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -129,11 +130,21 @@ public final class PcsClient {
         }
     }
 
+    /**
+     * The largest response body read. Intel's PCS answers are kilobytes (a TCB info about 20 KB, the processor PCK
+     * CRL under 1 MB); a server sending more is not a PCS, and its body is not read into memory further.
+     */
+    static final int MAX_RESPONSE_SIZE = 4 * 1024 * 1024;
+
     private Item fetch(URI uri, String chainHeader) {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-        HttpResponse<byte[]> response;
+        HttpResponse<InputStream> response;
+        byte[] body;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                body = in.readNBytes(MAX_RESPONSE_SIZE + 1);
+            }
         } catch (IOException e) {
             throw new CollateralException(CollateralException.Reason.UNAVAILABLE,
                     "GET " + uri + " failed: " + e.getMessage(), e);
@@ -147,12 +158,16 @@ public final class PcsClient {
                             + response.headers().firstValue("Request-ID").map(id -> " (Request-ID " + id + ")")
                                     .orElse(""));
         }
+        if (body.length > MAX_RESPONSE_SIZE) {
+            throw CollateralException.malformed("GET " + uri + ": the response body exceeds " + MAX_RESPONSE_SIZE
+                    + " bytes, far more than any PCS item");
+        }
         String chain = "";
         if (chainHeader != null) {
             chain = PcsResponses.issuerChain(response.headers().firstValue(chainHeader).orElseThrow(
                     () -> CollateralException.malformed("GET " + uri + ": no " + chainHeader + " header")));
         }
-        return new Item(response.body(), chain);
+        return new Item(body, chain);
     }
 
     private static Instant nextUpdate(byte[] body, Kind kind, URI uri) {

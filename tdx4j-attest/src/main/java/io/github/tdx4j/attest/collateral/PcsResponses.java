@@ -124,7 +124,7 @@ public final class PcsResponses {
                 }
             }
         } catch (IOException e) {
-            throw CollateralException.malformed(document + ": not valid JSON: " + e.getMessage(), e);
+            throw CollateralException.malformed(document + ": not valid JSON: " + JsonFields.syntaxError(e), e);
         }
         if (start < 0) {
             throw CollateralException.malformed(document + ": no '" + objectName + "' object");

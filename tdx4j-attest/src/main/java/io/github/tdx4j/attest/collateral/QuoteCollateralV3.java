@@ -29,7 +29,7 @@ public final class QuoteCollateralV3 {
         try {
             root = JsonFields.MAPPER.readTree(json);
         } catch (IOException e) {
-            throw CollateralException.malformed("QuoteCollateralV3: not valid JSON: " + e.getMessage(), e);
+            throw CollateralException.malformed("QuoteCollateralV3: not valid JSON: " + JsonFields.syntaxError(e), e);
         }
         if (root == null || !root.isObject()) {
             throw CollateralException.malformed("QuoteCollateralV3: not a JSON object");

@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param id             {@code TDX_01}, {@code TDX_03}, ...; empty for {@code tdxModule}
  * @param mrSigner       expected MRSIGNERSEAM, 48 bytes (zero for Intel's modules)
  * @param attributes     expected SEAMATTRIBUTES, 8 bytes
- * @param attributesMask which SEAMATTRIBUTES bits are compared, 8 bytes
+ * @param attributesMask a SEAMATTRIBUTES mask, 8 bytes, kept as served (Intel QVL does not apply it)
  * @param tcbLevels      module TCB levels keyed by TEE_TCB_SVN[0], highest SVN first; empty for {@code tdxModule}
  */
 public record TdxModuleIdentity(String id, String mrSigner, String attributes, String attributesMask,

@@ -9,7 +9,10 @@ package io.github.tdx4j.attest.verify;
 public enum ErrorCode {
     /** The quote cannot be parsed: truncated, inconsistent sizes, bad certification data (STATUS_UNSUPPORTED_QUOTE_FORMAT). */
     MALFORMED_QUOTE,
-    /** A well-formed quote of a kind this verifier does not handle: version, key type, TEE type, QE vendor, certification data type. */
+    /**
+     * A well-formed quote of a kind this verifier does not handle: version, key type, TEE type, QE vendor,
+     * certification data type, an attestation key that is not a P-256 point (STATUS_UNSUPPORTED_QUOTE_FORMAT).
+     */
     UNSUPPORTED_QUOTE,
     /** The collateral cannot be parsed (JSON shape, PEM, DER, hex). */
     MALFORMED_COLLATERAL,

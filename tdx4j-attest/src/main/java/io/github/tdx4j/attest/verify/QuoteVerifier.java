@@ -235,7 +235,8 @@ public final class QuoteVerifier {
             }
         });
         if (key == null) {
-            throw new Failure(ErrorCode.INVALID_QUOTE_SIGNATURE, "the attestation key is not a P-256 point");
+            // Intel QVL: rawToP256PubKey fails before 4.1.2.4.16, and that is STATUS_UNSUPPORTED_QUOTE_FORMAT.
+            throw new Failure(ErrorCode.UNSUPPORTED_QUOTE, "the attestation key is not a P-256 point");
         }
         if (!p256.verify(key, raw, 0, q.signedLength(), q.signature())) {
             throw new Failure(ErrorCode.INVALID_QUOTE_SIGNATURE,
@@ -251,9 +252,10 @@ public final class QuoteVerifier {
 
     /**
      * 4.1.2.4.11: the TDX module that produced the TD report is one Intel lists: identity {@code TDX_%02X} of
-     * TEE_TCB_SVN[1] when it is non-zero, else {@code tdxModule}; MRSIGNERSEAM equal to its mrsigner and
-     * SEAMATTRIBUTES equal to its attributes under its attributesMask (the mask as go-tdx-guest and dcap-qvl apply
-     * it; Intel's published data has mask all-ones and attributes zero, where this equals Intel's exact compare).
+     * TEE_TCB_SVN[1] when it is non-zero, else {@code tdxModule}; MRSIGNERSEAM equal to its mrsigner; SEAMATTRIBUTES
+     * all zero and equal to its attributes, byte by byte with attributesMask not applied (Intel QVL
+     * {@code QuoteVerifier.cpp} 4.1.2.4.11.2). go-tdx-guest and dcap-qvl apply the mask instead; that accepts a
+     * TCB info whose attributes are non-zero under a zero mask, which Intel's verifier rejects.
      */
     private static void checkModuleIdentity(TcbInfo tcb, TdQuoteBody body, byte[] teeTcbSvn) throws Failure {
         int major = Byte.toUnsignedInt(teeTcbSvn[1]);
@@ -271,12 +273,10 @@ public final class QuoteVerifier {
                     + HexFormat.of().formatHex(body.mrSignerSeam()) + " is not the module identity's "
                     + identity.mrSigner());
         }
-        long mask = littleEndian(identity.attributesMask());
-        long expected = littleEndian(identity.attributes());
-        if ((body.seamAttributes() & mask) != (expected & mask)) {
+        if (body.seamAttributes() != 0 || !identity.attributes().chars().allMatch(c -> c == '0')) {
             throw new Failure(ErrorCode.TDX_MODULE_MISMATCH, String.format(
-                    "SEAMATTRIBUTES 0x%016x differ from the module identity's %s under mask %s",
-                    body.seamAttributes(), identity.attributes(), identity.attributesMask()));
+                    "SEAMATTRIBUTES 0x%016x and the module identity's attributes %s must both be zero",
+                    body.seamAttributes(), identity.attributes()));
         }
     }
 
@@ -319,16 +319,6 @@ public final class QuoteVerifier {
                     + " is not the identity's " + id.isvProdId());
         }
         return TcbEvaluation.qeLevel(id, report.isvSvn());
-    }
-
-    /** An 8-byte hex string read as a little-endian u64, the byte order of SEAMATTRIBUTES in the TD report. */
-    private static long littleEndian(String hex8) {
-        byte[] b = HexFormat.of().parseHex(hex8);
-        long v = 0;
-        for (int i = b.length - 1; i >= 0; i--) {
-            v = (v << 8) | (b[i] & 0xFF);
-        }
-        return v;
     }
 
     /**

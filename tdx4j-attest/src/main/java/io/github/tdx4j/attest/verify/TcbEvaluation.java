@@ -102,15 +102,19 @@ final class TcbEvaluation {
         Optional<IsvTcbLevel> moduleLevel = moduleLevel(info, in.teeTcbSvn());
         Optional<TcbStatus> moduleStatus = moduleLevel.map(IsvTcbLevel::status);
         TcbStatus status = convergeWithModule(tdxLevel.status(), moduleStatus);
-        if (status != TcbStatus.REVOKED && in.teeTcbSvn2() != null) {
+        List<String> advisories = union(tdxLevel.advisoryIds(),
+                moduleLevel.map(IsvTcbLevel::advisoryIds).orElse(List.of()), qeAdvisories);
+        if (status == TcbStatus.REVOKED) {
+            // A revoked TDX TCB is final: Intel QVL checkTcbLevel returns it before any QE convergence, so even a
+            // QE ISVSVN below every QE identity level reports Revoked, not TCB_NOT_SUPPORTED.
+            return new Outcome(status, advisories, tdxLevel.status(), moduleStatus, qeStatus);
+        }
+        if (in.teeTcbSvn2() != null) {
             // 4.1.2.4.17.4.3: TDX 1.5 TD-preserving module update.
             status = relaunch(info, in, sgxLevel.status(), status, moduleStatus);
         }
         status = convergeWithQe(status, in.qeLevel());
-        return new Outcome(status,
-                union(tdxLevel.advisoryIds(), moduleLevel.map(IsvTcbLevel::advisoryIds).orElse(List.of()),
-                        qeAdvisories),
-                tdxLevel.status(), moduleStatus, qeStatus);
+        return new Outcome(status, advisories, tdxLevel.status(), moduleStatus, qeStatus);
     }
 
     /** Every PCK component SVN ≥ the level's, and PCESVN ≥ the level's (4.1.2.4.17.1, 4.1.2.4.17.2). */

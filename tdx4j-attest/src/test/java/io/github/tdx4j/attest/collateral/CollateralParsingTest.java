@@ -81,6 +81,19 @@ class CollateralParsingTest {
     }
 
     @Test
+    @DisplayName("Collateral that is not JSON fails with one line naming line, column and byte offset, not Jackson's source excerpt")
+    void syntaxErrorIsOneLine() {
+        byte[] notJson = {'{', '"', 'a', '"', ':', 4, '}'};
+        assertThatThrownBy(() -> QuoteCollateralV3.parse(notJson))
+                .isInstanceOfSatisfying(CollateralException.class, e -> {
+                    assertThat(e.getMessage()).startsWith("QuoteCollateralV3: not valid JSON: Illegal character")
+                            // Jackson stops just after the offending byte 0x04 at offset 5.
+                            .endsWith(" at line 1, column 7, byte offset 6").doesNotContain("\n");
+                    assertThat(e.reason()).isEqualTo(CollateralException.Reason.MALFORMED);
+                });
+    }
+
+    @Test
     @DisplayName("A PCS TCB info body yields the exact bytes of its tcbInfo object (go-tdx-guest sample equals the derived collateral text)")
     void pcsBody() {
         PcsResponses.SignedJson s = PcsResponses.tcbInfo(TestData.bytes("go-tdx-guest/sample_tcbInfo_response"));

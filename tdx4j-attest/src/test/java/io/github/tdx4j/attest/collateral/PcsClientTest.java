@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.tdx4j.attest.format.TestData;
 import io.github.tdx4j.attest.verify.QuoteVerifier;
 import io.github.tdx4j.attest.verify.VerificationResult;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -147,6 +148,29 @@ class PcsClientTest {
                 .isInstanceOfSatisfying(CollateralException.class, e -> {
                     assertThat(e.reason()).isEqualTo(CollateralException.Reason.UNAVAILABLE);
                     assertThat(e.getMessage()).contains("HTTP 503").contains("test-1");
+                });
+    }
+
+    @Test
+    @DisplayName("A response body above 4 MiB is MALFORMED and is not read into memory beyond the bound")
+    void oversizedResponse() {
+        server.removeContext("/tdx/certification/v4/tcb");
+        server.createContext("/tdx/certification/v4/tcb", ex -> {
+            ex.sendResponseHeaders(200, 0); // chunked: no length announced, as an endless stream would be
+            byte[] chunk = new byte[64 * 1024];
+            try {
+                for (int i = 0; i < 80; i++) { // 5 MiB
+                    ex.getResponseBody().write(chunk);
+                }
+            } catch (IOException closedByClient) {
+                // The client stops reading at the bound and closes the connection.
+            }
+            ex.close();
+        });
+        assertThatThrownBy(() -> client(null, AT).fetchTdx("50806f000000", PcsClient.PckCa.PLATFORM))
+                .isInstanceOfSatisfying(CollateralException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(CollateralException.Reason.MALFORMED);
+                    assertThat(e.getMessage()).contains("exceeds " + PcsClient.MAX_RESPONSE_SIZE + " bytes");
                 });
     }
 

@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.tdx4j.attest.collateral.Collateral;
 import io.github.tdx4j.attest.collateral.TcbStatus;
+import io.github.tdx4j.attest.format.QeReportCertificationData;
 import io.github.tdx4j.attest.format.Quote;
+import io.github.tdx4j.attest.format.QuoteLayout;
+import io.github.tdx4j.attest.format.QuoteSignatureData;
+import io.github.tdx4j.attest.format.SgxReportBody;
 import java.math.BigInteger;
+import java.security.MessageDigest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -89,6 +94,15 @@ class ResignedCollateralTest {
     }
 
     @Test
+    @DisplayName("Module identity TDX_01 attributes 0100000000000000 under a zero mask: TDX_MODULE_MISMATCH, the mask is not applied (QVL 4.1.2.4.11.2)")
+    void moduleAttributesMaskNotApplied() throws Exception {
+        String attributes = "\"attributes\":\"0000000000000000\",\"attributesMask\":\"FFFFFFFFFFFFFFFF\"";
+        assertThat(code(withTcbInfo(TDX_01 + "," + attributes, TDX_01 + ","
+                + "\"attributes\":\"0100000000000000\",\"attributesMask\":\"0000000000000000\"")))
+                .isEqualTo(ErrorCode.TDX_MODULE_MISMATCH);
+    }
+
+    @Test
     @DisplayName("Module TDX_01 level raised above the TD's module SVN 6: module OutOfDate makes UpToDate OutOfDate, with the module's advisory")
     void moduleOutOfDate() throws Exception {
         var v = verified(withTcbInfo(TDX_01_UP_TO_DATE, TDX_01_UP_TO_DATE.replace("\"isvsvn\":4", "\"isvsvn\":7")
@@ -134,5 +148,24 @@ class ResignedCollateralTest {
     @DisplayName("A TD_QE identity replaced by an SGX QE identity id: QE_IDENTITY_MISMATCH (QVL 4.1.2.4.14)")
     void qeIdentityId() throws Exception {
         assertThat(code(withQeIdentity("\"id\":\"TD_QE\"", "\"id\":\"QE\""))).isEqualTo(ErrorCode.QE_IDENTITY_MISMATCH);
+    }
+
+    @Test
+    @DisplayName("An attestation key that is not a P-256 point, bound and certified by the QE report: UNSUPPORTED_QUOTE (QVL rawToP256PubKey)")
+    void attestationKeyNotAPoint() throws Exception {
+        Quote q = Quote.decode(quote);
+        QeReportCertificationData qe = q.signatureData().qeReportCertificationData().orElseThrow();
+        byte[] key = new byte[64];
+        key[63] = 1; // (0, 1): y^2 = 1 is not x^3 - 3x + b
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        sha.update(key);
+        sha.update(qe.qeAuthData());
+        byte[] report = qe.qeReport().encode();
+        System.arraycopy(sha.digest(), 0, report, QuoteLayout.REPORT_REPORT_DATA_OFFSET, 32);
+        QeReportCertificationData bound = new QeReportCertificationData(SgxReportBody.decode(report),
+                TestPki.signRaw(pki.pckKeys.getPrivate(), report), qe.qeAuthData(), qe.pckCertChain().orElseThrow());
+        byte[] forged = q.withSignatureData(new QuoteSignatureData(q.signatureData().signature(), key, bound)).encode();
+        assertThat(code(verifier.verify(forged, pki.collateral(real, rootCrl, pckCrl), AT_2025_07_01)))
+                .isEqualTo(ErrorCode.UNSUPPORTED_QUOTE);
     }
 }

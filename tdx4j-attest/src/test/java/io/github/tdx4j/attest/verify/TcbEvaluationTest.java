@@ -149,6 +149,20 @@ class TcbEvaluationTest {
     }
 
     @Test
+    @DisplayName("A TDX TCB Revoked (by its level or its module) is returned before QE convergence: Revoked even with no QE level (QVL checkTcbLevel)")
+    void revokedBeforeQe() throws Failure {
+        TcbInfo revokedModule = info(List.of(module("TDX_01", isv(4, REVOKED))),
+                level(3, 13, new int[] {0, 0, 3}, UP_TO_DATE));
+        assertThat(eval(revokedModule, 3, tee(4, 1, 3), null, null).status()).isEqualTo(REVOKED);
+        TcbInfo revokedLevel = info(List.of(), level(3, 13, new int[] {0, 0, 3}, REVOKED));
+        assertThat(eval(revokedLevel, 3, tee(0, 0, 3), null, null).status()).isEqualTo(REVOKED);
+        // The SGX path does not stop there (Intel: "SGX TCB is revoked // do not exit"): no QE level stays unsupported.
+        assertThatThrownBy(() -> TcbEvaluation.evaluate(revokedLevel,
+                new TcbEvaluation.Input(pck(3), 13, null, null, Optional.empty())))
+                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
+    }
+
+    @Test
     @DisplayName("TDX 1.5: module OutOfDate but TEE_TCB_SVN_2 current gives TDRelaunchAdvised (ConfigurationNeeded variant kept); otherwise OutOfDate")
     void relaunch() throws Failure {
         TcbInfo info = info(List.of(module("TDX_01", isv(6, UP_TO_DATE), isv(2, OUT_OF_DATE))),
