@@ -26,6 +26,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TdxVeHandlerTest {
     private static final long IO = TdvmcallSubFunction.INSTRUCTION_IO.raw();
@@ -146,6 +147,18 @@ class TdxVeHandlerTest {
     }
 
     @Test
+    @DisplayName("CPUID 0x4FFFFFFF, the last leaf of the hypervisor range, still goes to the VMM")
+    void cpuidHypervisorRangeLastLeaf() {
+        td.vmm.put(CPUID, in -> in.withR10(0).with(Gpr.R12, 0x11).with(Gpr.R13, 0x22).with(Gpr.R14, 0x33)
+                .with(Gpr.R15, 0x44));
+        FakeVcpu cpu = new FakeVcpu().at(0x1000, 0x0F, 0xA2).with(Gpr.RAX, 0x4FFF_FFFFL);
+        assertThat(td.raiseVe(new VeInfo(VeExitReason.CPUID, 0, 0, 0, 2, 0), cpu)).isEqualTo(VeOutcome.HANDLED);
+        assertThat(td.vmcalls(CPUID)).extracting(Registers::r12).containsExactly(0x4FFF_FFFFL);
+        assertThat(new long[] {cpu.get(Gpr.RAX), cpu.get(Gpr.RBX), cpu.get(Gpr.RCX), cpu.get(Gpr.RDX)})
+                .containsExactly(0x11, 0x22, 0x33, 0x44);
+    }
+
+    @Test
     @DisplayName("CPUID is the one #VE handled in user mode; any other user #VE is a fault")
     void userMode() {
         FakeVcpu cpu = new FakeVcpu().at(0x1000, 0x0F, 0xA2).user(true).with(Gpr.RAX, 1);
@@ -211,6 +224,17 @@ class TdxVeHandlerTest {
     }
 
     @Test
+    @DisplayName("MMIO ending exactly at the page end does not cross it: 8 bytes at offset 0xFF8 reach the VMM")
+    void mmioUpToPageEnd() {
+        td.vmm.put(MMIO, in -> FakeTd.answer(in, TdvmcallStatus.SUCCESS, 0x0123_4567_89AB_CDEFL));
+        FakeVcpu cpu = new FakeVcpu().at(0x2000, 0x48, 0x8B, 0x07); // mov rax, [rdi]
+        assertThat(td.raiseVe(ept(shared | 0xFEFF8, 0), cpu)).isEqualTo(VeOutcome.HANDLED);
+        assertThat(td.vmcalls(MMIO)).extracting(Registers::r14).containsExactly(shared | 0xFEFF8);
+        assertThat(cpu.get(Gpr.RAX)).isEqualTo(0x0123_4567_89AB_CDEFL);
+        assertThat(cpu.rip()).isEqualTo(0x2003);
+    }
+
+    @Test
     @DisplayName("Undecodable bytes at RIP are a fault, origin GUEST_BUG")
     void mmioUndecodable() {
         FakeVcpu cpu = new FakeVcpu().at(0x2000, 0xA5); // MOVS
@@ -272,6 +296,20 @@ class TdxVeHandlerTest {
             assertThat(f.failure().site()).isEqualTo("tdx.ve.instruction-length");
             assertThat(f.failure().origin()).isEqualTo(Origin.TDX_MODULE);
         });
+        assertThat(td.vmcalls(IO)).isEmpty();
+        assertThat(cpu.rip()).isEqualTo(0x1000);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {16, -1, Integer.MAX_VALUE})
+    @DisplayName("An instruction length above MAX_INSN_SIZE (15) is a module fault too: RIP never jumps by it")
+    void instructionLengthAboveFifteen(int length) {
+        td.vmm.put(IO, in -> in.withR10(0));
+        FakeVcpu cpu = new FakeVcpu().at(0x1000, 0xEE);
+        VeOutcome o = td.raiseVe(new VeInfo(VeExitReason.IO_INSTRUCTION,
+                IoExitQualification.of(1, false, false, false, false, 0x3F8).raw(), 0, 0, length, 0), cpu);
+        assertThat(o).isInstanceOfSatisfying(VeOutcome.Fault.class,
+                f -> assertThat(f.failure().site()).isEqualTo("tdx.ve.instruction-length"));
         assertThat(td.vmcalls(IO)).isEmpty();
         assertThat(cpu.rip()).isEqualTo(0x1000);
     }
