@@ -53,6 +53,18 @@ class MemoryServicesTest {
     }
 
     @Test
+    @DisplayName("Accept never uses a page larger than the rest of the range: pending memory beyond end stays pending")
+    void acceptStaysInsideTheRange() {
+        TdxGuest g = TdxGuest.boot(td, Boot.TD_CPUID, Boot.config());
+        td.addPending(0, 2 * G);
+        PageAcceptor.Accepted a = g.acceptMemory(G, G + M2 + 4096);
+        assertThat(a.count(PageLevel.SIZE_1G)).isZero();
+        assertThat(a.count(PageLevel.SIZE_2M)).isEqualTo(1);
+        assertThat(a.count(PageLevel.SIZE_4K)).isEqualTo(1);
+        assertThat(td.pending).contains(G + M2 + 4096, 2 * G - 4096).doesNotContain(G, G + M2);
+    }
+
+    @Test
     @DisplayName("Any status at 1G (PAGE_SIZE_MISMATCH) falls back to 2M pages")
     void acceptFallsBack() {
         TdxGuest g = TdxGuest.boot(td, Boot.TD_CPUID, Boot.config());
