@@ -114,6 +114,16 @@ class MemoryServicesTest {
     }
 
     @Test
+    @DisplayName("MapGPA needs exactly one shared bit: with none, a conversion to shared would share nothing")
+    void mapGpaSharedMaskIsOneBit() {
+        TdxGuest g = Boot.boot(td);
+        for (long bad : new long[] {0, (1L << 51) | (1L << 47), -1L}) {
+            assertThatThrownBy(() -> new MapGpa(g.calls(), bad)).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(td.vmcalls(MAP_GPA)).isEmpty();
+    }
+
+    @Test
     @DisplayName("MapGPA fails after 3 RETRY answers in a row without progress")
     void mapGpaNoProgress() {
         MapGpa m = new MapGpa(Boot.boot(td).calls(), td.sharedMask());
