@@ -16,10 +16,12 @@ import io.github.tdx4j.call.TdxModuleFault;
 import io.github.tdx4j.call.platform.VeOutcome;
 import io.github.tdx4j.call.trace.CallTrace;
 import io.github.tdx4j.call.trace.TraceEvent;
+import io.github.tdx4j.guest.TdxGuest;
 import io.github.tdx4j.guest.fake.Boot;
 import io.github.tdx4j.guest.fake.FakeTd;
 import io.github.tdx4j.guest.fake.FakeVcpu;
 import io.github.tdx4j.guest.io.PortSize;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -320,6 +322,30 @@ class TdxVeHandlerTest {
         FakeVcpu cpu = new FakeVcpu().at(0x1000, 0xF4);
         td.pendingVe = null;
         assertThatThrownBy(() -> td.veHandler.handle(cpu)).isInstanceOf(TdxModuleFault.class);
+    }
+
+    @Test
+    @DisplayName("A GuestTraceListener gets the calls a #VE handler made as nested events, direct calls as top-level")
+    void nestedEvents() {
+        FakeTd t = new FakeTd();
+        List<String> seen = new ArrayList<>();
+        TdxGuest g = Boot.boot(t, Boot.config().withTrace(new GuestTraceListener() {
+            @Override
+            public void onEvent(TraceEvent event) {
+                seen.add(event.kind() + " " + event.leaf());
+            }
+
+            @Override
+            public void onNestedEvent(TraceEvent event) {
+                seen.add("  " + event.kind() + " " + event.leaf());
+            }
+        }));
+        t.vmm.put(IO, in -> FakeTd.answer(in, TdvmcallStatus.SUCCESS, 0x41));
+        seen.clear();
+        t.raiseVe(io(1, true, false, 0x3F8), new FakeVcpu().at(0x1000, 0xEC));
+        g.portIo().inb(0x3F8);
+        assertThat(seen).containsExactly("VE IO_INSTRUCTION", "  TDCALL TDG.VP.VEINFO.GET",
+                "  TDVMCALL Instruction.IO", "TDVMCALL Instruction.IO");
     }
 
     @Test
