@@ -110,6 +110,18 @@ class BootAndFatalTest {
     }
 
     @Test
+    @DisplayName("FLEXIBLE_PENDING_VE with PENDING_VE_DISABLE already set: SEPT #VE is disabled, even in a DEBUG TD")
+    void pendingVeDisabledBeforeUs() {
+        td.attributes = TdAttributes.ofBits(TdAttributes.DEBUG_BIT);
+        td.tdcs.put(TdcsField.CONFIG_FLAGS.raw(), TdcsField.CONFIG_FLEXIBLE_PENDING_VE);
+        td.tdcs.put(TdcsField.TD_CTLS.raw(), TdcsField.TD_CTLS_PENDING_VE_DISABLE);
+        TdxGuest g = TdxGuest.boot(td, Boot.TD_CPUID, Boot.config());
+        assertThat(g.info().septVeDisabled())
+                .as("decides whose fault a private-memory #VE is: the module's, not the guest's").isTrue();
+        assertThat(g.failures().count(Origin.VMM)).isZero();
+    }
+
+    @Test
     @DisplayName("CPUID 0x21 without \"IntelTDX    \" is not a TD; TDG.VP.INFO failing is a TdxModuleFault")
     void detection() {
         assertThatThrownBy(() -> TdxGuest.boot(td, (l, s) -> new CpuidInstruction.Result(0, 0x756E6547, 0x6C65746E,
