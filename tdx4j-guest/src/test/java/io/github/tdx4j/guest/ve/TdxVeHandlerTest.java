@@ -161,6 +161,31 @@ class TdxVeHandlerTest {
     }
 
     @Test
+    @DisplayName("A VMM error on CPUID or HLT is a fault with origin VMM: RIP and the registers stay as they were, "
+            + "none of the VMM's output values reach them")
+    void cpuidAndHaltVmmErrorsFault() {
+        td.vmm.put(CPUID, in -> FakeTd.answer(in, TdvmcallStatus.INVALID_OPERAND, 0).with(Gpr.R12, 0xBAD)
+                .with(Gpr.R13, 0xBAD).with(Gpr.R14, 0xBAD).with(Gpr.R15, 0xBAD));
+        FakeVcpu cpu = new FakeVcpu().at(0x1000, 0x0F, 0xA2).with(Gpr.RAX, 0x4000_0000L).with(Gpr.RBX, 7)
+                .with(Gpr.RCX, 8).with(Gpr.RDX, 9);
+        assertThat(td.raiseVe(new VeInfo(VeExitReason.CPUID, 0, 0, 0, 2, 0), cpu)).isInstanceOfSatisfying(
+                VeOutcome.Fault.class, f -> {
+                    assertThat(f.failure().site()).isEqualTo("tdx.ve.cpuid.vmm-error");
+                    assertThat(f.failure().origin()).isEqualTo(Origin.VMM);
+                });
+        assertThat(new long[] {cpu.get(Gpr.RAX), cpu.get(Gpr.RBX), cpu.get(Gpr.RCX), cpu.get(Gpr.RDX)})
+                .containsExactly(0x4000_0000L, 7, 8, 9);
+        assertThat(cpu.rip()).isEqualTo(0x1000);
+
+        long hlt = TdvmcallSubFunction.INSTRUCTION_HLT.raw();
+        td.vmm.put(hlt, in -> FakeTd.answer(in, TdvmcallStatus.INVALID_OPERAND, 0));
+        FakeVcpu halted = new FakeVcpu().at(0x1000, 0xF4);
+        assertThat(td.raiseVe(new VeInfo(VeExitReason.HLT, 0, 0, 0, 1, 0), halted)).isInstanceOfSatisfying(
+                VeOutcome.Fault.class, f -> assertThat(f.failure().site()).isEqualTo("tdx.ve.hlt.vmm-error"));
+        assertThat(halted.rip()).isEqualTo(0x1000);
+    }
+
+    @Test
     @DisplayName("CPUID is the one #VE handled in user mode; any other user #VE is a fault")
     void userMode() {
         FakeVcpu cpu = new FakeVcpu().at(0x1000, 0x0F, 0xA2).user(true).with(Gpr.RAX, 1);
