@@ -22,7 +22,9 @@ import java.util.Objects;
  *       value, which the caller must handle.</li>
  * </ul>
  *
- * <p>Thread-safe if the transport is. Allocation: one input and one output {@link Registers} per call.
+ * <p>Thread-safe if the transport is. Allocation: three {@link Registers} per call (the input, the transport's
+ * output, and the copy the caller sees: the module leaf's outputs or the scrubbed TDVMCALL registers) plus the
+ * result record.
  */
 public final class TdxCalls {
     private final TdxTransport transport;

@@ -82,6 +82,20 @@ class TdxCallsTest {
     }
 
     @Test
+    @DisplayName("CVE-2023-52874 scrub with non-zero inputs: RBX and R12-R15 are restored to the caller's values, "
+            + "RDX, RSI, RDI, R8, R9 are zeroed, not restored")
+    void scrubRestoresOrZeroesNonZeroInputs() {
+        ScriptedTransport t = new ScriptedTransport().then(in -> canaryVmm(in, 0));
+        VmcallRequest req = VmcallRequest.standard(TdvmcallSubFunction.REPORT_FATAL_ERROR, 0x12, 0x13, 0x14, 0x15)
+                .withExtended(0xB1, 0xD1, 0x51, 0x81, 0x91, 0xD2);
+        Registers out = new TdxCalls(t).tdvmcall(req).registers();
+        assertThat(new long[] {out.rbx(), out.r12(), out.r13(), out.r14(), out.r15()})
+                .containsExactly(0xB1, 0x12, 0x13, 0x14, 0x15);
+        assertThat(new long[] {out.rdx(), out.rsi(), out.rdi(), out.r8(), out.r9(), out.r10(), out.r11()})
+                .containsOnly(0L);
+    }
+
+    @Test
     @DisplayName("GHCI Instruction.CPUID: R12-R15 are outputs and carry the VMM's values")
     void cpuidOutputs() {
         ScriptedTransport t = new ScriptedTransport().then(in -> canaryVmm(in, 0));

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.tdx4j.abi.TdcallLeaf;
 import io.github.tdx4j.attest.format.Quote;
+import io.github.tdx4j.call.Registers;
+import io.github.tdx4j.call.trace.TraceEvent;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -91,6 +94,30 @@ class DemoCommandTest {
         assertThat(HexFormat.of().formatHex(q.body().reportData())).isEqualTo(json.get("reportData").asText());
         assertThat(HexFormat.of().formatHex(q.body().rtmr(2))).isEqualTo(json.get("rtmrs").get(2).asText());
         assertThat(json.get("tcbStatus").asText()).as("verified with the simulated root").isEqualTo("UpToDate");
+    }
+
+    @Test
+    @DisplayName("Trace folding: 2 alike groups print in full, 3 or more print the first and \"... and N more\"; "
+            + "--full never folds")
+    void folding() {
+        List<DemoRun.Entry> two = accepts(2);
+        assertThat(DemoCommand.traceLines(two, false, 0)).hasSize(2).noneMatch(l -> l.contains("more like this"));
+        List<String> three = DemoCommand.traceLines(accepts(3), false, 0);
+        assertThat(three).hasSize(2);
+        assertThat(three.get(0)).contains("TDG.MEM.PAGE.ACCEPT", "GPA=0x0 size=4K");
+        assertThat(three.get(1)).isEqualTo("... and 2 more like this");
+        assertThat(DemoCommand.traceLines(accepts(3), true, 0)).hasSize(3);
+    }
+
+    /** {@code n} TDG.MEM.PAGE.ACCEPT calls of consecutive 4K pages: alike but for the GPA. */
+    private static List<DemoRun.Entry> accepts(int n) {
+        List<DemoRun.Entry> l = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Registers in = Registers.ZERO.withRax(TdcallLeaf.TDG_MEM_PAGE_ACCEPT.rax()).withRcx(i * 4096L);
+            l.add(new DemoRun.Entry(new TraceEvent.Tdcall(TdcallLeaf.TDG_MEM_PAGE_ACCEPT, in, Registers.ZERO), false,
+                    2));
+        }
+        return l;
     }
 
     @Test

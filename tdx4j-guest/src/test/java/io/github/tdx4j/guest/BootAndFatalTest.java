@@ -20,6 +20,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BootAndFatalTest {
     private static final long FATAL = TdvmcallSubFunction.REPORT_FATAL_ERROR.raw();
@@ -43,6 +45,19 @@ class BootAndFatalTest {
     void gpaw48() {
         td.gpaw = 48;
         assertThat(TdxGuest.boot(td, Boot.TD_CPUID, Boot.config()).info().sharedMask()).isEqualTo(1L << 47);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 47, 51, 53, 63})
+    @DisplayName("TDG.VP.INFO with a GPAW other than 48 or 52 stops boot (TDX_MODULE): no shared bit is guessed")
+    void gpawOutOfSpec(int gpaw) {
+        td.gpaw = gpaw;
+        assertThatThrownBy(() -> TdxGuest.boot(td, Boot.TD_CPUID, Boot.config()))
+                .isInstanceOfSatisfying(TdxFatalFailure.class, p -> {
+                    assertThat(p.origin()).isEqualTo(Origin.TDX_MODULE);
+                    assertThat(p.failure().site()).isEqualTo("tdx.init.gpaw");
+                });
+        assertThat(td.veHandler).as("no #VE handler with a wrong shared bit").isNull();
     }
 
     @Test
@@ -95,6 +110,18 @@ class BootAndFatalTest {
     }
 
     @Test
+    @DisplayName("FLEXIBLE_PENDING_VE with PENDING_VE_DISABLE already set: SEPT #VE is disabled, even in a DEBUG TD")
+    void pendingVeDisabledBeforeUs() {
+        td.attributes = TdAttributes.ofBits(TdAttributes.DEBUG_BIT);
+        td.tdcs.put(TdcsField.CONFIG_FLAGS.raw(), TdcsField.CONFIG_FLEXIBLE_PENDING_VE);
+        td.tdcs.put(TdcsField.TD_CTLS.raw(), TdcsField.TD_CTLS_PENDING_VE_DISABLE);
+        TdxGuest g = TdxGuest.boot(td, Boot.TD_CPUID, Boot.config());
+        assertThat(g.info().septVeDisabled())
+                .as("decides whose fault a private-memory #VE is: the module's, not the guest's").isTrue();
+        assertThat(g.failures().count(Origin.VMM)).isZero();
+    }
+
+    @Test
     @DisplayName("CPUID 0x21 without \"IntelTDX    \" is not a TD; TDG.VP.INFO failing is a TdxModuleFault")
     void detection() {
         assertThatThrownBy(() -> TdxGuest.boot(td, (l, s) -> new CpuidInstruction.Result(0, 0x756E6547, 0x6C65746E,
@@ -118,6 +145,8 @@ class BootAndFatalTest {
         assertThat(le(req.r8())).isEqualTo("EFGHIJKL");
         assertThat(le(req.r9())).isEqualTo("MNOPQRST");
         assertThat(le(req.rdx())).isEqualTo("UVWXYZ!?");
+        assertThat(le(FatalErrorReporter.request("é\n\0\u20ac~").r14()))
+                .as("only printable ASCII reaches the VMM; anything else is '?'").isEqualTo("????~\0\0\0");
         var shortReq = FatalErrorReporter.request("oops");
         assertThat(shortReq.r14()).isEqualTo(0x73706f6fL);
         assertThat(shortReq.rdx()).isZero();

@@ -2,6 +2,7 @@ package io.github.tdx4j.call.trace;
 
 import io.github.tdx4j.abi.TdcallLeaf;
 import io.github.tdx4j.abi.TdvmcallStatus;
+import io.github.tdx4j.abi.TdvmcallSubFunction;
 import io.github.tdx4j.abi.TdxStatus;
 import io.github.tdx4j.abi.VeExitReason;
 import io.github.tdx4j.call.Origin;
@@ -83,7 +84,7 @@ public sealed interface TraceEvent permits TraceEvent.Tdcall, TraceEvent.Tdvmcal
 
         @Override
         public String leaf() {
-            return in.r10() == 0 ? new io.github.tdx4j.abi.TdvmcallSubFunction(in.r11()).toString()
+            return in.r10() == 0 ? new TdvmcallSubFunction(in.r11()).toString()
                     : "vendor 0x" + Long.toHexString(in.r10());
         }
 

@@ -33,8 +33,17 @@ public final class MapGpa {
     private final TdxCalls calls;
     private final long sharedMask;
 
+    /**
+     * @param calls      the call layer
+     * @param sharedMask the shared bit, {@code 1 << (GPAW - 1)} from TDG.VP.INFO
+     * @throws IllegalArgumentException if {@code sharedMask} is not exactly one bit: with no bit a conversion to
+     *                                  shared would send a private GPA and succeed without sharing anything
+     */
     public MapGpa(TdxCalls calls, long sharedMask) {
         this.calls = Objects.requireNonNull(calls, "calls");
+        if (Long.bitCount(sharedMask) != 1) {
+            throw new IllegalArgumentException("the shared bit is one bit: 0x" + Long.toHexString(sharedMask));
+        }
         this.sharedMask = sharedMask;
     }
 

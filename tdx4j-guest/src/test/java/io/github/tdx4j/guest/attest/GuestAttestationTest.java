@@ -266,6 +266,29 @@ class GuestAttestationTest {
     }
 
     @Test
+    @DisplayName("Notify mode refused by the VMM: reported (origin VMM), and the guest polls instead of waiting for "
+            + "an interrupt that will not come")
+    void notifyRefusedFallsBackToPolling() {
+        FakeTd t = new FakeTd();
+        TdxGuest g = Boot.boot(t, Boot.config().withQuote(QuoteOptions.LINUX.withNotifyVector(0xF3)));
+        long setup = TdvmcallSubFunction.SETUP_EVENT_NOTIFY_INTERRUPT.raw();
+        t.vmm.put(setup, in -> FakeTd.answer(in, TdvmcallStatus.SUBFUNC_UNSUPPORTED, 0));
+        t.vmm.put(GET_QUOTE, in -> {
+            long base = in.r12();
+            t.memory.writeLong(base + GetQuoteBufferLayout.STATUS_OFFSET, GetQuoteStatus.IN_FLIGHT.raw());
+            t.at(t.now() + 3 * SEC, () -> {
+                t.memory.write(base + 24, new byte[] {9});
+                t.memory.writeInt(base + GetQuoteBufferLayout.OUT_LEN_OFFSET, 1);
+                t.memory.writeLong(base + GetQuoteBufferLayout.STATUS_OFFSET, 0);
+            });
+            return in.withR10(0);
+        });
+        assertThat(g.attestation().quote(nonce(1))).containsExactly(9);
+        assertThat(g.failures().count(Origin.VMM)).isEqualTo(1);
+        assertThat(t.now()).as("found by the 1 s poll, not at the 30 s deadline").isEqualTo(3 * SEC);
+    }
+
+    @Test
     @DisplayName("TDG.MR.REPORT failure: LINUX_MAINLINE returns MODULE_ERROR (origin TDX_MODULE), OPERAND_BUSY is BUSY; "
             + "SEED_REVIEW stops the TD (security-sensitive)")
     void moduleFailurePolicy() {

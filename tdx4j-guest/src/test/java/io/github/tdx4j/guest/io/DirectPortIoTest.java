@@ -1,6 +1,7 @@
 package io.github.tdx4j.guest.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.abi.IoExitQualification;
@@ -69,6 +70,18 @@ class DirectPortIoTest {
         assertThat(g.portIo().in(PortSize.DWORD, 0x3F8, 0xDEADBEEF_00000000L)).isEqualTo(0xFFFF_FFFFL);
         assertThat(g.portIo().inb(0x3F8)).isEqualTo(0xFF);
         assertThat(g.failures().count(Origin.VMM)).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("A port outside 0..0xFFFF is a caller error, refused before any TDVMCALL")
+    void portRange() {
+        FakeTd td = new FakeTd();
+        TdxGuest g = Boot.boot(td);
+        for (int port : new int[] {-1, 0x1_0000, Integer.MIN_VALUE}) {
+            assertThatThrownBy(() -> g.portIo().inb(port)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> g.portIo().outb(port, 0)).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(td.vmcalls(IO)).isEmpty();
     }
 
     @Test

@@ -53,6 +53,18 @@ class MemoryServicesTest {
     }
 
     @Test
+    @DisplayName("Accept never uses a page larger than the rest of the range: pending memory beyond end stays pending")
+    void acceptStaysInsideTheRange() {
+        TdxGuest g = TdxGuest.boot(td, Boot.TD_CPUID, Boot.config());
+        td.addPending(0, 2 * G);
+        PageAcceptor.Accepted a = g.acceptMemory(G, G + M2 + 4096);
+        assertThat(a.count(PageLevel.SIZE_1G)).isZero();
+        assertThat(a.count(PageLevel.SIZE_2M)).isEqualTo(1);
+        assertThat(a.count(PageLevel.SIZE_4K)).isEqualTo(1);
+        assertThat(td.pending).contains(G + M2 + 4096, 2 * G - 4096).doesNotContain(G, G + M2);
+    }
+
+    @Test
     @DisplayName("Any status at 1G (PAGE_SIZE_MISMATCH) falls back to 2M pages")
     void acceptFallsBack() {
         TdxGuest g = TdxGuest.boot(td, Boot.TD_CPUID, Boot.config());
@@ -99,6 +111,16 @@ class MemoryServicesTest {
         assertThat(calls).extracting(Registers::r12).containsExactly(sh | s, sh | s, sh | s, sh | (s + 0x1000),
                 sh | (s + 0x1000), sh | (s + 0x2000));
         assertThat(calls.getLast().r13()).isEqualTo(0x2000);
+    }
+
+    @Test
+    @DisplayName("MapGPA needs exactly one shared bit: with none, a conversion to shared would share nothing")
+    void mapGpaSharedMaskIsOneBit() {
+        TdxGuest g = Boot.boot(td);
+        for (long bad : new long[] {0, (1L << 51) | (1L << 47), -1L}) {
+            assertThatThrownBy(() -> new MapGpa(g.calls(), bad)).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(td.vmcalls(MAP_GPA)).isEmpty();
     }
 
     @Test

@@ -33,6 +33,8 @@ class MmioDecoderTest {
             "66 89 07,                WRITE,            2, RAX, 3",   // mov [rdi], ax
             "48 89 07,                WRITE,            8, RAX, 3",   // mov [rdi], rax
             "66 48 89 07,             WRITE,            8, RAX, 4",   // REX.W wins over 66
+            "48 66 89 07,             WRITE,            2, RAX, 4",   // a REX not right before the opcode is ignored
+            "4C 66 8B 07,             READ,             2, RAX, 4",   // ... its R bit too: AX, not R8W
             "4C 89 47 08,             WRITE,            8, R8,  4",   // mov [rdi+8], r8
             "8A 0E,                   READ,             1, RCX, 2",   // mov cl, [rsi]
             "8B 8F 00 01 00 00,       READ,             4, RCX, 6",   // mov ecx, [rdi+0x100]

@@ -16,16 +16,19 @@ import io.github.tdx4j.call.TdxModuleFault;
 import io.github.tdx4j.call.platform.VeOutcome;
 import io.github.tdx4j.call.trace.CallTrace;
 import io.github.tdx4j.call.trace.TraceEvent;
+import io.github.tdx4j.guest.TdxGuest;
 import io.github.tdx4j.guest.fake.Boot;
 import io.github.tdx4j.guest.fake.FakeTd;
 import io.github.tdx4j.guest.fake.FakeVcpu;
 import io.github.tdx4j.guest.io.PortSize;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TdxVeHandlerTest {
     private static final long IO = TdvmcallSubFunction.INSTRUCTION_IO.raw();
@@ -146,6 +149,43 @@ class TdxVeHandlerTest {
     }
 
     @Test
+    @DisplayName("CPUID 0x4FFFFFFF, the last leaf of the hypervisor range, still goes to the VMM")
+    void cpuidHypervisorRangeLastLeaf() {
+        td.vmm.put(CPUID, in -> in.withR10(0).with(Gpr.R12, 0x11).with(Gpr.R13, 0x22).with(Gpr.R14, 0x33)
+                .with(Gpr.R15, 0x44));
+        FakeVcpu cpu = new FakeVcpu().at(0x1000, 0x0F, 0xA2).with(Gpr.RAX, 0x4FFF_FFFFL);
+        assertThat(td.raiseVe(new VeInfo(VeExitReason.CPUID, 0, 0, 0, 2, 0), cpu)).isEqualTo(VeOutcome.HANDLED);
+        assertThat(td.vmcalls(CPUID)).extracting(Registers::r12).containsExactly(0x4FFF_FFFFL);
+        assertThat(new long[] {cpu.get(Gpr.RAX), cpu.get(Gpr.RBX), cpu.get(Gpr.RCX), cpu.get(Gpr.RDX)})
+                .containsExactly(0x11, 0x22, 0x33, 0x44);
+    }
+
+    @Test
+    @DisplayName("A VMM error on CPUID or HLT is a fault with origin VMM: RIP and the registers stay as they were, "
+            + "none of the VMM's output values reach them")
+    void cpuidAndHaltVmmErrorsFault() {
+        td.vmm.put(CPUID, in -> FakeTd.answer(in, TdvmcallStatus.INVALID_OPERAND, 0).with(Gpr.R12, 0xBAD)
+                .with(Gpr.R13, 0xBAD).with(Gpr.R14, 0xBAD).with(Gpr.R15, 0xBAD));
+        FakeVcpu cpu = new FakeVcpu().at(0x1000, 0x0F, 0xA2).with(Gpr.RAX, 0x4000_0000L).with(Gpr.RBX, 7)
+                .with(Gpr.RCX, 8).with(Gpr.RDX, 9);
+        assertThat(td.raiseVe(new VeInfo(VeExitReason.CPUID, 0, 0, 0, 2, 0), cpu)).isInstanceOfSatisfying(
+                VeOutcome.Fault.class, f -> {
+                    assertThat(f.failure().site()).isEqualTo("tdx.ve.cpuid.vmm-error");
+                    assertThat(f.failure().origin()).isEqualTo(Origin.VMM);
+                });
+        assertThat(new long[] {cpu.get(Gpr.RAX), cpu.get(Gpr.RBX), cpu.get(Gpr.RCX), cpu.get(Gpr.RDX)})
+                .containsExactly(0x4000_0000L, 7, 8, 9);
+        assertThat(cpu.rip()).isEqualTo(0x1000);
+
+        long hlt = TdvmcallSubFunction.INSTRUCTION_HLT.raw();
+        td.vmm.put(hlt, in -> FakeTd.answer(in, TdvmcallStatus.INVALID_OPERAND, 0));
+        FakeVcpu halted = new FakeVcpu().at(0x1000, 0xF4);
+        assertThat(td.raiseVe(new VeInfo(VeExitReason.HLT, 0, 0, 0, 1, 0), halted)).isInstanceOfSatisfying(
+                VeOutcome.Fault.class, f -> assertThat(f.failure().site()).isEqualTo("tdx.ve.hlt.vmm-error"));
+        assertThat(halted.rip()).isEqualTo(0x1000);
+    }
+
+    @Test
     @DisplayName("CPUID is the one #VE handled in user mode; any other user #VE is a fault")
     void userMode() {
         FakeVcpu cpu = new FakeVcpu().at(0x1000, 0x0F, 0xA2).user(true).with(Gpr.RAX, 1);
@@ -208,6 +248,17 @@ class TdxVeHandlerTest {
                 f -> assertThat(f.failure().site()).isEqualTo("tdx.ve.mmio.page-cross"));
         assertThat(td.vmcalls(MMIO)).isEmpty();
         assertThat(cpu.rip()).isEqualTo(0x2000);
+    }
+
+    @Test
+    @DisplayName("MMIO ending exactly at the page end does not cross it: 8 bytes at offset 0xFF8 reach the VMM")
+    void mmioUpToPageEnd() {
+        td.vmm.put(MMIO, in -> FakeTd.answer(in, TdvmcallStatus.SUCCESS, 0x0123_4567_89AB_CDEFL));
+        FakeVcpu cpu = new FakeVcpu().at(0x2000, 0x48, 0x8B, 0x07); // mov rax, [rdi]
+        assertThat(td.raiseVe(ept(shared | 0xFEFF8, 0), cpu)).isEqualTo(VeOutcome.HANDLED);
+        assertThat(td.vmcalls(MMIO)).extracting(Registers::r14).containsExactly(shared | 0xFEFF8);
+        assertThat(cpu.get(Gpr.RAX)).isEqualTo(0x0123_4567_89AB_CDEFL);
+        assertThat(cpu.rip()).isEqualTo(0x2003);
     }
 
     @Test
@@ -276,12 +327,50 @@ class TdxVeHandlerTest {
         assertThat(cpu.rip()).isEqualTo(0x1000);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {16, -1, Integer.MAX_VALUE})
+    @DisplayName("An instruction length above MAX_INSN_SIZE (15) is a module fault too: RIP never jumps by it")
+    void instructionLengthAboveFifteen(int length) {
+        td.vmm.put(IO, in -> in.withR10(0));
+        FakeVcpu cpu = new FakeVcpu().at(0x1000, 0xEE);
+        VeOutcome o = td.raiseVe(new VeInfo(VeExitReason.IO_INSTRUCTION,
+                IoExitQualification.of(1, false, false, false, false, 0x3F8).raw(), 0, 0, length, 0), cpu);
+        assertThat(o).isInstanceOfSatisfying(VeOutcome.Fault.class,
+                f -> assertThat(f.failure().site()).isEqualTo("tdx.ve.instruction-length"));
+        assertThat(td.vmcalls(IO)).isEmpty();
+        assertThat(cpu.rip()).isEqualTo(0x1000);
+    }
+
     @Test
     @DisplayName("TDG.VP.VEINFO.GET failing is a TdxModuleFault (Linux panics: \"Buggy TDX module!\")")
     void veinfoFailureIsFatal() {
         FakeVcpu cpu = new FakeVcpu().at(0x1000, 0xF4);
         td.pendingVe = null;
         assertThatThrownBy(() -> td.veHandler.handle(cpu)).isInstanceOf(TdxModuleFault.class);
+    }
+
+    @Test
+    @DisplayName("A GuestTraceListener gets the calls a #VE handler made as nested events, direct calls as top-level")
+    void nestedEvents() {
+        FakeTd t = new FakeTd();
+        List<String> seen = new ArrayList<>();
+        TdxGuest g = Boot.boot(t, Boot.config().withTrace(new GuestTraceListener() {
+            @Override
+            public void onEvent(TraceEvent event) {
+                seen.add(event.kind() + " " + event.leaf());
+            }
+
+            @Override
+            public void onNestedEvent(TraceEvent event) {
+                seen.add("  " + event.kind() + " " + event.leaf());
+            }
+        }));
+        t.vmm.put(IO, in -> FakeTd.answer(in, TdvmcallStatus.SUCCESS, 0x41));
+        seen.clear();
+        t.raiseVe(io(1, true, false, 0x3F8), new FakeVcpu().at(0x1000, 0xEC));
+        g.portIo().inb(0x3F8);
+        assertThat(seen).containsExactly("VE IO_INSTRUCTION", "  TDCALL TDG.VP.VEINFO.GET",
+                "  TDVMCALL Instruction.IO", "TDVMCALL Instruction.IO");
     }
 
     @Test
