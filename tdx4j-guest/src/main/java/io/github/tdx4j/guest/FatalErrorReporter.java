@@ -53,8 +53,9 @@ public final class FatalErrorReporter {
     public TdxFatalFailure report(TdxFailure failure) {
         try {
             calls.tdvmcall(request(failure.detail()));
-        } catch (io.github.tdx4j.call.TdxPanic p) {
-            throw p;
+        } catch (io.github.tdx4j.call.TdxPanic | VirtualMachineError | LinkageError | AssertionError e) {
+            // A module fault, a JVM in trouble or a failed test assertion is not "the TD stopped": pass it on.
+            throw e;
         } catch (RuntimeException | Error stopped) {
             // The platform may stop the TD inside the call (the simulator throws its TdStopped when the VMM handles
             // ReportFatalError): the TD stops either way; the panic says why, with the platform's report attached.
