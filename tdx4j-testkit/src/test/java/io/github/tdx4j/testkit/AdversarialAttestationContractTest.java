@@ -2,16 +2,10 @@ package io.github.tdx4j.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.tdx4j.abi.Gpr;
-import io.github.tdx4j.call.policy.LogSink;
-import io.github.tdx4j.guest.CpuidInstruction;
-import io.github.tdx4j.guest.GuestConfig;
-import io.github.tdx4j.guest.TdxGuest;
 import io.github.tdx4j.guest.attest.TdAttestation;
 import io.github.tdx4j.sim.SimSettings;
 import io.github.tdx4j.sim.SimulatedTd;
 import io.github.tdx4j.sim.TdConfig;
-import io.github.tdx4j.sim.Vcpu;
 import io.github.tdx4j.sim.adversary.AdversarialVmm;
 import io.github.tdx4j.sim.adversary.Adversary;
 import io.github.tdx4j.sim.adversary.FaultTape;
@@ -28,10 +22,6 @@ import org.junit.jupiter.api.Nested;
  * byte in eight is a fault, so quotes also complete on a faulty host and their content is held to the contract.
  */
 class AdversarialAttestationContractTest {
-    private static final long CODE = 0x20_0000L;
-    private static final long POOL = 0x1000_0000L;
-    private static final long POOL_BYTES = 1L << 20;
-
     /**
      * A TD on a host driven by a tape of 256 bytes from {@code seed}: with {@code faultOneIn} 1 every byte is random;
      * with n > 1 a byte is a fault (1..255) with probability 1/n and otherwise 0, the honest answer.
@@ -48,15 +38,7 @@ class AdversarialAttestationContractTest {
         }
         SimulatedTd td = SimulatedTd.boot(TdConfig.production(), SimSettings.strict(),
                 AdversarialVmm.factory(new Adversary(new FaultTape(tape)), null));
-        Vcpu cpu = td.vcpu();
-        CpuidInstruction cpuid = (leaf, subleaf) -> {
-            cpu.set(Gpr.RAX, leaf & 0xFFFF_FFFFL);
-            cpu.set(Gpr.RCX, subleaf & 0xFFFF_FFFFL);
-            cpu.execute(CODE, new byte[] {0x0F, (byte) 0xA2});
-            return new CpuidInstruction.Result((int) cpu.get(Gpr.RAX), (int) cpu.get(Gpr.RBX),
-                    (int) cpu.get(Gpr.RCX), (int) cpu.get(Gpr.RDX));
-        };
-        return TdxGuest.boot(td, cpuid, GuestConfig.defaults(POOL, POOL_BYTES).withLog(LogSink.NONE)).attestation();
+        return SimulatedAttestationContractTest.guestAttestation(td);
     }
 
     /** Shared by the nested suites, so the outer class can check that both outcomes were exercised. */

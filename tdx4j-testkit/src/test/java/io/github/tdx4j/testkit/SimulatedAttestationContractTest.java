@@ -11,15 +11,19 @@ import io.github.tdx4j.sim.Vcpu;
 
 /** The attestation contract on the guest services over the honest simulated platform (a production TD). */
 class SimulatedAttestationContractTest extends TdAttestationContract {
+    @Override
+    protected TdAttestation open() {
+        return guestAttestation(SimulatedTd.boot());
+    }
+
     /** Where CPUID runs: accepted private memory of the default TD. */
     private static final long CODE = 0x20_0000L;
     /** The guest services' page pool (quote buffer, report page). */
     private static final long POOL = 0x1000_0000L;
     private static final long POOL_BYTES = 1L << 20;
 
-    @Override
-    protected TdAttestation open() {
-        SimulatedTd td = SimulatedTd.boot();
+    /** Boots the guest services on {@code td} (CPUID executed on its vCPU 0) and returns their attestation API. */
+    static TdAttestation guestAttestation(SimulatedTd td) {
         Vcpu cpu = td.vcpu();
         CpuidInstruction cpuid = (leaf, subleaf) -> {
             cpu.set(Gpr.RAX, leaf & 0xFFFF_FFFFL);

@@ -59,28 +59,14 @@ final class PreparedCollateral {
         }
         window = window.with(rootCrl, "root CA CRL");
 
-        // TCB info: signing chain, signing certificate not revoked, signature over the exact text.
-        List<X509Certificate> tcbChain = X509.chain(c.tcbInfoIssuerChain(), ErrorCode.MALFORMED_COLLATERAL,
-                "TCB info issuer chain");
-        P256.Key tcbSigner = Chains.verify(tcbChain, 2, root, rootKey, p256, ErrorCode.TCB_SIGNING_CHAIN_INVALID,
-                "TCB info issuer chain");
-        window = revokedOrDated(tcbChain, rootCrl, window, "TCB info issuer chain");
-        if (!p256.verify(tcbSigner, c.tcbInfo().getBytes(StandardCharsets.UTF_8), c.tcbInfoSignature())) {
-            throw new Failure(ErrorCode.TCB_INFO_SIGNATURE_INVALID,
-                    "the TCB info signature does not verify over its text with the TCB signing key");
-        }
+        // TCB info and QE identity: signing chain, signing certificate not revoked, signature over the exact text.
+        window = signedText(c.tcbInfoIssuerChain(), c.tcbInfo(), c.tcbInfoSignature(), "TCB info",
+                ErrorCode.TCB_INFO_SIGNATURE_INVALID, root, rootKey, p256, rootCrl, window);
         TcbInfo tcbInfo = parse(() -> TcbInfo.parse(c.tcbInfo()));
         window = window.with(tcbInfo.issueDate(), tcbInfo.nextUpdate(), "TCB info");
 
-        List<X509Certificate> qeChain = X509.chain(c.qeIdentityIssuerChain(), ErrorCode.MALFORMED_COLLATERAL,
-                "QE identity issuer chain");
-        P256.Key qeSigner = Chains.verify(qeChain, 2, root, rootKey, p256, ErrorCode.TCB_SIGNING_CHAIN_INVALID,
-                "QE identity issuer chain");
-        window = revokedOrDated(qeChain, rootCrl, window, "QE identity issuer chain");
-        if (!p256.verify(qeSigner, c.qeIdentity().getBytes(StandardCharsets.UTF_8), c.qeIdentitySignature())) {
-            throw new Failure(ErrorCode.QE_IDENTITY_SIGNATURE_INVALID,
-                    "the QE identity signature does not verify over its text with the TCB signing key");
-        }
+        window = signedText(c.qeIdentityIssuerChain(), c.qeIdentity(), c.qeIdentitySignature(), "QE identity",
+                ErrorCode.QE_IDENTITY_SIGNATURE_INVALID, root, rootKey, p256, rootCrl, window);
         QeIdentity qeIdentity = parse(() -> QeIdentity.parse(c.qeIdentity()));
         window = window.with(qeIdentity.issueDate(), qeIdentity.nextUpdate(), "QE identity");
 
@@ -105,6 +91,26 @@ final class PreparedCollateral {
     }
 
     /** Fails if the chain's signing certificate is revoked by the root CRL; adds the chain's dates. */
+    /**
+     * Checks one signed JSON item of the collateral (TCB info or QE identity): its issuer chain leads to the root,
+     * the signing certificate is not revoked by the root CA CRL, and the signature verifies over the exact text as
+     * served. Returns the validity window narrowed by the chain's certificates.
+     */
+    private static Window signedText(String issuerChainPem, String text, byte[] signature, String what,
+                                     ErrorCode badSignature, TrustedRoot root, P256.Key rootKey, P256 p256,
+                                     X509CRL rootCrl, Window window) throws Failure {
+        List<X509Certificate> chain = X509.chain(issuerChainPem, ErrorCode.MALFORMED_COLLATERAL,
+                what + " issuer chain");
+        P256.Key signer = Chains.verify(chain, 2, root, rootKey, p256, ErrorCode.TCB_SIGNING_CHAIN_INVALID,
+                what + " issuer chain");
+        Window narrowed = revokedOrDated(chain, rootCrl, window, what + " issuer chain");
+        if (!p256.verify(signer, text.getBytes(StandardCharsets.UTF_8), signature)) {
+            throw new Failure(badSignature,
+                    "the " + what + " signature does not verify over its text with the TCB signing key");
+        }
+        return narrowed;
+    }
+
     private static Window revokedOrDated(List<X509Certificate> chain, X509CRL rootCrl, Window window, String what)
             throws Failure {
         X509Certificate signer = Chains.leafFirst(chain).getFirst();
