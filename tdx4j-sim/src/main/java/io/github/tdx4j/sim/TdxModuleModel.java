@@ -46,19 +46,42 @@ final class TdxModuleModel {
     /** TDCS.NOTIFY_ENABLES bit 0, NOTIFY_ZERO_STEP: the only bit the guest may write. */
     private static final long NOTIFY_ENABLES_WRITE_MASK = 1L;
 
-    /** The leaves the ABI defines, by number: a table so that dispatch allocates nothing. */
-    private static final boolean[] KNOWN_LEAVES = new boolean[32];
-
-    static {
-        for (int i = 0; i < KNOWN_LEAVES.length; i++) {
-            KNOWN_LEAVES[i] = new TdcallLeaf(i).isKnown();
-        }
+    /** One guest-side leaf of the module, working in place on the register file; returns the status for RAX. */
+    @FunctionalInterface
+    private interface LeafHandler {
+        long handle(Vcpu v, long[] r, int version);
     }
 
     private final SimulatedTd td;
 
+    /** The handler of each leaf, indexed by leaf number; null for a number the ABI does not name. */
+    private final LeafHandler[] handlers = new LeafHandler[TdcallLeaf.TDG_VP_INVVPID.number() + 1];
+
     TdxModuleModel(SimulatedTd td) {
         this.td = td;
+        on(TdcallLeaf.TDG_VP_VMCALL, (v, r, version) -> tdgVpVmcall(v, r));
+        on(TdcallLeaf.TDG_VP_INFO, (v, r, version) -> tdgVpInfo(v, r));
+        on(TdcallLeaf.TDG_MR_RTMR_EXTEND, (v, r, version) -> tdgMrRtmrExtend(r));
+        on(TdcallLeaf.TDG_VP_VEINFO_GET, (v, r, version) -> tdgVpVeinfoGet(v, r));
+        on(TdcallLeaf.TDG_MR_REPORT, (v, r, version) -> tdgMrReport(r));
+        on(TdcallLeaf.TDG_VP_CPUIDVE_SET, (v, r, version) -> tdgVpCpuidveSet(v, r));
+        on(TdcallLeaf.TDG_MEM_PAGE_ACCEPT, (v, r, version) -> tdgMemPageAccept(r));
+        on(TdcallLeaf.TDG_VM_RD, (v, r, version) -> tdgVmRd(r, version));
+        on(TdcallLeaf.TDG_VM_WR, (v, r, version) -> tdgVmWr(r));
+        on(TdcallLeaf.TDG_MR_VERIFYREPORT, (v, r, version) -> tdgMrVerifyreport(r));
+        // Deviation: the leaves the guest OS does not use are not modelled and answer TDX_OPERAND_INVALID(RAX), as
+        // an unknown leaf does. TDX Module ABI v1.5, each leaf's section.
+        for (TdcallLeaf unmodelled : new TdcallLeaf[] {TdcallLeaf.TDG_VP_RD, TdcallLeaf.TDG_VP_WR,
+                TdcallLeaf.TDG_SYS_RD, TdcallLeaf.TDG_SYS_RDALL, TdcallLeaf.TDG_SERVTD_RD, TdcallLeaf.TDG_SERVTD_WR,
+                TdcallLeaf.TDG_MEM_PAGE_ATTR_RD, TdcallLeaf.TDG_MEM_PAGE_ATTR_WR, TdcallLeaf.TDG_VP_ENTER,
+                TdcallLeaf.TDG_VP_INVEPT, TdcallLeaf.TDG_VP_INVVPID}) {
+            on(unmodelled, (v, r, version) -> violation("module.tdcall.unmodelled-leaf",
+                    OPERAND_INVALID | OperandId.RAX.id()));
+        }
+    }
+
+    private void on(TdcallLeaf leaf, LeafHandler handler) {
+        handlers[leaf.number()] = handler;
     }
 
     /**
@@ -73,24 +96,12 @@ final class TdxModuleModel {
         long status;
         if ((rax & TdcallRax.RESERVED_MASK) != 0) {
             status = violation("module.tdcall.rax-reserved", OPERAND_INVALID | OperandId.RAX.id());
-        } else if (leaf >= KNOWN_LEAVES.length || !KNOWN_LEAVES[leaf]) {
+        } else if (leaf >= handlers.length || handlers[leaf] == null) {
             status = violation("module.tdcall.unknown-leaf", OPERAND_INVALID | OperandId.RAX.id());
         } else if (version != 0 && !(leaf == TdcallLeaf.TDG_VM_RD.number() && version == 1)) {
             status = violation("module.tdcall.version", OPERAND_INVALID | OperandId.RAX.id());
         } else {
-            status = switch (leaf) {
-                case 0 -> vmcall(v, r);
-                case 1 -> vpInfo(v, r);
-                case 2 -> rtmrExtend(r);
-                case 3 -> veInfoGet(v, r);
-                case 4 -> mrReport(r);
-                case 5 -> cpuidVeSet(v, r);
-                case 6 -> pageAccept(r);
-                case 7 -> vmRd(r, version);
-                case 8 -> vmWr(r);
-                case 22 -> verifyReport(r);
-                default -> unmodelled(leaf);
-            };
+            status = handlers[leaf].handle(v, r, version);
         }
         r[RAX] = status;
         td.counters.tdcall(leaf, status);
@@ -99,13 +110,6 @@ final class TdxModuleModel {
     private long violation(String rule, long status) {
         td.counters.violation(rule);
         return status;
-    }
-
-    // Deviation: the leaves the guest OS does not use (VP.RD/WR, SYS.RD/RDALL, SERVTD.*, MEM.PAGE.ATTR.*,
-    // VP.ENTER, VP.INVEPT, VP.INVVPID) are not modelled and answer TDX_OPERAND_INVALID(RAX), as an unknown leaf
-    // does. TDX Module ABI v1.5, each leaf's section.
-    private long unmodelled(int leaf) {
-        return violation("module.tdcall.unmodelled-leaf", OPERAND_INVALID | OperandId.RAX.id());
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -118,7 +122,7 @@ final class TdxModuleModel {
      * Otherwise the selected registers go to the VMM and the others read zero there; on re-entry only the selected
      * registers take the VMM's values, RAX is TDX_SUCCESS and RCX is the guest's control value.
      */
-    private long vmcall(Vcpu v, long[] r) {
+    private long tdgVpVmcall(Vcpu v, long[] r) {
         long control = r[RCX];
         long illegal = GprSelect.ALWAYS_ILLEGAL_GPRS | (td.config.noRbpMod() ? Gpr.RBP.bit() : 0);
         if ((control & illegal) != 0 || (control & GprSelect.RESERVED_MASK) != 0) {
@@ -148,7 +152,7 @@ final class TdxModuleModel {
      * TDG.VP.INFO. TDX Module ABI v1.5, "TDG.VP.INFO Leaf": RCX[5:0] GPAW, RDX ATTRIBUTES, R8 = NUM_VCPUS |
      * MAX_VCPUS &lt;&lt; 32, R9[31:0] VCPU_INDEX, R10 and R11 feature bits (none modelled: TDG.SYS.RD is not).
      */
-    private long vpInfo(Vcpu v, long[] r) {
+    private long tdgVpInfo(Vcpu v, long[] r) {
         r[RCX] = td.config.gpaw();
         r[RDX] = td.config.attributes().raw();
         r[R8] = (td.config.vcpus() & 0xFFFF_FFFFL) | ((long) td.config.maxVcpus() << 32);
@@ -166,7 +170,7 @@ final class TdxModuleModel {
      * reason, RDX exit qualification, R8 GLA, R9 GPA, R10 instruction length | information &lt;&lt; 32, and the
      * information becomes invalid (which unblocks the next #VE).
      */
-    private long veInfoGet(Vcpu v, long[] r) {
+    private long tdgVpVeinfoGet(Vcpu v, long[] r) {
         r[RCX] = 0;
         r[RDX] = 0;
         r[R8] = 0;
@@ -188,7 +192,7 @@ final class TdxModuleModel {
     }
 
     /** TDG.VP.CPUIDVE.SET: RCX bit 0 makes every supervisor CPUID #VE, bit 1 every user CPUID; others reserved. */
-    private long cpuidVeSet(Vcpu v, long[] r) {
+    private long tdgVpCpuidveSet(Vcpu v, long[] r) {
         if ((r[RCX] & CPUIDVE_RESERVED) != 0) {
             return violation("module.cpuidve.reserved", OPERAND_INVALID | OperandId.RCX.id());
         }
@@ -205,7 +209,7 @@ final class TdxModuleModel {
      * 1024-byte TDREPORT_STRUCT output (1024-aligned, private), RDX = GPA of the 64-byte REPORTDATA (64-aligned,
      * private), R8 = report subtype, which must be 0.
      */
-    private long mrReport(long[] r) {
+    private long tdgMrReport(long[] r) {
         long out = r[RCX];
         long in = r[RDX];
         if ((out & (TdReportLayout.TDREPORT_ALIGNMENT - 1)) != 0 || !td.isPrivateGpa(out)) {
@@ -235,7 +239,7 @@ final class TdxModuleModel {
      * TDG.MR.RTMR.EXTEND. TDX Module ABI v1.5, "TDG.MR.RTMR.EXTEND Leaf"; {@code tdg_mr_rtmr_extend.c}: RCX = GPA
      * of the 48-byte extend data (64-aligned, private), RDX = RTMR index (0..3). RTMR := SHA-384(RTMR || data).
      */
-    private long rtmrExtend(long[] r) {
+    private long tdgMrRtmrExtend(long[] r) {
         long gpa = r[RCX];
         if ((gpa & 63) != 0 || !td.isPrivateGpa(gpa)) {
             return violation("module.rtmr.rcx", OPERAND_INVALID | OperandId.RCX.id());
@@ -258,7 +262,7 @@ final class TdxModuleModel {
      * REPORTMACSTRUCT (256-aligned, private). Success if its MAC was made on this platform, else
      * TDX_INVALID_REPORTMACSTRUCT.
      */
-    private long verifyReport(long[] r) {
+    private long tdgMrVerifyreport(long[] r) {
         long gpa = r[RCX];
         if ((gpa & 255) != 0 || !td.isPrivateGpa(gpa)) {
             return violation("module.verifyreport.rcx", OPERAND_INVALID | OperandId.RCX.id());
@@ -288,7 +292,7 @@ final class TdxModuleModel {
      *   <li>a pending leaf of the requested size: accepted, zeroed, MAPPED.</li>
      * </ul>
      */
-    private long pageAccept(long[] r) {
+    private long tdgMemPageAccept(long[] r) {
         long rcx = r[RCX];
         int level = (int) (rcx & 7);
         long gpa = rcx & ~0xFFFL & ~ACCEPT_RESERVED;
@@ -387,7 +391,7 @@ final class TdxModuleModel {
      * TDG.VM.RD. TDX Module ABI v1.5, "TDG.VM.RD Leaf"; {@code tdg_vm_rd_wr.c}: RCX must be 0 (VM index), RDX =
      * field id (CONTEXT_CODE ignored); R8 = the value, 0 on error; version 1 also returns the next field id in RDX.
      */
-    private long vmRd(long[] r, int version) {
+    private long tdgVmRd(long[] r, int version) {
         long field = r[RDX] & ~CONTEXT_CODE_MASK;
         if (version > 0) {
             r[RDX] = MD_FIELD_ID_NA;
@@ -416,7 +420,7 @@ final class TdxModuleModel {
      * TD_CTLS: PENDING_VE_DISABLE may change only with CONFIG_FLAGS.FLEXIBLE_PENDING_VE, ENUM_TOPOLOGY only when
      * TOPOLOGY_ENUM_CONFIGURED. R8 returns the old value on success, 0 on error.
      */
-    private long vmWr(long[] r) {
+    private long tdgVmWr(long[] r) {
         long field = r[RDX] & ~CONTEXT_CODE_MASK;
         long value = r[R8];
         long requestMask = r[R9];

@@ -799,7 +799,7 @@ public final class Vcpu {
             if (kind == TdMemory.UNMAPPED) {
                 // The EPT violation exits to the host, which maps the page (pending) and re-enters. Only a PENDING
                 // Secure-EPT entry gives the guest a #VE; a host that maps nothing leaves the access faulting for
-                // ever, so the TD cannot continue (as TDG.MEM.PAGE.ACCEPT does in TdxModuleModel#pageAccept).
+                // ever, so the TD cannot continue (as TDG.MEM.PAGE.ACCEPT does in TdxModuleModel#tdgMemPageAccept).
                 // Intel TDX Module 1.5 Base Architecture Specification, "Secure EPT".
                 if (!td.vmm.onPrivateEptViolation(gpa & ~(TdMemory.PAGE - 1L), null)) {
                     throw td.stop(StopReason.of(StopReason.Kind.UNRESOLVED_EPT_VIOLATION, "the host did not map "
