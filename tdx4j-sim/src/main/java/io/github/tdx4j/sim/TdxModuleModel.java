@@ -1,6 +1,5 @@
 package io.github.tdx4j.sim;
 
-import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.abi.GprSelect;
 import io.github.tdx4j.abi.OperandId;
 import io.github.tdx4j.abi.PageLevel;
@@ -124,8 +123,7 @@ final class TdxModuleModel {
      */
     private long tdgVpVmcall(Vcpu v, long[] r) {
         long control = r[RCX];
-        long illegal = GprSelect.ALWAYS_ILLEGAL_GPRS | (td.config.noRbpMod() ? Gpr.RBP.bit() : 0);
-        if ((control & illegal) != 0 || (control & GprSelect.RESERVED_MASK) != 0) {
+        if (!GprSelect.isValid(control, td.config.noRbpMod())) {
             return violation("module.vmcall.rcx-invalid", OPERAND_INVALID | OperandId.RCX.id());
         }
         long r10In = r[R10];
