@@ -52,6 +52,9 @@ final class TdxModuleModel {
     }
 
     private final SimulatedTd td;
+    /** TDCS.TD_CTLS and TDCS.NOTIFY_ENABLES, the TD-scope fields the guest writes with TDG.VM.WR. */
+    private long tdCtls;
+    private long notifyEnables;
 
     /** The handler of each leaf, indexed by leaf number; null for a number the ABI does not name. */
     private final LeafHandler[] handlers = new LeafHandler[TdcallLeaf.TDG_VP_INVVPID.number() + 1];
@@ -109,6 +112,45 @@ final class TdxModuleModel {
     private long violation(String rule, long status) {
         td.counters.violation(rule);
         return status;
+    }
+
+    /** TDX_CTLS.PENDING_VE_DISABLE or ATTRIBUTES.SEPT_VE_DISABLE: an unaccepted page exits to the host, no #VE. */
+    boolean pendingVeDisabled() {
+        return td.config.attributes().septVeDisable() || (tdCtls & TdcsField.TD_CTLS_PENDING_VE_DISABLE) != 0;
+    }
+
+    /**
+     * The Secure EPT walk for a memory operand of a TDCALL leaf: 0 if the private page is accepted, else the
+     * status to return. An unmapped page exits to the host first (which may map it pending); if the host maps
+     * nothing the TD stops.
+     */
+    private long walkOperand(long gpa, OperandId operand) {
+        if (!td.memory.isRam(gpa)) {
+            throw td.stop(StopReason.of(StopReason.Kind.UNRESOLVED_EPT_VIOLATION, "TDCALL memory operand " + operand
+                    + " at GPA 0x" + Long.toHexString(gpa) + " outside RAM"));
+        }
+        long page = gpa >>> TdMemory.PAGE_SHIFT;
+        int kind = TdMemory.kind(td.memory.stateOf(page));
+        if (kind == TdMemory.UNMAPPED) {
+            // A non-present Secure-EPT entry exits to the host; one that maps nothing leaves the TDCALL faulting.
+            if (!td.vmm.onPrivateEptViolation(gpa & ~(TdMemory.PAGE - 1L), null)) {
+                throw td.stop(StopReason.of(StopReason.Kind.UNRESOLVED_EPT_VIOLATION, "the host did not map TDCALL "
+                        + "memory operand " + operand + " at private GPA 0x" + Long.toHexString(gpa)));
+            }
+            td.ensureRunning();
+            kind = TdMemory.kind(td.memory.stateOf(page));
+        }
+        if (kind == TdMemory.MAPPED) {
+            return 0;
+        }
+        if (kind != TdMemory.SHARED && pendingVeDisabled()) {
+            throw td.stop(StopReason.of(StopReason.Kind.UNRESOLVED_EPT_VIOLATION, "TDCALL memory operand " + operand
+                    + " at unaccepted GPA 0x" + Long.toHexString(gpa) + " with SEPT_VE_DISABLE"));
+        }
+        // Deviation: with #VE enabled the module would inject an EPT-violation #VE for the operand; this model
+        // returns TDX_EPT_WALK_FAILED with the operand id instead. TDX Module ABI v1.5, "TDCALL memory operands".
+        td.counters.violation("module.operand.not-accepted");
+        return TdxStatus.EPT_WALK_FAILED.raw() | operand.id();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -174,18 +216,13 @@ final class TdxModuleModel {
         r[R8] = 0;
         r[R9] = 0;
         r[R10] = 0;
-        if (!v.veValid) {
+        if (!v.ve.isValid()) {
             return violation("module.veinfo.none-valid", TdxStatus.NO_VALID_VE_INFO.raw());
         }
         // Deviation: the instruction information (R10[63:32]) is always 0 and the EPT-violation exit
         // qualification carries only the read/write, GLA-valid and translated-access bits. TDX Module ABI v1.5,
         // "TDG.VP.VEINFO.GET Leaf"; Intel SDM Vol. 3C, "Exit Qualification for EPT Violations".
-        r[RCX] = v.veExitReason;
-        r[RDX] = v.veQualification;
-        r[R8] = v.veGla;
-        r[R9] = v.veGpa;
-        r[R10] = (v.veInstructionInfo << 32) | (v.veInstructionLength & 0xFFFF_FFFFL);
-        v.veValid = false;
+        v.ve.readInto(r, RCX, RDX, R8, R9, R10);
         return 0;
     }
 
@@ -219,9 +256,9 @@ final class TdxModuleModel {
         if (r[R8] != 0) {
             return violation("module.report.subtype", OPERAND_INVALID | OperandId.R8.id());
         }
-        long walk = td.walkOperand(in, OperandId.RDX);
+        long walk = walkOperand(in, OperandId.RDX);
         if (walk == 0) {
-            walk = td.walkOperand(out, OperandId.RCX);
+            walk = walkOperand(out, OperandId.RCX);
         }
         if (walk != 0) {
             return walk;
@@ -245,7 +282,7 @@ final class TdxModuleModel {
         if (Long.compareUnsigned(r[RDX], TdReportLayout.RTMR_COUNT) >= 0) {
             return violation("module.rtmr.index", OPERAND_INVALID | OperandId.RDX.id());
         }
-        long walk = td.walkOperand(gpa, OperandId.RCX);
+        long walk = walkOperand(gpa, OperandId.RCX);
         if (walk != 0) {
             return walk;
         }
@@ -265,7 +302,7 @@ final class TdxModuleModel {
         if ((gpa & 255) != 0 || !td.isPrivateGpa(gpa)) {
             return violation("module.verifyreport.rcx", OPERAND_INVALID | OperandId.RCX.id());
         }
-        long walk = td.walkOperand(gpa, OperandId.RCX);
+        long walk = walkOperand(gpa, OperandId.RCX);
         if (walk != 0) {
             return walk;
         }
@@ -310,7 +347,7 @@ final class TdxModuleModel {
                     + Long.toHexString(gpa) + " beyond the TD's RAM: the host has no memory to map there"));
         }
         long page = gpa >>> TdMemory.PAGE_SHIFT;
-        if (td.septLocked(page, TdMemory.pagesAt(level))) {
+        if (td.memory.septLocked(page, TdMemory.pagesAt(level))) {
             return TdxStatus.OPERAND_BUSY.raw() | OperandId.RCX.id();
         }
         // The guest re-executes TDCALL after each EPT-violation exit the host resolves; a host that resolves
@@ -449,9 +486,9 @@ final class TdxModuleModel {
                 return violation("module.vmwr.topology-not-configured",
                         TdxStatus.METADATA_FIELD_VALUE_NOT_VALID.raw());
             }
-            td.tdCtls = updated;
+            tdCtls = updated;
         } else {
-            td.notifyEnables = updated;
+            notifyEnables = updated;
         }
         r[R8] = old;
         return 0;
@@ -475,8 +512,8 @@ final class TdxModuleModel {
             case 0 -> (td.config.gpaw() == 52 ? CONFIG_GPAW : 0)
                     | (td.config.flexiblePendingVe() ? TdcsField.CONFIG_FLEXIBLE_PENDING_VE : 0)
                     | (td.config.noRbpMod() ? CONFIG_NO_RBP_MOD : 0);
-            case 1 -> td.tdCtls;
-            case 2 -> td.notifyEnables;
+            case 1 -> tdCtls;
+            case 2 -> notifyEnables;
             default -> td.config.topologyEnumConfigured() ? 1 : 0;
         };
     }
