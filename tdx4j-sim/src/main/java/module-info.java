@@ -16,5 +16,7 @@ module io.github.tdx4j.sim {
     exports io.github.tdx4j.sim;
     exports io.github.tdx4j.sim.vmm;
     exports io.github.tdx4j.sim.quote;
-    exports io.github.tdx4j.sim.adversary;
+    // The adversarial VMM and the faulty module exist for the fault campaign (and its command); they are no API for
+    // users of the simulator, whose hosts are honest.
+    exports io.github.tdx4j.sim.adversary to io.github.tdx4j.campaign, io.github.tdx4j.cli;
 }

@@ -214,7 +214,8 @@ final class GuestOperations {
                 regs[Gpr.RCX.number()] = vmmAnswer(Gpr.R14) & 0xFFFF_FFFFL;
                 regs[Gpr.RDX.number()] = vmmAnswer(Gpr.R15) & 0xFFFF_FFFFL;
             } else {
-                // reliability.md §5.2 F / T12: outside the hypervisor range the guest reads zeros, asking no one.
+                // Matrix case T12 (README, "Test matrix"): outside the hypervisor range the guest reads zeros, asking
+                // no one.
                 regs[Gpr.RAX.number()] = 0;
                 regs[Gpr.RBX.number()] = 0;
                 regs[Gpr.RCX.number()] = 0;
@@ -241,7 +242,8 @@ final class GuestOperations {
 
     private boolean wrmsr() {
         long[] regs = seedRegisters();
-        regs[Gpr.RCX.number()] = RunOracles.canary(1) & ~0xFFFF_FFFFL | WRITABLE_MSRS[run.rnd.nextInt(WRITABLE_MSRS.length)];
+        long msr = WRITABLE_MSRS[run.rnd.nextInt(WRITABLE_MSRS.length)];
+        regs[Gpr.RCX.number()] = RunOracles.canary(1) & ~0xFFFF_FFFFL | msr;
         return RunOracles.checkRegisters(run, runCode(new byte[] {0x0F, 0x30}, regs), regs);
     }
 
@@ -384,7 +386,8 @@ final class GuestOperations {
         run.cpu.set(Gpr.RAX, leaf & 0xFFFF_FFFFL);
         run.cpu.set(Gpr.RCX, subleaf & 0xFFFF_FFFFL);
         run.cpu.execute(CampaignRun.CODE_GPA, new byte[] {0x0F, (byte) 0xA2});
-        return new CpuidInstruction.Result((int) run.cpu.get(Gpr.RAX), (int) run.cpu.get(Gpr.RBX), (int) run.cpu.get(Gpr.RCX),
+        return new CpuidInstruction.Result((int) run.cpu.get(Gpr.RAX), (int) run.cpu.get(Gpr.RBX),
+                (int) run.cpu.get(Gpr.RCX),
                 (int) run.cpu.get(Gpr.RDX));
     }
 }

@@ -63,7 +63,7 @@ final class RunOracles {
      * The origin oracle: a VMM failure needs a VMM fault (or the misconfigured TD the host chose), a TDX-module
      * failure a module fault. A guest bug is explained only by the module itself blaming the guest's operand
      * (TDX_OPERAND_INVALID, which the guest reports as its own, as Linux does with -EINVAL), or by the simulator's
-     * deviation C5 after a MapGPA the host claimed and did not do (see the README).
+     * deviation C5 (tdx4j-sim/DEVIATIONS.md) after a MapGPA the host claimed and did not do.
      */
     static void checkOrigin(CampaignRun run, Outcome outcome, Origin origin, String site) {
         boolean explained = switch (origin) {
@@ -124,7 +124,8 @@ final class RunOracles {
      */
     static boolean checkRegisters(CampaignRun run, ExecutionResult r, long[] expected) {
         if (r instanceof ExecutionResult.StepLimit s) {
-            throw new BoundedPlatform.HangDetected("vCPU instruction bound reached at RIP 0x" + Long.toHexString(s.rip()));
+            throw new BoundedPlatform.HangDetected("vCPU instruction bound reached at RIP 0x"
+                    + Long.toHexString(s.rip()));
         }
         for (Gpr g : Gpr.values()) {
             long got = run.cpu.get(g);
@@ -160,7 +161,7 @@ final class RunOracles {
         }
     }
 
-    /** What the VMM sees at each TDVMCALL exit: no register may hold a canary (reliability.md §5.2 K). */
+    /** What the VMM sees at each TDVMCALL exit: no register may hold a canary (the "no leak" oracle). */
     static void onExit(CampaignRun run, VmcallExit exit) {
         run.exits++;
         if (run.bufferGpa < 0 && exit.r10() == 0 && exit.r11() == 0x10002) {
@@ -195,7 +196,8 @@ final class RunOracles {
     static void finish(CampaignRun run) {
         run.op = "end of run";
         HostMemory host = run.td.host().memory();
-        for (long g = CampaignRun.POOL_GPA; g < CampaignRun.POOL_GPA + CampaignRun.POOL_BYTES; g += GuestMemory.PAGE_SIZE) {
+        long poolEnd = CampaignRun.POOL_GPA + CampaignRun.POOL_BYTES;
+        for (long g = CampaignRun.POOL_GPA; g < poolEnd; g += GuestMemory.PAGE_SIZE) {
             boolean hostShared = host.isShared(g);
             if (hostShared) {
                 for (long a = g; a < g + GuestMemory.PAGE_SIZE; a += 8) {
@@ -206,8 +208,9 @@ final class RunOracles {
                 }
             }
             // After a panic the TD is gone and no page is ever used again; otherwise pages in an unknown state must be
-            // quarantined (reliability.md §3 row 10).
-            if (!run.dead && run.guest != null && hostShared && !believedShared(run, g) && !run.guest.pages().isQuarantined(g)) {
+            // quarantined (GuestPages: never handed out again).
+            if (!run.dead && run.guest != null && hostShared && !believedShared(run, g)
+                    && !run.guest.pages().isQuarantined(g)) {
                 run.violation(Oracle.CORRUPTION, String.format("page 0x%x is shared but the guest believes it private "
                         + "and did not quarantine it", g));
             }
@@ -244,7 +247,7 @@ final class RunOracles {
     }
 
     /**
-     * Bounded logs (reliability.md §5.3 item 3): per site, a warn-once reaction allows one line, a rate-limited one
+     * Bounded logs (the "bounded logs" oracle): per site, a warn-once reaction allows one line, a rate-limited one
      * {@code burst} lines per window plus one "callbacks suppressed" line per window, an error return none; at
      * most one fatal line per run.
      */

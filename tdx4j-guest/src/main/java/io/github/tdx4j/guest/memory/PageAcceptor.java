@@ -3,6 +3,7 @@ package io.github.tdx4j.guest.memory;
 import io.github.tdx4j.abi.PageLevel;
 import io.github.tdx4j.abi.TdcallLeaf;
 import io.github.tdx4j.abi.TdxStatus;
+import io.github.tdx4j.call.GuestBugException;
 import io.github.tdx4j.call.ModuleCallResult;
 import io.github.tdx4j.call.StatusOrigin;
 import io.github.tdx4j.call.TdxCalls;
@@ -62,7 +63,7 @@ public final class PageAcceptor {
      * Accepts {@code [start, end)} or stops the TD: Linux {@code arch_accept_memory} panics with
      * "TDX: Failed to accept memory", because the guest cannot run on memory it was promised and did not get.
      *
-     * @throws io.github.tdx4j.call.TdxFatalFailure if a 4K page cannot be accepted
+     * @throws io.github.tdx4j.call.TdxPolicyPanic if a 4K page cannot be accepted
      */
     public Accepted acceptOrPanic(long start, long end) {
         Result r = accept(start, end);
@@ -94,8 +95,8 @@ public final class PageAcceptor {
      */
     public Result accept(long start, long end) {
         if ((start | end) % GuestMemory.PAGE_SIZE != 0 || end < start) {
-            throw new IllegalArgumentException(String.format("accept range must be 4K-aligned and ordered: "
-                    + "[0x%x, 0x%x)", start, end));
+            throw new GuestBugException("tdx.accept.range", String.format("accept range must be 4K-aligned and "
+                    + "ordered: [0x%x, 0x%x)", start, end));
         }
         Map<PageLevel, Long> counts = new EnumMap<>(PageLevel.class);
         long gpa = start;
