@@ -92,7 +92,7 @@ public final class CampaignRun {
     private static final QuoteOptions NOTIFIED = POLLING.withNotifyVector(AdversarialVmm.DEFAULT_NOTIFY_VECTOR);
 
     /** The guest operations a run chooses from. */
-    enum Op {
+    public enum Op {
         PORT_IN, PORT_OUT, DIRECT_PORT_IN, DIRECT_PORT_OUT, MMIO_READ, MMIO_WRITE, CPUID_HYPERVISOR, CPUID_OTHER,
         RDMSR, WRMSR, HLT, SAFE_HALT, SHARE, UNSHARE, ACCEPT, REPORT, EXTEND, QUOTE, SLEEP
     }
@@ -126,13 +126,13 @@ public final class CampaignRun {
     final List<long[]> quoteBuffers = new ArrayList<>();
     private final GuestOperations guestOps = new GuestOperations(this);
 
-    private CampaignRun(RunSpec spec) {
+    private CampaignRun(RunSpec spec, PlantedBug bug) {
         this.seed = spec.seed();
         this.rnd = new SplittableRandom(seed);
         this.adv = new Adversary(new FaultTape(spec.tape().bytes()));
         adv.recordText(spec.text());
         this.policy = rnd.nextBoolean() ? OriginPolicy.LINUX_MAINLINE : OriginPolicy.SEED_REVIEW;
-        this.bug = spec.bug();
+        this.bug = bug;
         this.fixedOps = spec.ops();
         this.forceMisconfigured = spec.misconfigured();
         if (spec.forcedSite() != null) {
@@ -144,7 +144,12 @@ public final class CampaignRun {
      * Runs {@code spec} and checks every oracle but {@link Oracle#REPLAY_MISMATCH}, which needs two runs.
      */
     public static RunResult run(RunSpec spec) {
-        CampaignRun r = new CampaignRun(spec);
+        return run(spec, PlantedBug.NONE);
+    }
+
+    /** As {@link #run(RunSpec)} with {@code bug} planted in the guest: for the tests that show an oracle fires. */
+    static RunResult run(RunSpec spec, PlantedBug bug) {
+        CampaignRun r = new CampaignRun(spec, bug);
         r.execute();
         return r.result();
     }

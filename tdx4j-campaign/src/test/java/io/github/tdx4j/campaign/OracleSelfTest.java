@@ -48,10 +48,10 @@ class OracleSelfTest {
 
     private static RunResult withAndWithout(PlantedBug bug, InputSite site, Fault fault, Op... ops) {
         RunResult control = CampaignRun.run(RunSpec.of(SEED, FaultTape.honest())
-                .withText().forcing(site, fault, 0, Integer.MAX_VALUE).withOps(ops).withBug(PlantedBug.NONE));
+                .withText().forcing(site, fault, 0, Integer.MAX_VALUE).withOps(ops), PlantedBug.NONE);
         assertThat(control.violations()).as("the control run, without the bug").isEmpty();
         return CampaignRun.run(RunSpec.of(SEED, FaultTape.honest())
-                .withText().forcing(site, fault, 0, Integer.MAX_VALUE).withOps(ops).withBug(bug));
+                .withText().forcing(site, fault, 0, Integer.MAX_VALUE).withOps(ops), bug);
     }
 
     @Test
@@ -151,14 +151,14 @@ class OracleSelfTest {
         PlantedBug bug = around(in -> isVmcall(in, TdvmcallSubFunction.INSTRUCTION_CPUID)
                 ? in.with(Gpr.R13, runs.get() & 1) : in, (in, out) -> out);
         RunResult a = CampaignRun.run(RunSpec.of(SEED, FaultTape.honest())
-                .withText().withOps(Op.CPUID_HYPERVISOR).withBug(bug));
+                .withText().withOps(Op.CPUID_HYPERVISOR), bug);
         runs.incrementAndGet();
         RunResult b = CampaignRun.run(RunSpec.of(SEED, FaultTape.honest())
-                .withText().withOps(Op.CPUID_HYPERVISOR).withBug(bug));
+                .withText().withOps(Op.CPUID_HYPERVISOR), bug);
         RunResult c = CampaignRun.run(RunSpec.of(SEED, FaultTape.honest())
-                .withText().withOps(Op.CPUID_HYPERVISOR).withBug(PlantedBug.NONE));
+                .withText().withOps(Op.CPUID_HYPERVISOR), PlantedBug.NONE);
         RunResult d = CampaignRun.run(RunSpec.of(SEED, FaultTape.honest())
-                .withText().withOps(Op.CPUID_HYPERVISOR).withBug(PlantedBug.NONE));
+                .withText().withOps(Op.CPUID_HYPERVISOR), PlantedBug.NONE);
         assertThat(b.traceHash()).isNotEqualTo(a.traceHash());
         assertThat(d.traceHash()).isEqualTo(c.traceHash());
     }
