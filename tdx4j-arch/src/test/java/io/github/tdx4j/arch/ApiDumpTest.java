@@ -73,9 +73,12 @@ class ApiDumpTest {
             List<String> removed = was.stream().filter(l -> !is.contains(l)).toList();
             List<String> added = is.stream().filter(l -> !was.contains(l)).toList();
             fail("the public API of " + module.name() + " changed; if intended, run with -Dtdx4j.api.update=true "
-                    + "and commit " + file + "\nremoved:\n  " + String.join("\n  ", removed) + "\nadded:\n  "
-                    + String.join("\n  ", added));
+                    + "and commit " + file + "\nremoved:" + listing(removed) + "\nadded:" + listing(added));
         }
+    }
+
+    private static String listing(List<String> lines) {
+        return lines.isEmpty() ? " (none)" : "\n  " + String.join("\n  ", lines);
     }
 
     /** The descriptors of the io.github.tdx4j.* modules whose classes are on this test's class path. */
