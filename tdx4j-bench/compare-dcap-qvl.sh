@@ -16,14 +16,7 @@ n=${1:-1000}
 rounds=${2:-3}
 warmup=50
 
-data=""
-for dir in "$root" "$root/.." "$root/../.."; do
-  if [ -d "$dir/shared/testdata" ]; then data=$(cd "$dir/shared/testdata" && pwd); break; fi
-done
-if [ -z "$data" ]; then
-  echo "compare-dcap-qvl.sh: shared/testdata not found next to the repository" >&2
-  exit 1
-fi
+data="$root/vectors"   # the repository's public test vectors (vectors/README.md)
 quote="$data/dcap-qvl/tdx_quote"
 collateral="$data/dcap-qvl/tdx_quote_collateral.json"
 at=1751328000

@@ -6,8 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The shared attestation test vectors for benchmarks: {@code shared/testdata} next to the repository, found by
- * walking up from the working directory (run benchmarks from the repository root).
+ * The repository's public attestation test vectors for benchmarks ({@code vectors/} at the repository root,
+ * provenance in its README.md): the folder named by the system property {@code tdx4j.vectors}, else
+ * {@code vectors} in the working directory (run benchmarks from the repository root).
  */
 final class BenchData {
     private static final Path ROOT = locate();
@@ -16,13 +17,13 @@ final class BenchData {
     }
 
     private static Path locate() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("shared/testdata"))) {
-                return dir.resolve("shared/testdata");
-            }
+        String configured = System.getProperty("tdx4j.vectors");
+        Path dir = Path.of(configured != null ? configured : "vectors").toAbsolutePath().normalize();
+        if (!Files.isRegularFile(dir.resolve("README.md"))) {
+            throw new IllegalStateException("the test vectors are not at " + dir
+                    + "; run the benchmarks from the repository root or set -Dtdx4j.vectors=DIR");
         }
-        throw new IllegalStateException("shared/testdata not found above " + Path.of("").toAbsolutePath()
-                + "; run the benchmarks from the repository root");
+        return dir;
     }
 
     static byte[] bytes(String relative) {

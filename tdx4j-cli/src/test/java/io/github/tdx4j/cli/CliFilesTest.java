@@ -11,18 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Files named on the command line that cannot be used: exit 1 and one sentence naming the file and the reason. */
 class CliFilesTest {
-    private static final Path DATA = locate();
+    private static final Path DATA = TestVectors.DIR;
     private static final String QUOTE = DATA.resolve("dcap-qvl/tdx_quote").toString();
     private static final String COLLATERAL = DATA.resolve("dcap-qvl/tdx_quote_collateral.json").toString();
-
-    private static Path locate() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("shared/testdata"))) {
-                return dir.resolve("shared/testdata");
-            }
-        }
-        throw new IllegalStateException("shared/testdata not found above " + Path.of("").toAbsolutePath());
-    }
 
     private static void oneSentence(CliRun r, String expected) {
         assertThat(r.exitCode()).isEqualTo(Main.USAGE);

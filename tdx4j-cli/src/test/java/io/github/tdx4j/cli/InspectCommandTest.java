@@ -15,18 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code tdx4j inspect} on the shared vectors (../shared/testdata, next to the repository). */
+/** {@code tdx4j inspect} on the repository's test vectors ({@code vectors/}). */
 class InspectCommandTest {
-    private static final Path DATA = locate();
-
-    private static Path locate() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("shared/testdata"))) {
-                return dir.resolve("shared/testdata");
-            }
-        }
-        throw new IllegalStateException("shared/testdata not found above " + Path.of("").toAbsolutePath());
-    }
+    private static final Path DATA = TestVectors.DIR;
 
     record Run(int exit, String out, String err) {
     }

@@ -16,18 +16,9 @@ import picocli.CommandLine;
 
 /** The contract of {@code tdx4j verify}: exit codes, JSON fields, input forms. */
 class VerifyCommandTest {
-    private static final Path DATA = locate();
+    private static final Path DATA = TestVectors.DIR;
     private static final String QUOTE = DATA.resolve("dcap-qvl/tdx_quote").toString();
     private static final String COLLATERAL = DATA.resolve("dcap-qvl/tdx_quote_collateral.json").toString();
-
-    private static Path locate() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("shared/testdata"))) {
-                return dir.resolve("shared/testdata");
-            }
-        }
-        throw new IllegalStateException("shared/testdata not found above " + Path.of("").toAbsolutePath());
-    }
 
     record Run(int exit, String out, String err) {
         JsonNode json() throws Exception {

@@ -5,22 +5,22 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The shared test vectors: {@code shared/testdata} next to the repository, found by walking up. */
+/**
+ * The repository's public test vectors ({@code vectors/} at the repository root, provenance in its README.md),
+ * passed by the parent pom's surefire configuration as the system property {@code tdx4j.vectors}.
+ */
 public final class TestData {
     private TestData() {
     }
 
     public static Path dir() {
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null) {
-            Path candidate = p.resolveSibling("shared").resolve("testdata");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-            p = p.getParent();
+        String configured = System.getProperty("tdx4j.vectors");
+        Path dir = (configured != null ? Path.of(configured) : Path.of("..", "vectors")).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(dir.resolve("README.md"))) {
+            throw new IllegalStateException("the test vectors are not at " + dir
+                    + "; run the tests through Maven from the repository, which sets tdx4j.vectors");
         }
-        throw new IllegalStateException("shared/testdata not found next to the repository (walked up from "
-                + Path.of("").toAbsolutePath() + ")");
+        return dir;
     }
 
     public static byte[] read(String relative) {

@@ -11,7 +11,7 @@ import java.util.HexFormat;
  * Reads and writes collateral in dcap-qvl's {@code QuoteCollateralV3} JSON form: one object with the nine
  * {@link Collateral} fields in snake case; CRLs and signatures as hex, chains as PEM text, TCB info and QE identity
  * as the exact signed JSON text in a string (Phala-Network/dcap-qvl {@code src/lib.rs}; the files under
- * {@code shared/testdata/dcap-qvl/*_collateral.json}). Unknown fields (e.g. {@code pck_certificate_chain}) are
+ * {@code vectors/dcap-qvl/*_collateral.json}). Unknown fields (e.g. {@code pck_certificate_chain}) are
  * ignored.
  */
 public final class QuoteCollateralV3 {

@@ -57,7 +57,7 @@ final class Chains {
 
     /**
      * The chain ordered leaf first, each certificate followed by its issuer. PCS sends chains leaf first; Intel's
-     * QVL sample data ({@code shared/testdata/intel-qvl/*SignChain.pem}) has the root first. A set that is not one
+     * QVL sample data ({@code vectors/intel-qvl/*SignChain.pem}) has the root first. A set that is not one
      * chain is returned as given, and the checks above then say what is wrong with it.
      */
     static List<X509Certificate> leafFirst(List<X509Certificate> certs) {

@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 
 /**
- * The shared attestation test vectors ({@code shared/testdata}, a sibling of the repository; provenance and
- * expected facts in its README.md), found by walking up from the working directory.
+ * The repository's public attestation test vectors ({@code vectors/} at the repository root; provenance and
+ * expected facts in its README.md). The parent pom's surefire configuration passes the folder as the system
+ * property {@code tdx4j.vectors}; an IDE run from the module folder finds it as {@code ../vectors}.
  */
 public final class TestData {
     private static final Path ROOT = locate();
@@ -17,14 +18,13 @@ public final class TestData {
     }
 
     private static Path locate() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("testdata");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
+        String configured = System.getProperty("tdx4j.vectors");
+        Path dir = (configured != null ? Path.of(configured) : Path.of("..", "vectors")).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(dir.resolve("README.md"))) {
+            throw new IllegalStateException("the test vectors are not at " + dir
+                    + "; run the tests through Maven from the repository, which sets tdx4j.vectors");
         }
-        throw new IllegalStateException("shared/testdata not found above " + Path.of("").toAbsolutePath()
-                + "; the attestation tests need the shared test vectors next to the repository");
+        return dir;
     }
 
     public static Path path(String relative) {

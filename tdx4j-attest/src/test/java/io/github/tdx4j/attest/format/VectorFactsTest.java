@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The parse facts that shared/testdata/README.md documents for each vector, asserted on the decoded records.
+ * The parse facts that vectors/README.md documents for each vector, asserted on the decoded records.
  * Values there were read from the source repositories' own tests or re-derived independently of this code.
  */
 class VectorFactsTest {

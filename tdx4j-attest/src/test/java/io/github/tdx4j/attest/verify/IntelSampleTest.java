@@ -11,7 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Intel QVL's synthetic TDX sample (shared/testdata/intel-qvl: test PKI, root-first chains, DER inside the type-5
+ * Intel QVL's synthetic TDX sample (vectors/intel-qvl: test PKI, root-first chains, DER inside the type-5
  * certification data, QE auth data of length 0) under its own test root. The README asserts no verdict; what it
  * does establish is checked here by how far verification gets: the step after the PCK chain, CRLs, TCB info and QE
  * identity signatures and the FMSPC match (QVL 4.1.2.4.11, the TDX module identity) is where it stops.

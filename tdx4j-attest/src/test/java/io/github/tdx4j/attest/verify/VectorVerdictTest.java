@@ -10,7 +10,7 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Every vector of {@code shared/testdata/README.md} gets its stated verdict at its stated time. */
+/** Every vector of {@code vectors/README.md} gets its stated verdict at its stated time. */
 class VectorVerdictTest {
     private static final QuoteVerifier VERIFIER = QuoteVerifier.create();
 

@@ -5,7 +5,7 @@ import io.github.tdx4j.attest.collateral.QuoteCollateralV3;
 import io.github.tdx4j.attest.format.TestData;
 import java.time.Instant;
 
-/** The shared test vectors used by the verifier tests; times as in {@code shared/testdata/README.md}. */
+/** The test vectors used by the verifier tests; times as in {@code vectors/README.md}. */
 final class Vectors {
     /** 2023-07-01T01:00:00Z, inside the window of go-tdx-guest/derived_collateral_v4.json. */
     static final Instant AT_2023_07_01 = Instant.ofEpochSecond(1688173200);
