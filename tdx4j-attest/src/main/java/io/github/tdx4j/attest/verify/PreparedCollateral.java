@@ -90,7 +90,6 @@ final class PreparedCollateral {
         return new PreparedCollateral(null, tcbInfo, qeIdentity, rootCrl, pckCrl, crlSigner, window);
     }
 
-    /** Fails if the chain's signing certificate is revoked by the root CRL; adds the chain's dates. */
     /**
      * Checks one signed JSON item of the collateral (TCB info or QE identity): its issuer chain leads to the root,
      * the signing certificate is not revoked by the root CA CRL, and the signature verifies over the exact text as
