@@ -170,10 +170,14 @@ public final class QuoteVerifier {
         pckOut[0] = pck;
 
         Window window = c.window.with(pck.window);
+        // Intel's QVL never compares the time with a notBefore, thisUpdate or issueDate.
+        // Deviation: D1 collateral or a certificate that is not yet valid fails verification.
         if (at.isBefore(window.notBefore())) {
             throw new Failure(ErrorCode.COLLATERAL_NOT_YET_VALID, window.startItem() + " is valid only from "
                     + window.notBefore() + ", after the verification time " + at);
         }
+        // Deviation: D10 collateralExpired counts every certificate and CRL (Intel's QvE up to DCAP 1.23);
+        // qveCollateralExpired below is the current QvE's rule.
         boolean expired = !at.isBefore(window.notAfter());
         // Intel's current QvE (qve.cpp, from the QVL's VerificationCollateralInfo) counts only these two dates.
         boolean qveExpired = !at.isBefore(c.tcbInfo.nextUpdate()) || !at.isBefore(c.qeIdentity.nextUpdate());

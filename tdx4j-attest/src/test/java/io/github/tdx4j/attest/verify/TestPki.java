@@ -23,10 +23,18 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -60,32 +68,45 @@ final class TestPki {
         pckCaKeys = g.generateKeyPair();
         pckKeys = g.generateKeyPair();
         tcbKeys = g.generateKeyPair();
-        X500Name rootName = name("Test SGX Root CA");
-        X500Name caName = name("Test SGX PCK Platform CA");
-        root = cert(rootName, rootName, BigInteger.ONE, rootKeys, rootKeys.getPrivate(), true, null);
-        pckCa = cert(rootName, caName, BigInteger.TWO, pckCaKeys, rootKeys.getPrivate(), true, null);
-        tcbSigning = cert(rootName, name("Test SGX TCB Signing"), BigInteger.valueOf(3), tcbKeys,
-                rootKeys.getPrivate(), false, null);
-        pck = cert(caName, name("Test SGX PCK Certificate"), BigInteger.valueOf(0x1234), pckKeys,
-                pckCaKeys.getPrivate(), false, realPck);
+        // Intel's names, so that Intel's QVL (which checks them) accepts this PKI as well: the PCK CA and leaf names
+        // of the real PCK certificate, the root and TCB signing names of Intel's production certificates.
+        X500Name rootName = name("Intel SGX Root CA");
+        X500Name caName = X500Name.getInstance(realPck.getIssuerX500Principal().getEncoded());
+        root = cert(rootName, rootName, BigInteger.ONE, rootKeys, rootKeys, true, null);
+        pckCa = cert(rootName, caName, BigInteger.TWO, pckCaKeys, rootKeys, true, null);
+        tcbSigning = cert(rootName, name("Intel SGX TCB Signing"), BigInteger.valueOf(3), tcbKeys, rootKeys, false,
+                null);
+        pck = cert(caName, X500Name.getInstance(realPck.getSubjectX500Principal().getEncoded()),
+                BigInteger.valueOf(0x1234), pckKeys, pckCaKeys, false, realPck);
     }
 
     private static X500Name name(String cn) {
-        return new X500Name("CN=" + cn + ", O=tdx4j test, C=US");
+        return new X500Name("CN=" + cn + ", O=Intel Corporation, L=Santa Clara, ST=CA, C=US");
     }
 
     private static X509Certificate cert(X500Name issuer, X500Name subject, BigInteger serial, KeyPair subjectKeys,
-                                        PrivateKey issuerKey, boolean ca, X509Certificate sgxExtensionFrom)
+                                        KeyPair issuerKeys, boolean ca, X509Certificate sgxExtensionFrom)
             throws Exception {
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, serial, Date.from(NOT_BEFORE),
                 Date.from(NOT_AFTER), subject, subjectKeys.getPublic());
+        // The extensions every certificate of Intel's PKI has, which Intel's QVL requires (X509Constants.h
+        // REQUIRED_X509_EXTENSIONS).
+        JcaX509ExtensionUtils ids = new JcaX509ExtensionUtils();
+        b.addExtension(Extension.authorityKeyIdentifier, false,
+                ids.createAuthorityKeyIdentifier(issuerKeys.getPublic()));
+        b.addExtension(Extension.subjectKeyIdentifier, false, ids.createSubjectKeyIdentifier(subjectKeys.getPublic()));
+        b.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
+                new DistributionPoint(new DistributionPointName(new GeneralNames(new GeneralName(
+                        GeneralName.uniformResourceIdentifier, "https://tdx4j.invalid/crl.der"))), null, null)}));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign
+                : KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
         if (sgxExtensionFrom != null) {
             byte[] wrapped = sgxExtensionFrom.getExtensionValue("1.2.840.113741.1.13.1");
             b.addExtension(new ASN1ObjectIdentifier("1.2.840.113741.1.13.1"), false,
                     ASN1Primitive.fromByteArray(ASN1OctetString.getInstance(wrapped).getOctets()));
         }
-        return new JcaX509CertificateConverter().getCertificate(b.build(signer(issuerKey)));
+        return new JcaX509CertificateConverter().getCertificate(b.build(signer(issuerKeys.getPrivate())));
     }
 
     private static ContentSigner signer(PrivateKey key) throws Exception {
@@ -97,6 +118,10 @@ final class TestPki {
         X509v2CRLBuilder b = new X509v2CRLBuilder(X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()),
                 Date.from(NOT_BEFORE));
         b.setNextUpdate(Date.from(NOT_AFTER));
+        // The two extensions Intel's QVL requires of a CRL (X509Constants.cpp CRL_REQUIRED_EXTENSIONS).
+        b.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.ONE));
+        b.addExtension(Extension.authorityKeyIdentifier, false,
+                new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer.getPublicKey()));
         for (BigInteger serial : revoked) {
             b.addCRLEntry(serial, Date.from(NOT_BEFORE), CRLReason.keyCompromise);
         }
