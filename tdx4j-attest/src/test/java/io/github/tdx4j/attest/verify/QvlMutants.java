@@ -479,7 +479,7 @@ final class QvlMutants {
                     }
                     case 2 -> {
                         int v = pick(new Integer[] {0, 1, 3, 4, 5, 6, 7, 65535, 65536});
-                        ((ObjectNode) l.get("tcb")).put("isvsvn", (int) v);
+                        ((ObjectNode) l.get("tcb")).put("isvsvn", v);
                         return "module " + name + " level isvsvn " + v;
                     }
                     case 3 -> {
