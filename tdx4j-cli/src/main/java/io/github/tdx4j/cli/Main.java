@@ -49,7 +49,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(commandLine(AttestationBackends.DEFAULT, CliEnvironment.ofThisProcess(args)).execute(args));
     }
 
     /** Runs the command line on the process's stdout and stderr and returns its exit code. */
@@ -59,7 +59,12 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line with the given output streams and returns its exit code; for tests and embedding. */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        CommandLine cl = commandLine();
+        return run(CliEnvironment.EMBEDDED, out, err, args);
+    }
+
+    /** As {@link #run(java.io.PrintWriter, java.io.PrintWriter, String...)} in the environment {@code env}. */
+    static int run(CliEnvironment env, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cl = commandLine(AttestationBackends.DEFAULT, env);
         cl.setOut(out);
         cl.setErr(err);
         try {
@@ -76,6 +81,11 @@ public final class Main implements Callable<Integer> {
 
     /** The command line with the attestation commands on {@code backends}. */
     static CommandLine commandLine(AttestationBackends backends) {
+        return commandLine(backends, CliEnvironment.EMBEDDED);
+    }
+
+    /** The command line with the attestation commands on {@code backends}, in the environment {@code env}. */
+    static CommandLine commandLine(AttestationBackends backends, CliEnvironment env) {
         CommandLine.IFactory defaults = CommandLine.defaultFactory();
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
@@ -84,10 +94,15 @@ public final class Main implements Callable<Integer> {
                 if (made instanceof AttestationCommand c) {
                     c.backends = backends;
                 }
+                if (made instanceof CampaignCommand c) {
+                    c.env = env;
+                }
                 return made;
             }
         };
         CommandLine cl = new CommandLine(new Main(), factory);
+        cl.registerConverter(java.nio.file.Path.class,
+                new CliPaths.Converter(env.rawArguments(), RawArguments.fileNameCharset()));
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine bad = ex.getCommandLine();
             bad.getErr().println("tdx4j: " + ex.getMessage());
