@@ -50,15 +50,16 @@ final class CliPaths {
         @Override
         public Path convert(String value) {
             Optional<byte[]> bytes = raw.rawOf(value, charset);
-            if (bytes.isPresent() && !Arrays.equals(bytes.get(), encoded(value, charset))) {
+            byte[] encoded = encoded(value, charset);
+            if (bytes.isPresent() && !Arrays.equals(bytes.get(), encoded)) {
                 return fromBytes(bytes.get());
             }
             // Without the raw bytes, U+FFFD is where the launcher could not decode a byte: the name is lost.
-            if (value.indexOf('\uFFFD') < 0 && encoded(value, charset) != null) {
+            if (encoded != null && (bytes.isPresent() || value.indexOf('\uFFFD') < 0)) {
                 try {
                     return Path.of(value);
                 } catch (InvalidPathException e) {
-                    // a NUL character: falls through to the sentence below
+                    // a NUL character (not in argv, but possible in an @file): the sentence below
                 }
             }
             throw new CommandLine.TypeConversionException("the file name " + escape(

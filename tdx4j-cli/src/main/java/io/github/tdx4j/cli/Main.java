@@ -7,9 +7,10 @@ import picocli.CommandLine.Command;
 /**
  * The {@code tdx4j} command line.
  *
- * <p>Exit codes, the same for every command: 0 success; 1 usage or I/O error (bad arguments, unreadable file);
- * 2 a check failed (verification, campaign oracle). Bad input gets one clear message on stderr, never a stack
- * trace.
+ * <p>Exit codes, the same for every command: 0 success; 1 usage or input error (bad arguments, a file that cannot
+ * be read or is not what the command expects); 2 a check failed (verification, campaign oracle, demo check,
+ * detect); the {@code ./tdx4j} launcher adds 3 when it cannot run the command at all. Bad input gets one clear
+ * message on stderr, never a stack trace.
  */
 @Command(name = "tdx4j",
         mixinStandardHelpOptions = true,
@@ -29,7 +30,10 @@ import picocli.CommandLine.Command;
                 DetectCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
-        footer = {"  0  success", "  1  usage or I/O error", "  2  a check failed (verification, campaign oracle)"})
+        footer = {"  0  success", "  1  usage or input error (one sentence on stderr names the file and the problem)",
+                "  2  a check failed (verification, campaign oracle, demo check, detect)",
+                "  3  the ./tdx4j launcher could not run tdx4j (no JDK 25 or Maven, the build failed)", "",
+                "Every command takes --json; the JSON Schemas of the outputs are in schemas/ of the repository."})
 public final class Main implements Callable<Integer> {
     /** Exit code: success. */
     public static final int OK = 0;
