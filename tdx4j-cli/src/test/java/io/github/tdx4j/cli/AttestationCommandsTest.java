@@ -189,6 +189,29 @@ class AttestationCommandsTest {
     }
 
     @Test
+    @DisplayName("rtmr --json and extend --json: the four RTMRs as the array rtmrs (rtmr had no --json)")
+    void rtmrAndExtendJson() throws Exception {
+        byte[] digest = new byte[48];
+        Arrays.fill(digest, (byte) 9);
+        String expected = HexFormat.of().formatHex(sha384(new byte[48], digest));
+
+        Run e = run(onTd, "extend", "--rtmr", "3", "--digest", HexFormat.of().formatHex(digest), "--json");
+        Run r = run(onTd, "rtmr", "--json");
+
+        assertThat(e.exit()).as(e.err()).isZero();
+        JsonNode ej = new ObjectMapper().readTree(e.out());
+        assertThat(ej.get("index").asInt()).isEqualTo(3);
+        assertThat(ej.get("digest").asText()).isEqualTo(HexFormat.of().formatHex(digest));
+        assertThat(ej.get("rtmrs").get(3).asText()).isEqualTo(expected);
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode rj = new ObjectMapper().readTree(r.out());
+        assertThat(rj.get("backend").asText()).isEqualTo("linux");
+        assertThat(rj.get("rtmrs")).hasSize(4);
+        assertThat(rj.get("rtmrs").get(3).asText()).isEqualTo(expected);
+        assertThat(rj.get("rtmrs").get(0).asText()).isEqualTo("00".repeat(48));
+    }
+
+    @Test
     @DisplayName("no backend: exit 1 and exactly one sentence on stderr, nothing on stdout")
     void missingIsOneSentence() {
         Backends none = new Backends(new Missing("cannot get a TDX quote on this machine because X"),
