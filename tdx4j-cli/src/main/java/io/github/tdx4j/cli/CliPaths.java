@@ -62,8 +62,10 @@ final class CliPaths {
                     // a NUL character (not in argv, but possible in an @file): the sentence below
                 }
             }
+            // The bytes behind a U+FFFD are unknown; '?' marks where they were.
             throw new CommandLine.TypeConversionException("the file name " + escape(
-                    value.getBytes(StandardCharsets.UTF_8), displayCharset()) + " cannot be represented: it is not "
+                    value.replace('\uFFFD', '?').getBytes(StandardCharsets.UTF_8), displayCharset())
+                    + " cannot be represented: it is not "
                     + "valid in this system's file-name encoding (" + charset.name() + ") and its original bytes are "
                     + "not available; use a UTF-8 locale (LC_ALL=C.UTF-8) or rename the file");
         }

@@ -121,7 +121,7 @@ class CliFileNamesTest {
     void lostNameIsSaidInOneSentence(@TempDir Path dir) {
         CliRun r = CliRun.of("inspect", dir + "/bad\uFFFD.dat");
         assertThat(r.exitCode()).isEqualTo(Main.USAGE);
-        assertThat(r.err()).contains("cannot be represented").contains("bad\\xEF\\xBF\\xBD.dat")
+        assertThat(r.err()).contains("the file name " + dir + "/bad?.dat cannot be represented")
                 .doesNotContain("no such file").doesNotContain("Exception");
     }
 
