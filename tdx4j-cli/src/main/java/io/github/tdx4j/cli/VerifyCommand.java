@@ -7,17 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tdx4j.attest.collateral.Collateral;
 import io.github.tdx4j.attest.collateral.CollateralException;
 import io.github.tdx4j.attest.collateral.QuoteCollateralV3;
-import io.github.tdx4j.attest.format.Quote;
 import io.github.tdx4j.attest.format.TdQuoteBody;
 import io.github.tdx4j.attest.verify.DecodedQuote;
 import io.github.tdx4j.attest.verify.ErrorCode;
 import io.github.tdx4j.attest.verify.QuoteVerifier;
-import io.github.tdx4j.attest.verify.TrustedRoot;
 import io.github.tdx4j.attest.verify.VerificationResult;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -100,13 +96,13 @@ final class VerifyCommand implements Callable<Integer> {
             collateralJson = CliFiles.read(collateralFile);
             if (rootFile != null) {
                 reading = rootFile;
-                builder.trustedRoot(TrustedRoot.of(CliFiles.read(rootFile)));
+                builder.trustedRoot(RootFile.read(rootFile));
             }
         } catch (CliFiles.FileFailure e) {
             err.println("tdx4j verify: " + e.getMessage() + ".");
             return Main.USAGE;
         } catch (IllegalArgumentException e) {
-            err.println("tdx4j verify: " + reading + ": " + e.getMessage() + ".");
+            err.println("tdx4j verify: " + CliPaths.show(reading) + ": " + e.getMessage() + ".");
             return Main.USAGE;
         }
         QuoteVerifier verifier = builder.build();
@@ -114,18 +110,22 @@ final class VerifyCommand implements Callable<Integer> {
         VerificationResult result;
         Timing timing = null;
         try {
+            JsonInput.object(collateralJson, collateralFile, "QuoteCollateralV3 collateral");
             Collateral collateral = QuoteCollateralV3.parse(collateralJson);
             result = verifier.verify(quote, collateral, time);
             if (repeat != null) {
                 timing = Timing.measure(() -> verifier.verify(quote, collateral, time), Math.max(repeat, WARMUP_MIN), repeat);
             }
+        } catch (CliFiles.FileFailure e) {
+            result = new VerificationResult.Failed(ErrorCode.MALFORMED_COLLATERAL, e.getMessage(), Optional.empty(),
+                    Optional.empty());
         } catch (CollateralException e) {
             result = new VerificationResult.Failed(ErrorCode.MALFORMED_COLLATERAL,
-                    collateralFile + ": " + e.getMessage(), Optional.empty(), Optional.empty());
+                    CliPaths.show(collateralFile) + ": " + e.getMessage(), Optional.empty(), Optional.empty());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(json(result, timing));
+            out.println(json(result, timing, time));
         } else {
             text(out, result, timing, time);
         }
@@ -165,8 +165,10 @@ final class VerifyCommand implements Callable<Integer> {
         return d.bytes();
     }
 
-    private static String json(VerificationResult r, Timing timing) {
+    private static String json(VerificationResult r, Timing timing, Instant at) {
         ObjectNode o = JSON.createObjectNode();
+        o.put("verified", r instanceof VerificationResult.Verified);
+        o.put("verifiedAt", at.toString());
         ArrayNode advisories = o.putArray("advisoryIds");
         switch (r) {
             case VerificationResult.Verified v -> {
@@ -189,9 +191,9 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Optional<DecodedQuote> q = r.decodedQuote();
         if (q.isPresent()) {
-            o.set("quote", quoteJson(q.get(), r.platformFmspc().orElse(null)));
+            o.set("quoteFields", JSON.valueToTree(QuoteSummary.of(q.get(), r.platformFmspc().orElse(null))));
         } else {
-            o.putNull("quote");
+            o.putNull("quoteFields");
         }
         if (timing != null) {
             ObjectNode t = o.putObject("timing");
@@ -206,49 +208,11 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private static ObjectNode quoteJson(DecodedQuote d, String fmspc) {
-        HexFormat hex = HexFormat.of();
-        ObjectNode o = JSON.createObjectNode();
-        o.put("version", d.header().version());
-        o.put("teeType", String.format("0x%x", d.header().teeType()));
-        switch (d) {
-            case DecodedQuote.Td td -> {
-                Quote q = td.quote();
-                TdQuoteBody b = q.body();
-                o.put("bodyType", q.bodyType());
-                o.put("mrTd", hex.formatHex(b.mrTd()));
-                ArrayNode rtmrs = o.putArray("rtmrs");
-                b.rtmrs().forEach(m -> rtmrs.add(hex.formatHex(m)));
-                o.put("reportData", hex.formatHex(b.reportData()));
-                o.put("tdAttributes", hex.formatHex(le64(b.tdAttributes().raw())));
-                o.put("teeTcbSvn", hex.formatHex(b.teeTcbSvn()));
-            }
-            case DecodedQuote.Sgx sgx -> {
-                // An SGX enclave quote has no TD fields; its enclave identity instead.
-                o.putNull("mrTd");
-                o.putArray("rtmrs");
-                o.put("reportData", hex.formatHex(sgx.reportData()));
-                o.putNull("tdAttributes");
-                o.put("mrEnclave", hex.formatHex(sgx.quote().enclaveReport().mrEnclave()));
-                o.put("mrSigner", hex.formatHex(sgx.quote().enclaveReport().mrSigner()));
-            }
-        }
-        o.put("fmspc", fmspc);
-        // Bytes after the signature data (buffer padding, or data appended to the quote): ignored by verification,
-        // reported so that a caller can tell a padded buffer from the quote alone.
-        o.put("trailingBytes", trailing(d).length);
-        return o;
-    }
-
     private static byte[] trailing(DecodedQuote d) {
         return switch (d) {
             case DecodedQuote.Td td -> td.quote().trailingBytes();
             case DecodedQuote.Sgx sgx -> sgx.quote().trailingBytes();
         };
-    }
-
-    private static byte[] le64(long v) {
-        return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
     }
 
     private static void text(PrintWriter out, VerificationResult r, Timing timing, Instant at) {
