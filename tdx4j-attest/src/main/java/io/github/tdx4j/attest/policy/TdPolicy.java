@@ -65,6 +65,24 @@ public final class TdPolicy {
         return new Builder();
     }
 
+    /** A builder holding this policy's settings, to change some of them (e.g. command-line flags over a file). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.allowDebug = allowDebug;
+        b.requireSeptVeDisable = requireSeptVeDisable;
+        b.acceptedStatuses = EnumSet.copyOf(acceptedStatuses);
+        b.acceptExpiredCollateral = acceptExpiredCollateral;
+        b.mrTd = mrTd;
+        b.rtmrs.putAll(rtmrs);
+        b.mrConfigId = mrConfigId;
+        b.mrOwner = mrOwner;
+        b.mrOwnerConfig = mrOwnerConfig;
+        b.mrServiceTd = mrServiceTd;
+        b.minTeeTcbSvn = minTeeTcbSvn.map(byte[]::clone);
+        b.reportData = reportData;
+        return b;
+    }
+
     /** Every rule {@code verified} breaks, in rule order; empty when the TD is acceptable. */
     public List<PolicyViolation> violations(VerificationResult.Verified verified) {
         Objects.requireNonNull(verified, "verified");

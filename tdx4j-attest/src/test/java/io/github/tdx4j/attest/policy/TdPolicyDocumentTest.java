@@ -91,7 +91,7 @@ class TdPolicyDocumentTest {
     }
 
     @Test
-    @DisplayName("toJson is read back by fromJson to an equal policy, for the strict and a full policy")
+    @DisplayName("toJson is read back by fromJson, and toBuilder builds, an equal policy: strict, relying-party and a full policy")
     void roundTrip() {
         TdPolicy full = TdPolicy.builder().allowDebug(true).acceptedStatuses(Set.of(TcbStatus.UP_TO_DATE,
                 TcbStatus.SW_HARDENING_NEEDED)).mrTd(MRTD_4).rtmr(1, "22".repeat(48)).mrConfigId("33".repeat(48))
@@ -99,6 +99,7 @@ class TdPolicyDocumentTest {
                 .minTeeTcbSvn("03" + "00".repeat(15)).reportData("77".repeat(64)).build();
         for (TdPolicy p : List.of(full, TdPolicy.strict(), TdPolicy.relyingParty().build())) {
             assertThat(TdPolicy.fromJson(p.toJson().getBytes(StandardCharsets.UTF_8))).isEqualTo(p);
+            assertThat(p.toBuilder().build()).isEqualTo(p);
         }
         assertThat(full).isNotEqualTo(TdPolicy.strict());
     }
