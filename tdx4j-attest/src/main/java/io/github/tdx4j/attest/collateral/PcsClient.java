@@ -225,7 +225,8 @@ public final class PcsClient {
                     "GET " + uri + " got no answer within " + timeout.toSeconds() + " s", e);
         } catch (ConnectException e) {
             throw new CollateralException(CollateralException.Reason.UNAVAILABLE,
-                    "GET " + uri + " could not connect (" + describe(e) + ")", e);
+                    "GET " + uri + " could not connect (" + (e.getMessage() == null || e.getMessage().isBlank()
+                            ? "connection refused" : e.getMessage()) + ")", e);
         } catch (IOException e) {
             throw new CollateralException(CollateralException.Reason.UNAVAILABLE,
                     "GET " + uri + " failed before the whole response arrived (" + describe(e) + ")", e);
