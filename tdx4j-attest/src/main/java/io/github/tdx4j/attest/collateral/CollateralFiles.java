@@ -124,9 +124,8 @@ public final class CollateralFiles {
                 json(f, bytes, text, found, passedOver, unrecognized);
             } else if (text.contains("-----BEGIN X509 CRL-----") || der(bytes).isPresent() || hex(text).isPresent()) {
                 crls.add(new Found(f.name, crlDer(f, bytes, text)));
-            } else if (text.contains("-----BEGIN CERTIFICATE-----") || text.contains("-----BEGIN%20CERTIFICATE")
-                    || text.contains("%2D%2D%2D%2D%2DBEGIN")) {
-                chain(f, text, found, passedOver, roots);
+            } else if (text.contains("BEGIN") && text.contains("CERTIFICATE")) {
+                chain(f, new String(bytes, StandardCharsets.US_ASCII), found, passedOver, roots);
             } else if (unrecognized == Unrecognized.SKIP) {
                 passedOver.add(f.name + " is not collateral (not TCB info, QE identity, a CRL or a certificate chain)");
             } else {
@@ -189,9 +188,10 @@ public final class CollateralFiles {
         }
     }
 
+    /** A PEM chain file, or an issuer-chain header value saved as sent (URL-encoded: PEM never holds '%'). */
     private static void chain(NamedFile f, String text, Map<Role, Found> found, List<String> passedOver,
                               List<X509Certificate> roots) {
-        String pem = text.contains("-----BEGIN CERTIFICATE-----") ? text : PcsResponses.issuerChain(text);
+        String pem = text.indexOf('%') < 0 ? text : PcsResponses.issuerChain(text.strip());
         List<X509Certificate> certs;
         try {
             certs = CertificateFactory.getInstance("X.509")
