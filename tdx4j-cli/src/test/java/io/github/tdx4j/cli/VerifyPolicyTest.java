@@ -124,6 +124,17 @@ class VerifyPolicyTest {
     }
 
     @Test
+    @DisplayName("The README's example policy (tdx4j-attest/examples/td-policy.json) accepts dcap-qvl/tdx_quote and refuses it once the collateral expired")
+    void readmeExamplePolicy() throws Exception {
+        String policy = DATA.getParent().resolve("tdx4j-attest/examples/td-policy.json").toString();
+        assertThat(verify(QUOTE, COLLATERAL, "2025-07-01T00:00:00Z", "--policy", policy).exitCode()).isZero();
+        CliRun expired = verify(QUOTE, COLLATERAL, "2026-01-01T00:00:00Z", "--policy", policy, "--json");
+        assertThat(expired.exitCode()).isEqualTo(Main.CHECK_FAILED);
+        assertThat(json(expired).get("policy").get("violations").get(0).get("rule").asText())
+                .isEqualTo("COLLATERAL_EXPIRED");
+    }
+
+    @Test
     @DisplayName("A quote that fails verification under a policy: exit 2, policy not evaluated")
     void failedVerificationWithPolicy() throws Exception {
         CliRun r = verify(DATA.resolve("dcap-qvl/tdx-quote.hex").toString(), COLLATERAL, "1751328000", "--allow-debug",
