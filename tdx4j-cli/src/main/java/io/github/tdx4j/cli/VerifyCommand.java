@@ -48,9 +48,9 @@ import picocli.CommandLine.Parameters;
                         + "--allow-debug, and only UpToDate is accepted unless --accept-status.", "",
                 "Examples:",
                 "  tdx4j verify quote.dat --collateral collateral.json --at 2025-07-01T00:00:00Z",
-                "  tdx4j verify quote.dat                       (collateral fetched from Intel PCS, cached)",
-                "  tdx4j verify quote.dat --pccs https://pccs.example:8081 --mrtd 91eb2b44... --rtmr 2=00...",
-                "  tdx4j verify quote.dat --collateral intel-qvl/ --root intel-qvl/trustedRootCaCert.pem",
+                "  tdx4j verify quote.dat                  (collateral from Intel PCS, cached)",
+                "  tdx4j verify quote.dat --pccs https://pccs.example:8081 --mrtd HEX --rtmr 2=HEX",
+                "  tdx4j verify quote.dat --collateral intel-qvl/ --root root.pem",
                 "  tdx4j verify quote.dat --collateral c.json --policy policy.json --json",
                 "  tdx4j verify quote.hex --collateral collateral.json --at 1751328000 --json",
                 "  tdx4j verify quote.dat --collateral collateral.json --repeat 1000 --json   (timing)", ""})
