@@ -48,19 +48,22 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code tdx4j inspect FILE [--json]}: what a piece of attestation evidence contains.
  *
- * <p>Recognises, in this order: QuoteCollateralV3 JSON (text starting with '{'), an ACPI CCEL table, a CC event
- * log, a 1024-byte TDREPORT_STRUCT, a TD quote v4/v5 and an SGX quote v3; binary input may also be given as hex text with an
+ * <p>Recognises, in this order: QuoteCollateralV3 JSON (text starting with '{'), X.509 certificates and CRLs
+ * ({@link CertificateDescriber}), an ACPI CCEL table, a CC event log, a 1024-byte TDREPORT_STRUCT, a TD quote v4/v5 and an SGX quote v3; binary input may also be given as hex text with an
  * optional 0x prefix. Every decoded field is printed, as aligned text or as one JSON object. Input that decodes
  * as none of these is reported in one sentence on stderr with exit code 1. Problems inside a decoded quote that do
  * not stop decoding (a PCK certificate that does not parse) are shown in the output as an {@code error} field.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Print every field of a TDREPORT, TD quote (v4/v5), SGX quote (v3), quote collateral (QuoteCollateralV3 "
-                + "JSON), ACPI CCEL table or CC event log.", "",
+                + "JSON, or a PCS TCB info or QE identity response, with every TCB level), ACPI CCEL table, CC event "
+                + "log, or X.509 certificates and CRLs (PEM, DER or hex: names, validity, key, the SGX extensions of "
+                + "a PCK certificate, every revoked serial).", "",
                 "Examples:",
                 "  tdx4j inspect quote.dat",
                 "  tdx4j inspect --json tdreport.bin",
-                "  tdx4j inspect tdx-quote.hex              (hex text, optional 0x prefix)", ""})
+                "  tdx4j inspect tdx-quote.hex              (hex text, optional 0x prefix)",
+                "  tdx4j inspect pckCert.pem                (certificates; CRLs likewise)", ""})
 final class InspectCommand implements Callable<Integer> {
     private static final HexFormat HEX = HexFormat.of();
     private static final byte[] SPEC_ID = "Spec ID Event03\0".getBytes(StandardCharsets.US_ASCII);
@@ -135,7 +138,9 @@ final class InspectCommand implements Callable<Integer> {
         String text = decoded.text();
         boolean fromText = decoded.encoding() != EvidenceText.Encoding.BINARY;
         Map<String, Object> model;
-        if (bytes.length >= 4 && new String(bytes, 0, 4, StandardCharsets.US_ASCII).equals("CCEL")) {
+        if (CertificateDescriber.isX509(bytes, text)) {
+            model = CertificateDescriber.describe(bytes);
+        } else if (bytes.length >= 4 && new String(bytes, 0, 4, StandardCharsets.US_ASCII).equals("CCEL")) {
             model = ccelTable(bytes);
         } else if (bytes.length >= 48 && Arrays.equals(bytes, 32, 48, SPEC_ID, 0, SPEC_ID.length)) {
             model = eventLog(bytes);
@@ -150,7 +155,8 @@ final class InspectCommand implements Callable<Integer> {
             throw new NotEvidence("is text but neither collateral JSON nor hex");
         } else {
             throw new NotEvidence("is " + bytes.length + " bytes and none of: a 1024-byte TDREPORT, a TD quote "
-                    + "(version 4 or 5), an SGX quote (version 3), a CCEL table, a CC event log");
+                    + "(version 4 or 5), an SGX quote (version 3), a CCEL table, a CC event log, an X.509 certificate "
+                    + "or CRL");
         }
         if (fromText) {
             Map<String, Object> withSource = new LinkedHashMap<>();
@@ -353,7 +359,7 @@ final class InspectCommand implements Callable<Integer> {
         return m;
     }
 
-    private static Map<String, Object> pck(PckExtensions p) {
+    static Map<String, Object> pck(PckExtensions p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("fmspc", hex(p.fmspc()));
         m.put("pceId", hex(p.pceId()));
@@ -376,13 +382,7 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static Map<String, Object> certificate(X509Certificate c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("subject", c.getSubjectX500Principal().getName());
-        m.put("issuer", c.getIssuerX500Principal().getName());
-        m.put("serial", c.getSerialNumber().toString(16));
-        m.put("notBefore", c.getNotBefore().toInstant().toString());
-        m.put("notAfter", c.getNotAfter().toInstant().toString());
-        return m;
+        return CertificateDescriber.certificate(c);
     }
 
     // ---- CCEL ----
@@ -466,22 +466,12 @@ final class InspectCommand implements Callable<Integer> {
                 } else if (key.endsWith("_crl") && value.isTextual()) {
                     X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509")
                             .generateCRL(new ByteArrayInputStream(HEX.parseHex(value.asText())));
-                    item.put("issuer", crl.getIssuerX500Principal().getName());
-                    item.put("thisUpdate", crl.getThisUpdate().toInstant().toString());
-                    item.put("nextUpdate", crl.getNextUpdate() == null ? "none"
-                            : crl.getNextUpdate().toInstant().toString());
-                    item.put("revokedCertificates", crl.getRevokedCertificates() == null ? 0
-                            : crl.getRevokedCertificates().size());
+                    item.putAll(CertificateDescriber.crl(crl));
                 } else if ((key.equals("tcb_info") || key.equals("qe_identity")) && value.isTextual()) {
-                    JsonNode signed = new ObjectMapper().readTree(value.asText());
-                    for (String field : List.of("id", "version", "issueDate", "nextUpdate", "fmspc", "pceId",
-                            "tcbEvaluationDataNumber")) {
-                        if (signed.has(field)) {
-                            item.put(field, signed.get(field).asText());
-                        }
-                    }
-                    item.put("tcbLevels", signed.path("tcbLevels").size());
+                    item.putAll(CollateralDescriber.signedDocument(new ObjectMapper().readTree(value.asText())));
                     item.put("textLength", value.asText().length());
+                } else if ((key.equals("tcbInfo") || key.equals("enclaveIdentity")) && value.isObject()) {
+                    item.putAll(CollateralDescriber.signedDocument(value));
                 } else if (key.endsWith("_signature") && value.isTextual()) {
                     item.put("bytes", value.asText().length() / 2);
                     item.put("hex", value.asText());

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
                 DecodeCommand.class,
                 InspectCommand.class,
                 VerifyCommand.class,
+                CollateralCommand.class,
                 ReportCommand.class,
                 QuoteCommand.class,
                 ExtendCommand.class,

@@ -144,7 +144,7 @@ class VerifyCommandTest {
         Run badTime = run("verify", QUOTE, "--collateral", COLLATERAL, "--at", "tomorrow");
         assertThat(badTime.exit()).isEqualTo(Main.USAGE);
         assertThat(badTime.err()).contains("--at");
-        Run noCollateral = run("verify", QUOTE);
+        Run noCollateral = run("verify", QUOTE, "--pccs", "http://127.0.0.1:1", "--no-cache"); // nothing listens
         assertThat(noCollateral.exit()).isEqualTo(Main.USAGE);
         Path notRoot = dir.resolve("root.pem");
         Files.writeString(notRoot, "not a certificate");
