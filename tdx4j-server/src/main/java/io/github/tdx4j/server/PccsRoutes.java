@@ -48,10 +48,13 @@ final class PccsRoutes implements HttpService {
 
     private final CollateralSource source;
     private final ServerMetrics metrics;
+    private final boolean dcapQvlJsCompat;
 
-    PccsRoutes(CollateralSource source, ServerMetrics metrics) {
+    /** @param dcapQvlJsCompat see {@link ServerConfig#dcapQvlJsCompat()} */
+    PccsRoutes(CollateralSource source, ServerMetrics metrics, boolean dcapQvlJsCompat) {
         this.source = Objects.requireNonNull(source, "source");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.dcapQvlJsCompat = dcapQvlJsCompat;
     }
 
     @Override
@@ -78,7 +81,11 @@ final class PccsRoutes implements HttpService {
         if (!encoding.equals("pem") && !encoding.equals("der")) {
             throw bad("parameter encoding must be pem or der");
         }
-        Collateral c = held(source.withPckCa(pckCa), "PCK CRL of the " + ca + " CA");
+        Optional<Collateral> crl = source.withPckCa(pckCa);
+        if (crl.isEmpty() && dcapQvlJsCompat && pckCa == PckCa.PROCESSOR) {
+            crl = source.withPckCa(PckCa.PLATFORM);
+        }
+        Collateral c = held(crl, "PCK CRL of the " + ca + " CA");
         res.header(PCK_CRL_ISSUER_CHAIN, urlEncode(c.pckCrlIssuerChain()));
         if (encoding.equals("der")) {
             res.header(HeaderNames.CONTENT_TYPE, "application/pkix-crl");

@@ -27,12 +27,17 @@ import java.util.function.Consumer;
  * @param tls                    certificate chain and key (PEM files) to serve HTTPS instead of HTTP
  * @param clock                  verification time and token times
  * @param accessLog              where access log lines go (one JSON object per line)
+ * @param dcapQvlJsCompat        answer {@code pckcrl?ca=processor} with the Platform CA's CRL when no Processor CA
+ *                               CRL is held: npm {@code @phala/dcap-qvl} 0.3.9's {@code getCollateral} reads the PCK
+ *                               certificate's issuer as an empty string and so always asks for {@code ca=processor};
+ *                               its verifier does not check which CA issued the CRL. Off by default, because any
+ *                               other client would get a CRL of the wrong CA.
  */
 public record ServerConfig(String bind, int port, CollateralMode collateral, Optional<String> trustedRootPem,
                            Optional<Path> signingKey, boolean underscoredEarClaims, int maxBodyBytes,
                            int maxHeaderBytes, int maxConcurrentVerifications, Duration queueWait,
                            Duration upstreamTimeout, Duration shutdownGrace, Optional<Tls> tls, Clock clock,
-                           Consumer<String> accessLog) {
+                           Consumer<String> accessLog, boolean dcapQvlJsCompat) {
     /** Default body limit: 2 MiB, Intel PCCS's. */
     public static final int DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
     /** Default header limit: 16 KiB. */
@@ -63,7 +68,7 @@ public record ServerConfig(String bind, int port, CollateralMode collateral, Opt
         return new ServerConfig("127.0.0.1", 0, collateral, Optional.empty(), Optional.empty(), false,
                 DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_HEADER_BYTES,
                 Math.max(2, 2 * Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(2),
-                Duration.ofSeconds(10), Duration.ofSeconds(5), Optional.empty(), Clock.systemUTC(), line -> { });
+                Duration.ofSeconds(10), Duration.ofSeconds(5), Optional.empty(), Clock.systemUTC(), line -> { }, false);
     }
 
     /** Where collateral comes from. */
@@ -94,49 +99,55 @@ public record ServerConfig(String bind, int port, CollateralMode collateral, Opt
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(bind, newPort, collateral, trustedRootPem, signingKey, underscoredEarClaims,
                 maxBodyBytes, maxHeaderBytes, maxConcurrentVerifications, queueWait, upstreamTimeout, shutdownGrace,
-                tls, clock, accessLog);
+                tls, clock, accessLog, dcapQvlJsCompat);
     }
 
     public ServerConfig withAccessLog(Consumer<String> sink) {
         return new ServerConfig(bind, port, collateral, trustedRootPem, signingKey, underscoredEarClaims,
                 maxBodyBytes, maxHeaderBytes, maxConcurrentVerifications, queueWait, upstreamTimeout, shutdownGrace,
-                tls, clock, sink);
+                tls, clock, sink, dcapQvlJsCompat);
     }
 
     public ServerConfig withClock(Clock newClock) {
         return new ServerConfig(bind, port, collateral, trustedRootPem, signingKey, underscoredEarClaims,
                 maxBodyBytes, maxHeaderBytes, maxConcurrentVerifications, queueWait, upstreamTimeout, shutdownGrace,
-                tls, newClock, accessLog);
+                tls, newClock, accessLog, dcapQvlJsCompat);
     }
 
     public ServerConfig withLimits(int newMaxBodyBytes, int newMaxHeaderBytes, int newMaxConcurrent,
                                    Duration newQueueWait) {
         return new ServerConfig(bind, port, collateral, trustedRootPem, signingKey, underscoredEarClaims,
                 newMaxBodyBytes, newMaxHeaderBytes, newMaxConcurrent, newQueueWait, upstreamTimeout, shutdownGrace,
-                tls, clock, accessLog);
+                tls, clock, accessLog, dcapQvlJsCompat);
     }
 
     public ServerConfig withEar(Optional<Path> newSigningKey, boolean underscored) {
         return new ServerConfig(bind, port, collateral, trustedRootPem, newSigningKey, underscored, maxBodyBytes,
                 maxHeaderBytes, maxConcurrentVerifications, queueWait, upstreamTimeout, shutdownGrace, tls, clock,
-                accessLog);
+                accessLog, dcapQvlJsCompat);
     }
 
     public ServerConfig withNetwork(String newBind, int newPort, Optional<Tls> newTls) {
         return new ServerConfig(newBind, newPort, collateral, trustedRootPem, signingKey, underscoredEarClaims,
                 maxBodyBytes, maxHeaderBytes, maxConcurrentVerifications, queueWait, upstreamTimeout, shutdownGrace,
-                newTls, clock, accessLog);
+                newTls, clock, accessLog, dcapQvlJsCompat);
     }
 
     public ServerConfig withTrustedRoot(Optional<String> pem) {
         return new ServerConfig(bind, port, collateral, pem, signingKey, underscoredEarClaims, maxBodyBytes,
                 maxHeaderBytes, maxConcurrentVerifications, queueWait, upstreamTimeout, shutdownGrace, tls, clock,
-                accessLog);
+                accessLog, dcapQvlJsCompat);
+    }
+
+    public ServerConfig withDcapQvlJsCompat(boolean on) {
+        return new ServerConfig(bind, port, collateral, trustedRootPem, signingKey, underscoredEarClaims,
+                maxBodyBytes, maxHeaderBytes, maxConcurrentVerifications, queueWait, upstreamTimeout, shutdownGrace,
+                tls, clock, accessLog, on);
     }
 
     public ServerConfig withUpstreamTimeout(Duration timeout) {
         return new ServerConfig(bind, port, collateral, trustedRootPem, signingKey, underscoredEarClaims,
                 maxBodyBytes, maxHeaderBytes, maxConcurrentVerifications, queueWait, timeout, shutdownGrace, tls,
-                clock, accessLog);
+                clock, accessLog, dcapQvlJsCompat);
     }
 }

@@ -101,7 +101,7 @@ public final class TdxServer implements AutoCloseable {
         HttpRouting.Builder routing = HttpRouting.builder()
                 .addFilter(new AccessLog(config.accessLog(), metrics, config.clock()))
                 .register(new VerifyRoutes(service, tokens, bodies))
-                .register(new PccsRoutes(source, metrics))
+                .register(new PccsRoutes(source, metrics, config.dcapQvlJsCompat()))
                 .register(new WebPage())
                 .get("/healthz", (req, res) -> {
                     ObjectNode o = JsonNodeFactory.instance.objectNode();
