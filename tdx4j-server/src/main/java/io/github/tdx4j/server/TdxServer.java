@@ -24,6 +24,7 @@ import java.util.Objects;
  * <ul>
  *   <li>the native face ({@link VerifyRoutes}: {@code POST /verify}, {@code GET /.well-known/jwks.json});</li>
  *   <li>the PCCS-compatible face ({@link PccsRoutes});</li>
+ *   <li>the Intel Trust Authority-compatible face ({@link ItaRoutes});</li>
  *   <li>the web page ({@link WebPage}), {@code GET /healthz} and {@code GET /metrics} (Prometheus text).</li>
  * </ul>
  * Bounds: request body ({@link ServerConfig#maxBodyBytes()}, 413), request line and headers
@@ -95,6 +96,8 @@ public final class TdxServer implements AutoCloseable {
         VerificationService service = new VerificationService(verifier, source, config.maxConcurrentVerifications(),
                 config.queueWait(), config.clock(), metrics);
         RequestBodies bodies = new RequestBodies(config.maxBodyBytes());
+        java.util.concurrent.atomic.AtomicReference<String> base = new java.util.concurrent.atomic.AtomicReference<>();
+        ItaRoutes ita = new ItaRoutes(service, bodies, config.clock(), base::get);
         String description = source.describe();
         boolean ephemeral = config.signingKey().isEmpty();
 
@@ -102,6 +105,7 @@ public final class TdxServer implements AutoCloseable {
                 .addFilter(new AccessLog(config.accessLog(), metrics, config.clock()))
                 .register(new VerifyRoutes(service, tokens, bodies))
                 .register(new PccsRoutes(source, metrics, config.dcapQvlJsCompat()))
+                .register(ita)
                 .register(new WebPage())
                 .get("/healthz", (req, res) -> {
                     ObjectNode o = JsonNodeFactory.instance.objectNode();
@@ -139,7 +143,9 @@ public final class TdxServer implements AutoCloseable {
         config.tls().ifPresent(t -> builder.tls(Tls.builder()
                 .sslContext(TlsContexts.fromPem(t.certificateChain(), t.privateKey())).build()));
         WebServer server = builder.build().start();
-        return new TdxServer(server, config, description, ephemeral);
+        TdxServer started = new TdxServer(server, config, description, ephemeral);
+        base.set(started.baseUri());
+        return started;
     }
 
     private static String verifierRootName(ServerConfig config, CollateralSource source) {
