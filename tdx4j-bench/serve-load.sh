@@ -20,7 +20,9 @@ bench="$root/tdx4j-bench/target/benchmarks.jar"
 pin() { if command -v taskset >/dev/null; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
 
 tmp=$(mktemp -d)
-pin 0 java -jar "$root/tdx4j-cli/target/tdx4j.jar" serve --simulated --port "$port" >"$tmp/access.log" 2>&1 &
+serve=(java -jar "$root/tdx4j-cli/target/tdx4j.jar" serve --simulated --port "$port")
+if command -v taskset >/dev/null; then serve=(taskset -c 0 "${serve[@]}"); fi   # taskset execs java: $! is java
+"${serve[@]}" >"$tmp/access.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$tmp"' EXIT INT TERM
 for _ in $(seq 1 100); do

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +76,4 @@ final class HttpErrors {
         }
         return b.build();
     }
-
-    /** Status 500 as a Helidon {@link Status}, for the catch-all error handler. */
-    static final Status INTERNAL = Status.INTERNAL_SERVER_ERROR_500;
 }

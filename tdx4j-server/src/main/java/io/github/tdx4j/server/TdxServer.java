@@ -112,7 +112,7 @@ public final class TdxServer implements AutoCloseable {
                     o.put("status", "ok");
                     o.put("build", BUILD);
                     o.put("collateral", description);
-                    o.put("trustedRoot", verifierRootName(config, source));
+                    o.put("trustedRoot", verifierRootName(config));
                     o.put("earSigningKey", ephemeral ? "generated at start" : "from file");
                     res.header(HeaderNames.CONTENT_TYPE, "application/json");
                     res.send(o.toString().getBytes(StandardCharsets.UTF_8));
@@ -148,7 +148,7 @@ public final class TdxServer implements AutoCloseable {
         return started;
     }
 
-    private static String verifierRootName(ServerConfig config, CollateralSource source) {
+    private static String verifierRootName(ServerConfig config) {
         if (config.trustedRootPem().isPresent()) {
             return "from file";
         }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * holds the verdict and the decoded fields. Screenshots are kept under {@code target/web-page/}. Skips with one line
  * when no Chromium is installed.
  */
-@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class WebPageBrowserTest {
     static Optional<String> chromium;
     static final Path SHOTS = Path.of("target", "web-page");
