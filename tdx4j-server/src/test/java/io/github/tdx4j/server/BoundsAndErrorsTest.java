@@ -157,7 +157,7 @@ class BoundsAndErrorsTest {
             assertError(r, 502, "UPSTREAM"); // the upstream's 404, reported: an answer, not a reset connection
             assertThat(lazy.isRunning()).isFalse();
             assertThat(CompletableFuture.supplyAsync(() -> {
-                try (Socket s = new Socket("127.0.0.1", port)) {
+                try (Socket _ = new Socket("127.0.0.1", port)) {
                     return "connected";
                 } catch (IOException e) {
                     return "refused";

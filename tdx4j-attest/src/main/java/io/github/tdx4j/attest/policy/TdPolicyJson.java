@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,8 +69,7 @@ final class TdPolicyJson {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("the policy document must be a JSON object");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
             field(b, e.getKey(), e.getValue());
         }
         return b.build();
@@ -94,8 +92,7 @@ final class TdPolicyJson {
                     throw new IllegalArgumentException("policy field \"rtmrs\" must be an object such as "
                             + "{\"0\": \"<96 hex digits>\"} with keys \"0\" to \"3\"");
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext();) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : v.properties()) {
                     if (!e.getKey().matches("[0-3]")) {
                         throw new IllegalArgumentException("policy field \"rtmrs\" has key \"" + e.getKey()
                                 + "\"; RTMR indexes are \"0\" to \"3\"");
