@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
                 "Examples:",
                 "  tdx4j verify quote.dat --collateral collateral.json --at 2025-07-01T00:00:00Z",
                 "  tdx4j verify quote.hex --collateral collateral.json --at 1751328000 --json",
-                "  tdx4j verify quote.dat --collateral collateral.json --repeat 1000 --json   (timing)", ""})
+                "  tdx4j verify quote.dat --collateral collateral.json --repeat 1000 --json   (timing)",
+                "  tdx4j verify quote.dat --collateral collateral.json --at 1751328000 --html verify.html", ""})
 final class VerifyCommand implements Callable<Integer> {
     /**
      * Fewest untimed calls before a --repeat measurement: with 500 the median still included interpreted and C1
@@ -64,6 +65,10 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
+
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Also write a self-contained HTML page (no network): the decoded quote, the PCK chain, the collateral's validity windows on a time axis, the TCB level matched and why, and the verdict.")
+    Path htmlFile;
 
     @Option(names = "--repeat", paramLabel = "N",
             description = "Verify N more times after a warm-up of max(N, 2000) calls (enough for the JIT to compile the verifier) and report the median and p90 time.")
@@ -109,12 +114,14 @@ final class VerifyCommand implements Callable<Integer> {
 
         VerificationResult result;
         Timing timing = null;
+        Collateral collateral = null;
         try {
             JsonInput.object(collateralJson, collateralFile, "QuoteCollateralV3 collateral");
-            Collateral collateral = QuoteCollateralV3.parse(collateralJson);
+            Collateral parsed = QuoteCollateralV3.parse(collateralJson);
+            collateral = parsed;
             result = verifier.verify(quote, collateral, time);
             if (repeat != null) {
-                timing = Timing.measure(() -> verifier.verify(quote, collateral, time), Math.max(repeat, WARMUP_MIN), repeat);
+                timing = Timing.measure(() -> verifier.verify(quote, parsed, time), Math.max(repeat, WARMUP_MIN), repeat);
             }
         } catch (CliFiles.FileFailure e) {
             result = new VerificationResult.Failed(ErrorCode.MALFORMED_COLLATERAL, e.getMessage(), Optional.empty(),
@@ -122,6 +129,15 @@ final class VerifyCommand implements Callable<Integer> {
         } catch (CollateralException e) {
             result = new VerificationResult.Failed(ErrorCode.MALFORMED_COLLATERAL,
                     CliPaths.show(collateralFile) + ": " + e.getMessage(), Optional.empty(), Optional.empty());
+        }
+        if (htmlFile != null) {
+            try {
+                CliFiles.write(htmlFile, VerifyHtml.render(VerifyPage.of(result, collateral, time))
+                        .getBytes(StandardCharsets.UTF_8));
+            } catch (CliFiles.FileFailure e) {
+                err.println("tdx4j verify: " + e.getMessage() + ".");
+                return Main.USAGE;
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
