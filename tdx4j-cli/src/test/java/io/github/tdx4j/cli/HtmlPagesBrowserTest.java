@@ -64,4 +64,28 @@ class HtmlPagesBrowserTest {
         assertThat(l.dom()).doesNotContain("<script").doesNotContain("<img")
                 .contains("&lt;script&gt;alert(1)&lt;/script&gt;");
     }
+
+    @Test
+    @DisplayName("campaign page: no console message, heat-map cells == input sites x fault classes")
+    void campaignPage() throws Exception {
+        Path dir = Files.createTempDirectory("campaign");
+        Path html = dir.resolve("campaign.html");
+        assertThat(CliRun.of("campaign", "--runs", "200", "--out", dir.toString(), "--html", html.toString())
+                .exitCode()).isZero();
+        Chromium.Load l = load(Files.readString(html), "campaign", 1500);
+        assertThat(l.console()).isEmpty();
+        assertThat(l.count("<rect class=\"cell\"")).isEqualTo(
+                io.github.tdx4j.sim.adversary.InputSite.values().length
+                        * io.github.tdx4j.sim.adversary.FaultClass.values().length);
+        assertThat(l.count("<tr class=\"ok\">")).isEqualTo(io.github.tdx4j.campaign.Oracle.values().length);
+    }
+
+    @Test
+    @DisplayName("campaign page from a hostile model with a failing case: no console message, no element made from input")
+    void hostileCampaignPage() throws Exception {
+        Chromium.Load l = load(CampaignHtml.render(CampaignHtmlTest.hostileModel()), "campaign-hostile", 900);
+        assertThat(l.console()).isEmpty();
+        assertThat(l.dom()).doesNotContain("<script").doesNotContain("<img");
+        assertThat(l.count("<tr class=\"failure\">")).isEqualTo(1);
+    }
 }
