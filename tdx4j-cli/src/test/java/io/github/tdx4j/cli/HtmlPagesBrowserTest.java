@@ -88,4 +88,16 @@ class HtmlPagesBrowserTest {
         assertThat(l.dom()).doesNotContain("<script").doesNotContain("<img");
         assertThat(l.count("<tr class=\"failure\">")).isEqualTo(1);
     }
+
+    @Test
+    @DisplayName("demo page: no console message, 4 lanes per diagram, arrows == the trace's event count")
+    void demoPage() throws Exception {
+        DemoRun run = DemoRun.run();
+        Chromium.Load l = load(DemoHtml.render(run), "demo", 2400);
+        assertThat(l.console()).isEmpty();
+        int diagrams = l.count("<svg class=\"sequence\"");
+        assertThat(diagrams).isPositive();
+        assertThat(l.count("<text class=\"lane\"")).isEqualTo(diagrams * 4);
+        assertThat(l.count("<g class=\"arrow\"")).isEqualTo(run.events.size());
+    }
 }
