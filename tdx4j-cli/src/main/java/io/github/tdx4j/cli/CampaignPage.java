@@ -6,6 +6,7 @@ import io.github.tdx4j.campaign.CampaignRun;
 import io.github.tdx4j.campaign.Oracle;
 import io.github.tdx4j.campaign.Outcome;
 import io.github.tdx4j.campaign.RunResult;
+import io.github.tdx4j.campaign.RunSpec;
 import io.github.tdx4j.sim.adversary.Fault;
 import io.github.tdx4j.sim.adversary.FaultClass;
 import io.github.tdx4j.sim.adversary.InputSite;
@@ -80,7 +81,7 @@ record CampaignPage(String title, List<FaultClass> classes, List<SiteRow> sites,
         int[][] failing = new int[InputSite.values().length][classes.size()];
         List<FailingCase> cases = new ArrayList<>();
         for (CampaignReport.Failure f : report.failures()) {
-            RunResult shrunk = CampaignRun.run(f.result().seed(), f.shrunk(), false);
+            RunResult shrunk = CampaignRun.run(RunSpec.of(f.result().seed(), f.shrunk()));
             List<String> where = new ArrayList<>();
             for (InputSite site : InputSite.values()) {
                 for (FaultClass c : classesIn(shrunk.injected()[site.ordinal()])) {
