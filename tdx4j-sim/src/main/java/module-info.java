@@ -17,4 +17,5 @@ module io.github.tdx4j.sim {
     exports io.github.tdx4j.sim.vmm;
     exports io.github.tdx4j.sim.quote;
     exports io.github.tdx4j.sim.adversary;
+    exports io.github.tdx4j.sim.qgs;
 }
