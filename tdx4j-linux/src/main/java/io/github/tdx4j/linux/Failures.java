@@ -251,4 +251,18 @@ final class Failures {
                 + "TDREPORT whose REPORTDATA differs from the request (or whose REPORTTYPE.TYPE is not 0x81): the "
                 + "report does not bind what was asked");
     }
+
+    /**
+     * Every quote source failed: the configfs-tsm failure (its reason and origin decide the exception's), preceded by
+     * why QGS was not used or failed, so the user sees the reason for each fallback.
+     */
+    static AttestationException noQuote(AttestationException configfs, String qgsWhy) {
+        AttestationException both = new AttestationException(configfs.reason(), configfs.origin(), SITE_QUOTE,
+                "no quote from any source. " + qgsWhy + ". Then configfs-tsm failed: " + configfs.failure().detail(),
+                configfs);
+        for (Throwable t : configfs.getSuppressed()) {
+            both.addSuppressed(t); // e.g. a report entry that could not be removed
+        }
+        return both;
+    }
 }

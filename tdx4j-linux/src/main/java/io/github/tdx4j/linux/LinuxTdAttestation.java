@@ -1,6 +1,7 @@
 package io.github.tdx4j.linux;
 
 import io.github.tdx4j.abi.TdReportLayout;
+import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.policy.NanoClock;
 import io.github.tdx4j.guest.attest.AttestationException;
 import io.github.tdx4j.guest.attest.TdAttestation;
@@ -14,13 +15,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link TdAttestation} on the Linux kernel interfaces of a TDX guest:
  * <ul>
  *   <li>TDREPORT: {@code ioctl(TDX_CMD_GET_REPORT0)} on {@code /dev/tdx_guest} (Linux 6.2+);</li>
- *   <li>quote: a configfs-tsm report entry under {@code /sys/kernel/config/tsm/report} (Linux 6.7+);</li>
+ *   <li>quote: first the host's Quote Generation Service ({@link QgsClient}) when one is configured (an explicit
+ *       {@link QgsEndpoint}, or a {@code port} line in {@code /etc/tdx-attest.conf}, as Intel's libtdx_attest does),
+ *       with a TDREPORT from the device; then, or if QGS fails, a configfs-tsm report entry under
+ *       {@code /sys/kernel/config/tsm/report} (Linux 6.7+). When both fail, the error gives the reason of each;
+ *       {@link #lastQuoteSource()} says which one produced the last quote;</li>
  *   <li>RTMR read and extend, MRTD read: {@code /sys/class/misc/tdx_guest/measurements} (Linux 6.16+); before
  *       6.16, {@link #rtmrs()} and {@link #mrtd()} fall back to a fresh TDREPORT.</li>
  * </ul>
@@ -42,11 +48,19 @@ public final class LinuxTdAttestation implements TdAttestation {
     private final String entryPrefix;
     private final Object extendLock = new Object();
     private final List<RtmrEvent> eventLog = new ArrayList<>();
+    private final QgsRoute qgs;
+    private volatile String lastQuoteSource = "none";
 
     LinuxTdAttestation(KernelFiles files, Backoff backoff, NanoClock clock, Sleeper sleeper, String entryPrefix) {
+        this(files, backoff, clock, sleeper, entryPrefix, new QgsRoute(Optional.empty(), "QGS was not configured"));
+    }
+
+    LinuxTdAttestation(KernelFiles files, Backoff backoff, NanoClock clock, Sleeper sleeper, String entryPrefix,
+            QgsRoute qgs) {
         this.files = Objects.requireNonNull(files, "files");
         this.retry = new Retry(backoff, clock, sleeper);
         this.entryPrefix = Objects.requireNonNull(entryPrefix, "entryPrefix");
+        this.qgs = Objects.requireNonNull(qgs, "qgs");
     }
 
     /** The backend on this machine's kernel files, with {@link Backoff#DEFAULT}. */
@@ -65,6 +79,9 @@ public final class LinuxTdAttestation implements TdAttestation {
         private NanoClock clock = NanoClock.SYSTEM;
         private Sleeper sleeper = Sleeper.SYSTEM;
         private String entryPrefix = "tdx4j-" + ProcessHandle.current().pid();
+        private QgsEndpoint qgsEndpoint;
+        private Path attestConf;
+        private QgsClient.Options qgsOptions = QgsClient.Options.DEFAULT;
 
         private Builder() {
         }
@@ -100,8 +117,32 @@ public final class LinuxTdAttestation implements TdAttestation {
             return this;
         }
 
+        /** Ask this QGS first for quotes, whatever tdx-attest.conf says. */
+        public Builder qgs(QgsEndpoint endpoint) {
+            this.qgsEndpoint = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        /** Where to read the QGS port when no {@link #qgs} endpoint is set; by default etc/tdx-attest.conf under the root. */
+        public Builder attestConf(Path file) {
+            this.attestConf = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /** Time-outs and size bound of QGS requests. */
+        public Builder qgsOptions(QgsClient.Options options) {
+            this.qgsOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
         public LinuxTdAttestation build() {
-            return new LinuxTdAttestation(new NativeKernelFiles(root), backoff, clock, sleeper, entryPrefix);
+            KernelFiles files = new NativeKernelFiles(root);
+            return new LinuxTdAttestation(files, backoff, clock, sleeper, entryPrefix, route(root));
+        }
+
+        QgsRoute route(Path root) {
+            Path conf = attestConf != null ? attestConf : root.resolve("etc/tdx-attest.conf");
+            return QgsRoute.resolve(qgsEndpoint, conf, qgsOptions);
         }
     }
 
@@ -141,10 +182,59 @@ public final class LinuxTdAttestation implements TdAttestation {
 
     // ---- quote ----
 
+    /**
+     * A quote from QGS when configured, otherwise (or when QGS fails) from configfs-tsm; see the class comment. A QGS
+     * failure that is this caller's bug is thrown at once; any other is the reason given for falling back.
+     */
     @Override
     public byte[] quote(byte[] reportData) {
         byte[] data = checkReportData(Failures.SITE_QUOTE, reportData);
-        return retry.run(Failures.SITE_QUOTE, () -> quoteOnce(data));
+        String qgsWhy;
+        QgsException qgsFailure = null;
+        if (qgs.client().isPresent()) {
+            QgsClient client = qgs.client().get();
+            byte[] report;
+            try {
+                report = report(data);
+            } catch (AttestationException e) {
+                throw e; // no TDREPORT: configfs-tsm, which needs the same driver, cannot do better
+            }
+            try {
+                byte[] quote = client.getQuote(report);
+                lastQuoteSource = "QGS " + client.endpoint().display();
+                return quote;
+            } catch (QgsException e) {
+                if (e.kind() == QgsException.Kind.INVALID_ARGUMENT) {
+                    throw new AttestationException(AttestationException.Reason.INVALID_ARGUMENT,
+                            Origin.GUEST_BUG, Failures.SITE_QUOTE, e.getMessage(), e);
+                }
+                qgsFailure = e;
+                qgsWhy = "QGS at " + qgs.source() + " failed: " + e.getMessage();
+            }
+        } else {
+            qgsWhy = "QGS not used: " + qgs.source();
+        }
+        try {
+            byte[] quote = retry.run(Failures.SITE_QUOTE, () -> quoteOnce(data));
+            lastQuoteSource = "configfs-tsm";
+            return quote;
+        } catch (AttestationException e) {
+            AttestationException both = Failures.noQuote(e, qgsWhy);
+            if (qgsFailure != null) {
+                both.addSuppressed(qgsFailure);
+            }
+            throw both;
+        }
+    }
+
+    /** Where the last quote came from: {@code QGS vsock CID 2 port 4050}, {@code configfs-tsm}, or {@code none}. */
+    public String lastQuoteSource() {
+        return lastQuoteSource;
+    }
+
+    /** Whether quotes try QGS first, and where it is or why not (for diagnostics). */
+    public String qgsRoute() {
+        return (qgs.client().isPresent() ? "QGS first: " : "QGS not used: ") + qgs.source();
     }
 
     /**
