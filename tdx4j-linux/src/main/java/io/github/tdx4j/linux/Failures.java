@@ -12,6 +12,7 @@ import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.guest.attest.AttestationException;
 import io.github.tdx4j.linux.internal.Errno;
 import io.github.tdx4j.linux.internal.KernelFileException;
+import java.io.UncheckedIOException;
 
 /**
  * The errno table: what each kernel error means for each operation, whose fault it is and what the user can do.
@@ -264,5 +265,11 @@ final class Failures {
             both.addSuppressed(t); // e.g. a report entry that could not be removed
         }
         return both;
+    }
+
+    static AttestationException runtimeLog(String file, UncheckedIOException e) {
+        return new AttestationException(IO_ERROR, Origin.GUEST_BUG, SITE_RTMR, "could not record the extend in the "
+                + "runtime event log " + file + " (" + e.getCause().getMessage() + "), so the RTMR was not extended: "
+                + "check that the folder exists and is writable (run as root for /run/tdx4j)", e);
     }
 }

@@ -1,6 +1,8 @@
 package io.github.tdx4j.linux;
 
 import io.github.tdx4j.abi.TdReportLayout;
+import io.github.tdx4j.attest.eventlog.RtmrDevice;
+import io.github.tdx4j.attest.eventlog.RuntimeEventLog;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.policy.NanoClock;
 import io.github.tdx4j.guest.attest.AttestationException;
@@ -9,6 +11,7 @@ import io.github.tdx4j.linux.internal.Errno;
 import io.github.tdx4j.linux.internal.KernelFileException;
 import io.github.tdx4j.linux.internal.KernelFiles;
 import io.github.tdx4j.linux.internal.NativeKernelFiles;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  * Every kernel error becomes an {@link AttestationException} whose message says what the user can do;
  * tdx4j-linux/README.md has the complete table. Safe for concurrent use: every quote uses its own report entry,
- * and extends are serialized so that {@link #eventLog()} lists them in the order the RTMRs saw them.
+ * and extends are serialized so that {@link #eventLog()} lists them in the order the RTMRs saw them. With
+ * {@link Builder#runtimeEventLog(Path)} every extend is first recorded in a persistent {@link RuntimeEventLog} shared
+ * with other processes.
  *
  * <p>{@link TdxDiagnostics#probe()} says up front which of these the machine offers and why not.
  */
@@ -50,6 +55,7 @@ public final class LinuxTdAttestation implements TdAttestation {
     private final List<RtmrEvent> eventLog = new ArrayList<>();
     private final QgsRoute qgs;
     private volatile String lastQuoteSource = "none";
+    private Optional<RuntimeEventLog> runtimeLog = Optional.empty();
 
     LinuxTdAttestation(KernelFiles files, Backoff backoff, NanoClock clock, Sleeper sleeper, String entryPrefix) {
         this(files, backoff, clock, sleeper, entryPrefix, new QgsRoute(Optional.empty(), "QGS was not configured"));
@@ -61,6 +67,20 @@ public final class LinuxTdAttestation implements TdAttestation {
         this.retry = new Retry(backoff, clock, sleeper);
         this.entryPrefix = Objects.requireNonNull(entryPrefix, "entryPrefix");
         this.qgs = Objects.requireNonNull(qgs, "qgs");
+    }
+
+    /** Records extends in {@code log} from now on (the builder's option; tests set it directly). */
+    void useRuntimeEventLog(RuntimeEventLog log) {
+        synchronized (extendLock) {
+            this.runtimeLog = Optional.of(log);
+        }
+    }
+
+    /** The persistent runtime event log extends are recorded in, if one is set. */
+    public Optional<RuntimeEventLog> runtimeEventLog() {
+        synchronized (extendLock) {
+            return runtimeLog;
+        }
     }
 
     /** The backend on this machine's kernel files, with {@link Backoff#DEFAULT}. */
@@ -82,6 +102,7 @@ public final class LinuxTdAttestation implements TdAttestation {
         private QgsEndpoint qgsEndpoint;
         private Path attestConf;
         private QgsClient.Options qgsOptions = QgsClient.Options.DEFAULT;
+        private Path runtimeEventLog;
 
         private Builder() {
         }
@@ -135,9 +156,23 @@ public final class LinuxTdAttestation implements TdAttestation {
             return this;
         }
 
+        /**
+         * Record every extend in the persistent runtime event log at {@code file} (for example
+         * {@link RuntimeEventLog#DEFAULT_PATH}) before making it, so that other processes and verifiers can replay
+         * the RTMRs. Off by default: {@link #eventLog()} alone lists this object's extends only.
+         */
+        public Builder runtimeEventLog(Path file) {
+            this.runtimeEventLog = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
         public LinuxTdAttestation build() {
             KernelFiles files = new NativeKernelFiles(root);
-            return new LinuxTdAttestation(files, backoff, clock, sleeper, entryPrefix, route(root));
+            LinuxTdAttestation att = new LinuxTdAttestation(files, backoff, clock, sleeper, entryPrefix, route(root));
+            if (runtimeEventLog != null) {
+                att.useRuntimeEventLog(RuntimeEventLog.at(runtimeEventLog));
+            }
+            return att;
         }
 
         QgsRoute route(Path root) {
@@ -373,8 +408,39 @@ public final class LinuxTdAttestation implements TdAttestation {
                     + "got " + digest.length);
         }
         byte[] d = digest.clone();
-        String path = KernelPaths.rtmr(index);
         synchronized (extendLock) {
+            if (runtimeLog.isPresent()) {
+                recordAndExtend(runtimeLog.get(), index, d, description);
+            } else {
+                sysfsExtend(index, d);
+            }
+            eventLog.add(new RtmrEvent(index, d, description));
+        }
+    }
+
+    /** Through the runtime event log: the record is on disk before the sysfs write (see {@link RuntimeEventLog}). */
+    private void recordAndExtend(RuntimeEventLog log, int index, byte[] d, String description) {
+        RtmrDevice device = new RtmrDevice() {
+            @Override
+            public byte[] read(int i) {
+                return rtmrs().get(i);
+            }
+
+            @Override
+            public void extend(int i, byte[] digest) {
+                sysfsExtend(i, digest);
+            }
+        };
+        try {
+            log.record(index, d, description, device);
+        } catch (UncheckedIOException e) {
+            throw Failures.runtimeLog(log.file().toString(), e);
+        }
+    }
+
+    private void sysfsExtend(int index, byte[] d) {
+        String path = KernelPaths.rtmr(index);
+        {
             int written = retry.run(Failures.SITE_RTMR, () -> {
                 try {
                     return files.write(path, d);
@@ -388,7 +454,6 @@ public final class LinuxTdAttestation implements TdAttestation {
             if (written != DIGEST_SIZE) {
                 throw Failures.shortExtend(files.display(path), written);
             }
-            eventLog.add(new RtmrEvent(index, d, description));
         }
     }
 
