@@ -2,16 +2,25 @@ package io.github.tdx4j.cli;
 
 import io.github.tdx4j.cli.AttestationBackends.Need;
 import io.github.tdx4j.cli.AttestationBackends.Ready;
+import io.github.tdx4j.attest.eventlog.RuntimeEvent;
+import io.github.tdx4j.attest.eventlog.RuntimeEventLog;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code tdx4j extend}: RTMR[N] := SHA-384(RTMR[N] || digest). */
 @Command(name = "extend", mixinStandardHelpOptions = true,
         description = {"Extend an RTMR with a SHA-384 digest (TDG.MR.RTMR.EXTEND through the RTMR sysfs files).",
-                "Record what you extend in your event log: a verifier replays it to check the RTMR.", "",
-                "Example:",
-                "  tdx4j extend --rtmr 2 --digest $(sha384sum app.jar | cut -d' ' -f1)", ""})
+                "The extend is first recorded in the persistent runtime event log (CEL-JSON, default "
+                        + "/run/tdx4j/runtime-events.cel.json-seq), which tdx4j rtmr --replay and tdx4j verify "
+                        + "--event-log replay. With --simulated the log is used only when --event-log is given; it "
+                        + "then also keeps the simulated TD's RTMRs from one command to the next.", "",
+                "Examples:",
+                "  tdx4j extend --rtmr 2 --digest $(sha384sum app.jar | cut -d' ' -f1) --description app.jar",
+                "  tdx4j extend --simulated --event-log /tmp/td/events.cel.json-seq --rtmr 3 --digest <96 hex>", ""})
 final class ExtendCommand extends AttestationCommand {
     @Option(names = "--rtmr", paramLabel = "N", required = true, description = "RTMR index, 0..3 (applications use 2 or 3).")
     int index;
@@ -23,6 +32,14 @@ final class ExtendCommand extends AttestationCommand {
     Need need() {
         return Need.RTMR_EXTEND;
     }
+
+    @Option(names = "--event-log", paramLabel = "FILE",
+            description = "The runtime event log to record the extend in (default on a TD: /run/tdx4j/runtime-events.cel.json-seq; with --simulated: none).")
+    Path eventLog;
+
+    @Option(names = "--description", paramLabel = "TEXT", defaultValue = "tdx4j extend",
+            description = "What was measured, kept in the event log (default: ${DEFAULT-VALUE}).")
+    String description;
 
     private byte[] digest;
 
@@ -39,9 +56,26 @@ final class ExtendCommand extends AttestationCommand {
     }
 
     @Override
-    int run(Ready backend, PrintWriter out) {
-        backend.attestation().extendRtmr(index, digest, "tdx4j extend");
+    int run(Ready backend, PrintWriter out) throws IOException {
+        Path log = eventLog != null ? eventLog : simulated ? null : RuntimeEventLog.DEFAULT_PATH;
+        RuntimeEvent recorded = null;
+        if (log == null) {
+            backend.attestation().extendRtmr(index, digest, description);
+        } else {
+            if (simulated) {
+                RuntimeLog.restoreSimulated(backend.attestation(), log);
+            }
+            try {
+                recorded = RuntimeEventLog.at(log).record(index, digest, description,
+                        RuntimeLog.device(backend.attestation(), log, simulated, description));
+            } catch (UncheckedIOException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
         out.printf("%-8s %s%n", "backend", backend.label());
+        if (recorded != null) {
+            out.printf("%-8s record %d in %s%n", "logged", recorded.recnum(), log);
+        }
         out.printf("%-8s %s%n", "digest", HEX.formatHex(digest));
         out.printf("%-8s %s%n", "rtmr" + index, HEX.formatHex(backend.attestation().rtmrs().get(index)));
         return Main.OK;

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tdx4j.attest.collateral.Collateral;
 import io.github.tdx4j.attest.collateral.CollateralException;
 import io.github.tdx4j.attest.collateral.QuoteCollateralV3;
+import io.github.tdx4j.attest.eventlog.RuntimeEventLog;
+import io.github.tdx4j.attest.eventlog.RuntimeLogReplay;
 import io.github.tdx4j.attest.format.Quote;
 import io.github.tdx4j.attest.format.TdQuoteBody;
 import io.github.tdx4j.attest.verify.DecodedQuote;
@@ -14,6 +16,7 @@ import io.github.tdx4j.attest.verify.ErrorCode;
 import io.github.tdx4j.attest.verify.QuoteVerifier;
 import io.github.tdx4j.attest.verify.TrustedRoot;
 import io.github.tdx4j.attest.verify.VerificationResult;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -73,6 +76,14 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Verify N more times after a warm-up of max(N, 2000) calls (enough for the JIT to compile the verifier) and report the median and p90 time.")
     Integer repeat;
 
+    @Option(names = "--event-log", paramLabel = "FILE",
+            description = "Replay this runtime event log (tdx4j extend's CEL-JSON log) against the quote's RTMRs, after the boot's CCEL; exit 2 if they do not match.")
+    Path eventLog;
+
+    @Option(names = "--ccel", paramLabel = "FILE",
+            description = "With --event-log: the CCEL log area of the TD's boot (default: none, boot RTMRs are zero).")
+    Path ccel;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -123,14 +134,34 @@ final class VerifyCommand implements Callable<Integer> {
             result = new VerificationResult.Failed(ErrorCode.MALFORMED_COLLATERAL,
                     collateralFile + ": " + e.getMessage(), Optional.empty(), Optional.empty());
         }
+        RuntimeLogReplay.Result replay = null;
+        if (eventLog != null && result.decodedQuote().orElse(null) instanceof DecodedQuote.Td td) {
+            try {
+                replay = RuntimeLogReplay.replay(RuntimeLog.bootValues(ccel), RuntimeEventLog.at(eventLog).read(),
+                        td.quote().body().rtmrs());
+            } catch (IOException e) {
+                err.println("tdx4j verify: " + (e.getMessage().startsWith("/") ? "" : eventLog + ": ")
+                        + e.getMessage());
+                return Main.USAGE;
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(json(result, timing));
+            ObjectNode log = null;
+            if (replay != null) {
+                log = JSON.createObjectNode();
+                ReplayReport.json(log, replay, eventLog, ccel);
+            }
+            out.println(json(result, timing, log));
         } else {
             text(out, result, timing, time);
+            if (replay != null) {
+                ReplayReport.text(out, replay, eventLog, ccel);
+            }
         }
         out.flush();
-        return result instanceof VerificationResult.Verified ? Main.OK : Main.CHECK_FAILED;
+        boolean logOk = replay == null || replay.matches();
+        return result instanceof VerificationResult.Verified && logOk ? Main.OK : Main.CHECK_FAILED;
     }
 
     static Instant parseTime(String s) {
@@ -165,7 +196,7 @@ final class VerifyCommand implements Callable<Integer> {
         return d.bytes();
     }
 
-    private static String json(VerificationResult r, Timing timing) {
+    private static String json(VerificationResult r, Timing timing, ObjectNode eventLog) {
         ObjectNode o = JSON.createObjectNode();
         ArrayNode advisories = o.putArray("advisoryIds");
         switch (r) {
@@ -192,6 +223,9 @@ final class VerifyCommand implements Callable<Integer> {
             o.set("quote", quoteJson(q.get(), r.platformFmspc().orElse(null)));
         } else {
             o.putNull("quote");
+        }
+        if (eventLog != null) {
+            o.set("eventLog", eventLog);
         }
         if (timing != null) {
             ObjectNode t = o.putObject("timing");
