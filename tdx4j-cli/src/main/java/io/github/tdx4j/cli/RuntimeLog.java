@@ -47,10 +47,20 @@ final class RuntimeLog {
         }
         for (String line : lines) {
             String[] f = line.split(" ");
-            if (f.length != 2) {
-                throw new IOException(simulatedState(log) + " is damaged: '" + line + "'");
+            int index;
+            byte[] digest;
+            try {
+                index = f.length == 2 ? Integer.parseInt(f[0]) : -1;
+                digest = f.length == 2 ? HexFormat.of().parseHex(f[1]) : new byte[0];
+            } catch (IllegalArgumentException e) {
+                index = -1;
+                digest = new byte[0];
             }
-            att.extendRtmr(Integer.parseInt(f[0]), HexFormat.of().parseHex(f[1]), "restored simulated TD state");
+            if (index < 0 || index > 3 || digest.length != 48) {
+                throw new IOException(simulatedState(log) + " is damaged at '" + line + "': remove it with its log "
+                        + "to start a new simulated TD");
+            }
+            att.extendRtmr(index, digest, "restored simulated TD state");
         }
     }
 

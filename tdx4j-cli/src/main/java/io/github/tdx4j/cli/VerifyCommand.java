@@ -97,6 +97,10 @@ final class VerifyCommand implements Callable<Integer> {
             err.println("tdx4j verify: " + e.getMessage());
             return Main.USAGE;
         }
+        if (ccel != null && eventLog == null) {
+            err.println("tdx4j verify: --ccel is replayed together with a runtime event log: add --event-log FILE");
+            return Main.USAGE;
+        }
         if (repeat != null && (repeat < 1 || repeat > 10_000_000)) {
             err.println("tdx4j verify: --repeat must be 1..10000000, not " + repeat);
             return Main.USAGE;

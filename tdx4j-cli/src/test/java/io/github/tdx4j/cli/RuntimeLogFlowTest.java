@@ -108,6 +108,33 @@ class RuntimeLogFlowTest {
     }
 
     @Test
+    @DisplayName("--ccel puts the boot's RTMRs first: a real TD's CCEL (RTMR0/1 extended) does not match the simulated TD's zero RTMR0")
+    void ccelFirst() {
+        extend(3, A, "app.jar");
+        Path ccel = TestVectors.DIR.resolve("go-tdx-guest/ccel/ccel_data.dat");
+        CliRun r = CliRun.of("rtmr", "--simulated", "--event-log", log.toString(), "--replay", "--ccel",
+                ccel.toString());
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(Main.CHECK_FAILED);
+        assertThat(r.out()).contains("after the CCEL " + ccel).contains("RTMR0 is 000000")
+                .contains("but the boot value is");
+    }
+
+    @Test
+    @DisplayName("a damaged simulated TD state is one sentence and exit 1; verify --ccel without --event-log too")
+    void usageErrors() throws Exception {
+        extend(3, A, "app.jar");
+        Files.writeString(RuntimeLog.simulatedState(log), "3 zz\n", StandardCharsets.US_ASCII,
+                StandardOpenOption.APPEND);
+        CliRun r = replay();
+        assertThat(r.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(r.err()).contains("is damaged at '3 zz'").doesNotContain("Exception");
+        CliRun v = CliRun.of("verify", "q.dat", "--collateral", "c.json", "--ccel", "x");
+        assertThat(v.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(v.err()).isEqualTo("tdx4j verify: --ccel is replayed together with a runtime event log: add "
+                + "--event-log FILE\n");
+    }
+
+    @Test
     @DisplayName("rtmr --replay --simulated without --event-log is one sentence and exit 1")
     void replayNeedsLog() {
         CliRun r = CliRun.of("rtmr", "--simulated", "--replay");

@@ -228,12 +228,8 @@ public final class LinuxTdAttestation implements TdAttestation {
         QgsException qgsFailure = null;
         if (qgs.client().isPresent()) {
             QgsClient client = qgs.client().get();
-            byte[] report;
-            try {
-                report = report(data);
-            } catch (AttestationException e) {
-                throw e; // no TDREPORT: configfs-tsm, which needs the same driver, cannot do better
-            }
+            // Without a TDREPORT the error passes on: configfs-tsm needs the same tdx_guest driver.
+            byte[] report = report(data);
             try {
                 byte[] quote = client.getQuote(report);
                 lastQuoteSource = "QGS " + client.endpoint().display();

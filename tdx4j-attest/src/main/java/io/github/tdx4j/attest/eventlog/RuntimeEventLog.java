@@ -122,7 +122,8 @@ public final class RuntimeEventLog {
         try {
             return recordLocked(rtmr, digest, description, device);
         } catch (IOException e) {
-            throw new UncheckedIOException("runtime event log " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("runtime event log " + file + ": " + e.getClass().getSimpleName() + " "
+                    + e.getMessage(), e);
         } finally {
             local.unlock();
         }
