@@ -140,31 +140,41 @@ public final class RuntimeEventLog {
             created = true;
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE); FileLock lock = lockWithin(ch)) {
-            if (created && dir != null) {
-                syncDirectory(dir); // the new file's name must survive a crash too
+                StandardOpenOption.WRITE)) {
+            FileLock lock = lockWithin(ch);
+            try {
+                return appendAndExtend(ch, created, dir, rtmr, digest, description, device);
+            } finally {
+                lock.release();
             }
-            long size = ch.size();
-            if (size > MAX_LOG) {
-                throw new IOException("the log is larger than " + MAX_LOG + " bytes; start a new one");
-            }
-            long recnum = countRecords(ch, size);
-            hook.reached(Step.LOCKED, recnum);
-            byte[] before = device.read(rtmr);
-            RuntimeEvent event = new RuntimeEvent(recnum, rtmr, digest, before, description, size);
-            byte[] bytes = encode(event);
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            long at = size;
-            while (b.hasRemaining()) {
-                at += ch.write(b, at);
-            }
-            hook.reached(Step.WRITTEN, recnum);
-            ch.force(true);
-            hook.reached(Step.SYNCED, recnum);
-            device.extend(rtmr, digest);
-            hook.reached(Step.EXTENDED, recnum);
-            return event;
         }
+    }
+
+    private RuntimeEvent appendAndExtend(FileChannel ch, boolean created, Path dir, int rtmr, byte[] digest,
+            String description, RtmrDevice device) throws IOException {
+        if (created && dir != null) {
+            syncDirectory(dir); // the new file's name must survive a crash too
+        }
+        long size = ch.size();
+        if (size > MAX_LOG) {
+            throw new IOException("the log is larger than " + MAX_LOG + " bytes; start a new one");
+        }
+        long recnum = countRecords(ch, size);
+        hook.reached(Step.LOCKED, recnum);
+        byte[] before = device.read(rtmr);
+        RuntimeEvent event = new RuntimeEvent(recnum, rtmr, digest, before, description, size);
+        byte[] bytes = encode(event);
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        long at = size;
+        while (b.hasRemaining()) {
+            at += ch.write(b, at);
+        }
+        hook.reached(Step.WRITTEN, recnum);
+        ch.force(true);
+        hook.reached(Step.SYNCED, recnum);
+        device.extend(rtmr, digest);
+        hook.reached(Step.EXTENDED, recnum);
+        return event;
     }
 
     private FileLock lockWithin(FileChannel ch) throws IOException {
