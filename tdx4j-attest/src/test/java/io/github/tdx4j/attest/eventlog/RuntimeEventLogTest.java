@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The runtime event log's format (CEL-JSON in an RFC 7464 sequence), its locking and its replay. */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class RuntimeEventLogTest {
     @TempDir
     Path tmp;
@@ -161,8 +162,36 @@ class RuntimeEventLogTest {
         }
         RuntimeEventLog.Contents c = RuntimeEventLog.at(log).read();
         assertThat(c.events()).extracting(RuntimeEvent::recnum)
-                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 200).boxed().toList());
+                .containsExactlyElementsOf(LongStream.range(0, 200).boxed().toList());
         assertThat(RuntimeLogReplay.replay(RuntimeLogReplay.zeros(), c, reported()).matches()).isTrue();
+    }
+
+    @Test
+    @DisplayName("3 child JVMs recording 20 extends each at once: the file lock serialises them; 60 records, replay matches")
+    void concurrentProcesses() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<Process> children = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            children.add(new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m",
+                    "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
+                    log.toString(), tmp.resolve("rtmr").toString(), "20", "-1", "NONE", String.valueOf(c))
+                    .redirectErrorStream(true).redirectOutput(tmp.resolve("child" + c + ".out").toFile()).start());
+        }
+        for (Process p : children) {
+            try {
+                assertThat(p.waitFor(100, TimeUnit.SECONDS)).as("child finished").isTrue();
+                assertThat(p.exitValue()).as("child exit status").isZero();
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+        RuntimeEventLog.Contents c = RuntimeEventLog.at(log).read();
+        assertThat(c.damaged()).isEmpty();
+        assertThat(c.events()).extracting(RuntimeEvent::recnum)
+                .containsExactlyElementsOf(LongStream.range(0, 60).boxed().toList());
+        RuntimeLogReplay.Result r = RuntimeLogReplay.replay(RuntimeLogReplay.zeros(), c, reported());
+        assertThat(r.matches()).isTrue();
+        assertThat(r.confirmed()).hasSize(60);
     }
 
     @Test
