@@ -158,6 +158,11 @@ public record TdxDiagnostics(String kernelRelease, List<Check> checks) {
         }
     }
 
+    /** The check of {@code item}, if this probe made one (diagnostics built by hand may leave QGS out). */
+    private Optional<Check> find(Item item) {
+        return checks.stream().filter(c -> c.item() == item).findFirst();
+    }
+
     public Check check(Item item) {
         return checks.stream().filter(c -> c.item() == item).findFirst().orElseThrow();
     }
@@ -169,7 +174,7 @@ public record TdxDiagnostics(String kernelRelease, List<Check> checks) {
 
     public boolean offers(Feature feature) {
         return check(feature.needs()).present()
-                || feature.alternative().map(item -> check(item).present()).orElse(false);
+                || feature.alternative().flatMap(this::find).map(Check::present).orElse(false);
     }
 
     /**
@@ -185,8 +190,8 @@ public record TdxDiagnostics(String kernelRelease, List<Check> checks) {
             return Optional.of("this is not a TDX guest (" + check(Item.CPU_FLAG).detail() + "; " + needed.path()
                     + " is missing)");
         }
-        String alternative = feature.alternative().map(item -> "; and " + item.label() + ": " + check(item).detail())
-                .orElse("");
+        String alternative = feature.alternative().flatMap(this::find)
+                .map(c -> "; and " + c.item().label() + ": " + c.detail()).orElse("");
         return Optional.of(needed.detail() + alternative);
     }
 
