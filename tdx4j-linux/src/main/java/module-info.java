@@ -6,7 +6,7 @@
  */
 module io.github.tdx4j.linux {
     requires transitive io.github.tdx4j.guest;
-    requires io.github.tdx4j.attest;
+    requires transitive io.github.tdx4j.attest;
 
     exports io.github.tdx4j.linux;
 }

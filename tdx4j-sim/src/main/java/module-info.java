@@ -20,4 +20,5 @@ module io.github.tdx4j.sim {
     // CampaignReport) carry FaultTape, InputSite, Fault and FaultClass, so a qualified export would leave its users
     // unable to name them; and a test of a guest service may boot the simulator with an AdversarialVmm of its own.
     exports io.github.tdx4j.sim.adversary;
+    exports io.github.tdx4j.sim.qgs;
 }

@@ -3,8 +3,12 @@ package io.github.tdx4j.cli;
 import io.github.tdx4j.cli.AttestationBackends.Need;
 import io.github.tdx4j.cli.AttestationBackends.Ready;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.tdx4j.attest.eventlog.RuntimeEvent;
+import io.github.tdx4j.attest.eventlog.RuntimeEventLog;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -13,9 +17,13 @@ import picocli.CommandLine.Option;
 /** {@code tdx4j extend}: RTMR[N] := SHA-384(RTMR[N] || digest). */
 @Command(name = "extend", mixinStandardHelpOptions = true,
         description = {"Extend an RTMR with a SHA-384 digest (TDG.MR.RTMR.EXTEND through the RTMR sysfs files).",
-                "Record what you extend in your event log: a verifier replays it to check the RTMR.", "",
-                "Example:",
-                "  tdx4j extend --rtmr 2 --digest $(sha384sum app.jar | cut -d' ' -f1)",
+                "The extend is first recorded in the persistent runtime event log (CEL-JSON, default "
+                        + "/run/tdx4j/runtime-events.cel.json-seq), which tdx4j rtmr --replay and tdx4j verify "
+                        + "--event-log replay. With --simulated the log is used only when --event-log is given; it "
+                        + "then also keeps the simulated TD's RTMRs from one command to the next.", "",
+                "Examples:",
+                "  tdx4j extend --rtmr 2 --digest $(sha384sum app.jar | cut -d' ' -f1) --description app.jar",
+                "  tdx4j extend --simulated --event-log /tmp/td/events.cel.json-seq --rtmr 3 --digest <96 hex>",
                 "  tdx4j extend --simulated --rtmr 3 --digest <96 hex digits> --json", ""})
 final class ExtendCommand extends AttestationCommand {
     @Option(names = "--rtmr", paramLabel = "N", required = true, description = "RTMR index, 0..3 (applications use 2 or 3).")
@@ -31,6 +39,14 @@ final class ExtendCommand extends AttestationCommand {
     Need need() {
         return Need.RTMR_EXTEND;
     }
+
+    @Option(names = "--event-log", paramLabel = "FILE",
+            description = "The runtime event log to record the extend in (default on a TD: /run/tdx4j/runtime-events.cel.json-seq; with --simulated: none).")
+    Path eventLog;
+
+    @Option(names = "--description", paramLabel = "TEXT", defaultValue = "tdx4j extend",
+            description = "What was measured, kept in the event log (default: ${DEFAULT-VALUE}).")
+    String description;
 
     private byte[] digest;
 
@@ -48,7 +64,21 @@ final class ExtendCommand extends AttestationCommand {
 
     @Override
     int run(Ready backend, PrintWriter out) throws IOException {
-        backend.attestation().extendRtmr(index, digest, "tdx4j extend");
+        Path log = eventLog != null ? eventLog : simulated ? null : RuntimeEventLog.DEFAULT_PATH;
+        RuntimeEvent recorded = null;
+        if (log == null) {
+            backend.attestation().extendRtmr(index, digest, description);
+        } else {
+            if (simulated) {
+                RuntimeLog.restoreSimulated(backend.attestation(), log);
+            }
+            try {
+                recorded = RuntimeEventLog.at(log).record(index, digest, description,
+                        RuntimeLog.device(backend.attestation(), log, simulated, description));
+            } catch (UncheckedIOException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
         if (json) {
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("backend", backend.label());
@@ -59,6 +89,9 @@ final class ExtendCommand extends AttestationCommand {
             return Main.OK;
         }
         out.printf("%-8s %s%n", "backend", backend.label());
+        if (recorded != null) {
+            out.printf("%-8s record %d in %s%n", "logged", recorded.recnum(), log);
+        }
         out.printf("%-8s %s%n", "digest", HEX.formatHex(digest));
         out.printf("%-8s %s%n", "rtmr" + index, HEX.formatHex(backend.attestation().rtmrs().get(index)));
         return Main.OK;

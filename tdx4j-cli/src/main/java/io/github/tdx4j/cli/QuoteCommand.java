@@ -40,6 +40,10 @@ final class QuoteCommand extends AttestationCommand {
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
+    @Option(names = "--event-log", paramLabel = "FILE",
+            description = "With --simulated: quote the simulated TD of this runtime event log (its earlier extends are restored first).")
+    Path eventLog;
+
     private byte[] data;
 
     @Override
@@ -50,6 +54,10 @@ final class QuoteCommand extends AttestationCommand {
     @Override
     String checkOptions() {
         data = reportData(reportDataHex);
+        if (!simulated && eventLog != null) {
+            return "--event-log names a simulated TD and needs --simulated; on a TD the quote always carries the "
+                    + "current RTMRs";
+        }
         if (!simulated && (collateralOut != null || rootOut != null)) {
             return "--collateral-out and --root-out need --simulated: a real platform's collateral comes from "
                     + "Intel PCS or your PCCS";
@@ -59,6 +67,9 @@ final class QuoteCommand extends AttestationCommand {
 
     @Override
     int run(Ready backend, PrintWriter stdout) throws IOException {
+        if (simulated && eventLog != null) {
+            RuntimeLog.restoreSimulated(backend.attestation(), eventLog);
+        }
         byte[] quote = backend.attestation().quote(data);
         if (out != null) {
             write(out, quote);

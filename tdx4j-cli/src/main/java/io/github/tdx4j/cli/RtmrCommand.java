@@ -3,8 +3,12 @@ package io.github.tdx4j.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.tdx4j.cli.AttestationBackends.Need;
 import io.github.tdx4j.cli.AttestationBackends.Ready;
+import io.github.tdx4j.attest.eventlog.RuntimeEventLog;
+import io.github.tdx4j.attest.eventlog.RuntimeLogReplay;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +17,39 @@ import picocli.CommandLine.Option;
 
 /** {@code tdx4j rtmr}: the four RTMRs. */
 @Command(name = "rtmr", mixinStandardHelpOptions = true,
-        description = {"Print the four runtime measurement registers RTMR0..3 (SHA-384).", "",
+        description = {"Print the four runtime measurement registers RTMR0..3 (SHA-384).",
+                "With --replay, replay the boot's CC event log (CCEL) and the runtime event log on them: exit 0 when "
+                        + "they match (records whose extend never happened are named), 2 when not.", "",
                 "Examples:",
-                "  tdx4j rtmr",
+                "  tdx4j rtmr --replay",
+                "  tdx4j rtmr --simulated --event-log /tmp/td/events.cel.json-seq --replay",
                 "  tdx4j rtmr --simulated --json", ""})
 final class RtmrCommand extends AttestationCommand {
-    @Option(names = "--json", description = "Print JSON instead of text.")
+    @Option(names = "--json", description = "Print the RTMRs as JSON instead of text (not with --replay).")
     boolean json;
+
+    @Option(names = "--replay", description = "Replay the CCEL and the runtime event log against the RTMRs.")
+    boolean replay;
+
+    @Option(names = "--event-log", paramLabel = "FILE",
+            description = "The runtime event log (default on a TD: /run/tdx4j/runtime-events.cel.json-seq). With --simulated it also names the simulated TD whose extends are restored.")
+    Path eventLog;
+
+    @Option(names = "--ccel", paramLabel = "FILE",
+            description = "The CCEL log area (default on a TD: /sys/firmware/acpi/tables/data/CCEL when readable; none: boot RTMRs are zero).")
+    Path ccel;
+
+    @Override
+    String checkOptions() {
+        if (replay && json) {
+            return "--json prints the RTMRs only; use --replay without --json";
+        }
+        if (replay && simulated && eventLog == null) {
+            return "--replay with --simulated needs --event-log FILE: each command boots a new simulated TD, which "
+                    + "the log names";
+        }
+        return null;
+    }
 
     @Override
     Need need() {
@@ -28,6 +58,9 @@ final class RtmrCommand extends AttestationCommand {
 
     @Override
     int run(Ready backend, PrintWriter out) throws IOException {
+        if (simulated && eventLog != null) {
+            RuntimeLog.restoreSimulated(backend.attestation(), eventLog);
+        }
         List<byte[]> rtmrs = backend.attestation().rtmrs();
         if (json) {
             Map<String, Object> root = new LinkedHashMap<>();
@@ -40,6 +73,15 @@ final class RtmrCommand extends AttestationCommand {
         for (int i = 0; i < rtmrs.size(); i++) {
             out.printf("%-8s %s%n", "rtmr" + i, HEX.formatHex(rtmrs.get(i)));
         }
-        return Main.OK;
+        if (!replay) {
+            return Main.OK;
+        }
+        Path log = eventLog != null ? eventLog : RuntimeEventLog.DEFAULT_PATH;
+        Path boot = ccel != null ? ccel : !simulated && Files.isReadable(RuntimeLog.CCEL_DATA) ? RuntimeLog.CCEL_DATA
+                : null;
+        RuntimeLogReplay.Result r = RuntimeLogReplay.replay(RuntimeLog.bootValues(boot),
+                RuntimeEventLog.at(log).read(), rtmrs);
+        ReplayReport.text(out, r, log, boot);
+        return r.matches() ? Main.OK : Main.CHECK_FAILED;
     }
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tdx4j.attest.collateral.Collateral;
+import io.github.tdx4j.attest.eventlog.RuntimeEventLog;
+import io.github.tdx4j.attest.eventlog.RuntimeLogReplay;
 import io.github.tdx4j.attest.format.Quote;
 import io.github.tdx4j.attest.format.TdQuoteBody;
 import io.github.tdx4j.attest.policy.TdPolicy;
@@ -12,6 +14,7 @@ import io.github.tdx4j.attest.verify.DecodedQuote;
 import io.github.tdx4j.attest.verify.ErrorCode;
 import io.github.tdx4j.attest.verify.QuoteVerifier;
 import io.github.tdx4j.attest.verify.VerificationResult;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -89,6 +92,14 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Verify N more times after a warm-up of max(N, 2000) calls (enough for the JIT to compile the verifier) and report the median and p90 time.")
     Integer repeat;
 
+    @Option(names = "--event-log", paramLabel = "FILE",
+            description = "Replay this runtime event log (tdx4j extend's CEL-JSON log) against the quote's RTMRs, after the boot's CCEL; exit 2 if they do not match.")
+    Path eventLog;
+
+    @Option(names = "--ccel", paramLabel = "FILE",
+            description = "With --event-log: the CCEL log area of the TD's boot (default: none, boot RTMRs are zero).")
+    Path ccel;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -100,6 +111,10 @@ final class VerifyCommand implements Callable<Integer> {
             time = parseTime(at);
         } catch (IllegalArgumentException e) {
             err.println("tdx4j verify: " + e.getMessage());
+            return Main.USAGE;
+        }
+        if (ccel != null && eventLog == null) {
+            err.println("tdx4j verify: --ccel is replayed together with a runtime event log: add --event-log FILE");
             return Main.USAGE;
         }
         if (repeat != null && (repeat < 1 || repeat > 10_000_000)) {
@@ -175,17 +190,38 @@ final class VerifyCommand implements Callable<Integer> {
                 return Main.USAGE;
             }
         }
+        RuntimeLogReplay.Result replay = null;
+        if (eventLog != null && result.decodedQuote().orElse(null) instanceof DecodedQuote.Td td) {
+            try {
+                replay = RuntimeLogReplay.replay(RuntimeLog.bootValues(ccel), RuntimeEventLog.at(eventLog).read(),
+                        td.quote().body().rtmrs());
+            } catch (IOException e) {
+                err.println("tdx4j verify: " + (e.getMessage().startsWith("/") ? "" : eventLog + ": ")
+                        + e.getMessage());
+                return Main.USAGE;
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(json(result, timing, time, outcome));
+            ObjectNode log = null;
+            if (replay != null) {
+                log = JSON.createObjectNode();
+                ReplayReport.json(log, replay, eventLog, ccel);
+            }
+            out.println(json(result, timing, time, outcome, log));
         } else {
             text(out, result, timing, time);
             outcome.text(out);
+            if (replay != null) {
+                ReplayReport.text(out, replay, eventLog, ccel);
+            }
         }
         out.flush();
         outcome.warn(err);
         err.flush();
-        return result instanceof VerificationResult.Verified && !outcome.failed() ? Main.OK : Main.CHECK_FAILED;
+        boolean logOk = replay == null || replay.matches();
+        return result instanceof VerificationResult.Verified && !outcome.failed() && logOk ? Main.OK
+                : Main.CHECK_FAILED;
     }
 
     static Instant parseTime(String s) {
@@ -220,7 +256,8 @@ final class VerifyCommand implements Callable<Integer> {
         return d.bytes();
     }
 
-    private static String json(VerificationResult r, Timing timing, Instant at, PolicyOutcome outcome) {
+    private static String json(VerificationResult r, Timing timing, Instant at, PolicyOutcome outcome,
+                               ObjectNode eventLog) {
         ObjectNode o = JSON.createObjectNode();
         o.put("verified", r instanceof VerificationResult.Verified);
         o.put("verifiedAt", at.toString());
@@ -251,6 +288,9 @@ final class VerifyCommand implements Callable<Integer> {
             o.putNull("quoteFields");
         }
         outcome.json(o);
+        if (eventLog != null) {
+            o.set("eventLog", eventLog);
+        }
         if (timing != null) {
             ObjectNode t = o.putObject("timing");
             t.put("iterations", timing.iterations);

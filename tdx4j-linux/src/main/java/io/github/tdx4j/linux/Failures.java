@@ -12,6 +12,7 @@ import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.guest.attest.AttestationException;
 import io.github.tdx4j.linux.internal.Errno;
 import io.github.tdx4j.linux.internal.KernelFileException;
+import java.io.UncheckedIOException;
 
 /**
  * The errno table: what each kernel error means for each operation, whose fault it is and what the user can do.
@@ -250,5 +251,25 @@ final class Failures {
         return new AttestationException(MODULE_ERROR, Origin.TDX_MODULE, SITE_REPORT, path + " returned a "
                 + "TDREPORT whose REPORTDATA differs from the request (or whose REPORTTYPE.TYPE is not 0x81): the "
                 + "report does not bind what was asked");
+    }
+
+    /**
+     * Every quote source failed: the configfs-tsm failure (its reason and origin decide the exception's), preceded by
+     * why QGS was not used or failed, so the user sees the reason for each fallback.
+     */
+    static AttestationException noQuote(AttestationException configfs, String qgsWhy) {
+        AttestationException both = new AttestationException(configfs.reason(), configfs.origin(), SITE_QUOTE,
+                "no quote from any source. " + qgsWhy + ". Then configfs-tsm failed: " + configfs.failure().detail(),
+                configfs);
+        for (Throwable t : configfs.getSuppressed()) {
+            both.addSuppressed(t); // e.g. a report entry that could not be removed
+        }
+        return both;
+    }
+
+    static AttestationException runtimeLog(String file, UncheckedIOException e) {
+        return new AttestationException(IO_ERROR, Origin.GUEST_BUG, SITE_RTMR, "could not record the extend in the "
+                + "runtime event log " + file + " (" + e.getCause().getMessage() + "), so the RTMR was not extended: "
+                + "check that the folder exists and is writable (run as root for /run/tdx4j)", e);
     }
 }

@@ -1,6 +1,9 @@
 package io.github.tdx4j.linux;
 
 import io.github.tdx4j.abi.TdReportLayout;
+import io.github.tdx4j.attest.eventlog.RtmrDevice;
+import io.github.tdx4j.attest.eventlog.RuntimeEventLog;
+import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.policy.NanoClock;
 import io.github.tdx4j.guest.attest.AttestationException;
 import io.github.tdx4j.guest.attest.TdAttestation;
@@ -8,25 +11,33 @@ import io.github.tdx4j.linux.internal.Errno;
 import io.github.tdx4j.linux.internal.KernelFileException;
 import io.github.tdx4j.linux.internal.KernelFiles;
 import io.github.tdx4j.linux.internal.NativeKernelFiles;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link TdAttestation} on the Linux kernel interfaces of a TDX guest:
  * <ul>
  *   <li>TDREPORT: {@code ioctl(TDX_CMD_GET_REPORT0)} on {@code /dev/tdx_guest} (Linux 6.2+);</li>
- *   <li>quote: a configfs-tsm report entry under {@code /sys/kernel/config/tsm/report} (Linux 6.7+);</li>
+ *   <li>quote: first the host's Quote Generation Service ({@link QgsClient}) when one is configured (an explicit
+ *       {@link QgsEndpoint}, or a {@code port} line in {@code /etc/tdx-attest.conf}, as Intel's libtdx_attest does),
+ *       with a TDREPORT from the device; then, or if QGS fails, a configfs-tsm report entry under
+ *       {@code /sys/kernel/config/tsm/report} (Linux 6.7+). When both fail, the error gives the reason of each;
+ *       {@link #lastQuoteSource()} says which one produced the last quote;</li>
  *   <li>RTMR read and extend, MRTD read: {@code /sys/class/misc/tdx_guest/measurements} (Linux 6.16+); before
  *       6.16, {@link #rtmrs()} and {@link #mrtd()} fall back to a fresh TDREPORT.</li>
  * </ul>
  * Every kernel error becomes an {@link AttestationException} whose message says what the user can do;
  * tdx4j-linux/README.md has the complete table. Safe for concurrent use: every quote uses its own report entry,
- * and extends are serialized so that {@link #eventLog()} lists them in the order the RTMRs saw them.
+ * and extends are serialized so that {@link #eventLog()} lists them in the order the RTMRs saw them. With
+ * {@link Builder#runtimeEventLog(Path)} every extend is first recorded in a persistent {@link RuntimeEventLog} shared
+ * with other processes.
  *
  * <p>{@link TdxDiagnostics#probe()} says up front which of these the machine offers and why not.
  */
@@ -42,11 +53,34 @@ public final class LinuxTdAttestation implements TdAttestation {
     private final String entryPrefix;
     private final Object extendLock = new Object();
     private final List<RtmrEvent> eventLog = new ArrayList<>();
+    private final QgsRoute qgs;
+    private volatile String lastQuoteSource = "none";
+    private Optional<RuntimeEventLog> runtimeLog = Optional.empty();
 
     LinuxTdAttestation(KernelFiles files, Backoff backoff, NanoClock clock, Sleeper sleeper, String entryPrefix) {
+        this(files, backoff, clock, sleeper, entryPrefix, new QgsRoute(Optional.empty(), "QGS was not configured"));
+    }
+
+    LinuxTdAttestation(KernelFiles files, Backoff backoff, NanoClock clock, Sleeper sleeper, String entryPrefix,
+            QgsRoute qgs) {
         this.files = Objects.requireNonNull(files, "files");
         this.retry = new Retry(backoff, clock, sleeper);
         this.entryPrefix = Objects.requireNonNull(entryPrefix, "entryPrefix");
+        this.qgs = Objects.requireNonNull(qgs, "qgs");
+    }
+
+    /** Records extends in {@code log} from now on (the builder's option; tests set it directly). */
+    void useRuntimeEventLog(RuntimeEventLog log) {
+        synchronized (extendLock) {
+            this.runtimeLog = Optional.of(log);
+        }
+    }
+
+    /** The persistent runtime event log extends are recorded in, if one is set. */
+    public Optional<RuntimeEventLog> runtimeEventLog() {
+        synchronized (extendLock) {
+            return runtimeLog;
+        }
     }
 
     /** The backend on this machine's kernel files, with {@link Backoff#DEFAULT}. */
@@ -65,6 +99,10 @@ public final class LinuxTdAttestation implements TdAttestation {
         private NanoClock clock = NanoClock.SYSTEM;
         private Sleeper sleeper = Sleeper.SYSTEM;
         private String entryPrefix = "tdx4j-" + ProcessHandle.current().pid();
+        private QgsEndpoint qgsEndpoint;
+        private Path attestConf;
+        private QgsClient.Options qgsOptions = QgsClient.Options.DEFAULT;
+        private Path runtimeEventLog;
 
         private Builder() {
         }
@@ -100,8 +138,46 @@ public final class LinuxTdAttestation implements TdAttestation {
             return this;
         }
 
+        /** Ask this QGS first for quotes, whatever tdx-attest.conf says. */
+        public Builder qgs(QgsEndpoint endpoint) {
+            this.qgsEndpoint = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        /** Where to read the QGS port when no {@link #qgs} endpoint is set; by default etc/tdx-attest.conf under the root. */
+        public Builder attestConf(Path file) {
+            this.attestConf = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /** Time-outs and size bound of QGS requests. */
+        public Builder qgsOptions(QgsClient.Options options) {
+            this.qgsOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * Record every extend in the persistent runtime event log at {@code file} (for example
+         * {@link RuntimeEventLog#DEFAULT_PATH}) before making it, so that other processes and verifiers can replay
+         * the RTMRs. Off by default: {@link #eventLog()} alone lists this object's extends only.
+         */
+        public Builder runtimeEventLog(Path file) {
+            this.runtimeEventLog = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
         public LinuxTdAttestation build() {
-            return new LinuxTdAttestation(new NativeKernelFiles(root), backoff, clock, sleeper, entryPrefix);
+            KernelFiles files = new NativeKernelFiles(root);
+            LinuxTdAttestation att = new LinuxTdAttestation(files, backoff, clock, sleeper, entryPrefix, route(root));
+            if (runtimeEventLog != null) {
+                att.useRuntimeEventLog(RuntimeEventLog.at(runtimeEventLog));
+            }
+            return att;
+        }
+
+        QgsRoute route(Path root) {
+            Path conf = attestConf != null ? attestConf : root.resolve("etc/tdx-attest.conf");
+            return QgsRoute.resolve(qgsEndpoint, conf, qgsOptions);
         }
     }
 
@@ -141,10 +217,55 @@ public final class LinuxTdAttestation implements TdAttestation {
 
     // ---- quote ----
 
+    /**
+     * A quote from QGS when configured, otherwise (or when QGS fails) from configfs-tsm; see the class comment. A QGS
+     * failure that is this caller's bug is thrown at once; any other is the reason given for falling back.
+     */
     @Override
     public byte[] quote(byte[] reportData) {
         byte[] data = checkReportData(Failures.SITE_QUOTE, reportData);
-        return retry.run(Failures.SITE_QUOTE, () -> quoteOnce(data));
+        String qgsWhy;
+        QgsException qgsFailure = null;
+        if (qgs.client().isPresent()) {
+            QgsClient client = qgs.client().get();
+            // Without a TDREPORT the error passes on: configfs-tsm needs the same tdx_guest driver.
+            byte[] report = report(data);
+            try {
+                byte[] quote = client.getQuote(report);
+                lastQuoteSource = "QGS " + client.endpoint().display();
+                return quote;
+            } catch (QgsException e) {
+                if (e.kind() == QgsException.Kind.INVALID_ARGUMENT) {
+                    throw new AttestationException(AttestationException.Reason.INVALID_ARGUMENT,
+                            Origin.GUEST_BUG, Failures.SITE_QUOTE, e.getMessage(), e);
+                }
+                qgsFailure = e;
+                qgsWhy = "QGS at " + qgs.source() + " failed: " + e.getMessage();
+            }
+        } else {
+            qgsWhy = "QGS not used: " + qgs.source();
+        }
+        try {
+            byte[] quote = retry.run(Failures.SITE_QUOTE, () -> quoteOnce(data));
+            lastQuoteSource = "configfs-tsm";
+            return quote;
+        } catch (AttestationException e) {
+            AttestationException both = Failures.noQuote(e, qgsWhy);
+            if (qgsFailure != null) {
+                both.addSuppressed(qgsFailure);
+            }
+            throw both;
+        }
+    }
+
+    /** Where the last quote came from: {@code QGS vsock CID 2 port 4050}, {@code configfs-tsm}, or {@code none}. */
+    public String lastQuoteSource() {
+        return lastQuoteSource;
+    }
+
+    /** Whether quotes try QGS first, and where it is or why not (for diagnostics). */
+    public String qgsRoute() {
+        return (qgs.client().isPresent() ? "QGS first: " : "QGS not used: ") + qgs.source();
     }
 
     /**
@@ -283,8 +404,39 @@ public final class LinuxTdAttestation implements TdAttestation {
                     + "got " + digest.length);
         }
         byte[] d = digest.clone();
-        String path = KernelPaths.rtmr(index);
         synchronized (extendLock) {
+            if (runtimeLog.isPresent()) {
+                recordAndExtend(runtimeLog.get(), index, d, description);
+            } else {
+                sysfsExtend(index, d);
+            }
+            eventLog.add(new RtmrEvent(index, d, description));
+        }
+    }
+
+    /** Through the runtime event log: the record is on disk before the sysfs write (see {@link RuntimeEventLog}). */
+    private void recordAndExtend(RuntimeEventLog log, int index, byte[] d, String description) {
+        RtmrDevice device = new RtmrDevice() {
+            @Override
+            public byte[] read(int i) {
+                return rtmrs().get(i);
+            }
+
+            @Override
+            public void extend(int i, byte[] digest) {
+                sysfsExtend(i, digest);
+            }
+        };
+        try {
+            log.record(index, d, description, device);
+        } catch (UncheckedIOException e) {
+            throw Failures.runtimeLog(log.file().toString(), e);
+        }
+    }
+
+    private void sysfsExtend(int index, byte[] d) {
+        String path = KernelPaths.rtmr(index);
+        {
             int written = retry.run(Failures.SITE_RTMR, () -> {
                 try {
                     return files.write(path, d);
@@ -298,7 +450,6 @@ public final class LinuxTdAttestation implements TdAttestation {
             if (written != DIGEST_SIZE) {
                 throw Failures.shortExtend(files.display(path), written);
             }
-            eventLog.add(new RtmrEvent(index, d, description));
         }
     }
 

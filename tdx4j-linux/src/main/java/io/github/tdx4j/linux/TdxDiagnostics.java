@@ -4,8 +4,10 @@ import io.github.tdx4j.linux.internal.Errno;
 import io.github.tdx4j.linux.internal.KernelFileException;
 import io.github.tdx4j.linux.internal.KernelFiles;
 import io.github.tdx4j.linux.internal.NativeKernelFiles;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -36,7 +38,12 @@ public record TdxDiagnostics(String kernelRelease, List<Check> checks) {
         /** configfs-tsm with provider tdx_guest: quotes. */
         CONFIGFS_TSM("configfs-tsm"),
         /** The measurement files: RTMR read/extend and MRTD. */
-        MEASUREMENTS("RTMR sysfs");
+        MEASUREMENTS("RTMR sysfs"),
+        /**
+         * The host's Quote Generation Service, when configured (/etc/tdx-attest.conf or an explicit endpoint) and
+         * accepting connections: quotes in milliseconds instead of configfs-tsm's one-second poll. Optional.
+         */
+        QGS("QGS");
 
         private final String label;
 
@@ -47,23 +54,36 @@ public record TdxDiagnostics(String kernelRelease, List<Check> checks) {
         public String label() {
             return label;
         }
+
+        /** Whether a machine without it still offers everything (QGS: configfs-tsm serves quotes too). */
+        public boolean optional() {
+            return this == QGS;
+        }
     }
 
     /** What an application asks for. */
     public enum Feature {
-        REPORT(Item.REPORT_DEVICE),
-        QUOTE(Item.CONFIGFS_TSM),
-        RTMR(Item.MEASUREMENTS);
+        REPORT(Item.REPORT_DEVICE, null),
+        /** configfs-tsm, or QGS when it is configured and reachable. */
+        QUOTE(Item.CONFIGFS_TSM, Item.QGS),
+        RTMR(Item.MEASUREMENTS, null);
 
         private final Item needs;
+        private final Item alternative;
 
-        Feature(Item needs) {
+        Feature(Item needs, Item alternative) {
             this.needs = needs;
+            this.alternative = alternative;
         }
 
         /** The item this feature needs. */
         public Item needs() {
             return needs;
+        }
+
+        /** An item that serves the feature as well when {@link #needs()} is missing, if any. */
+        public Optional<Item> alternative() {
+            return Optional.ofNullable(alternative);
         }
     }
 
@@ -88,18 +108,59 @@ public record TdxDiagnostics(String kernelRelease, List<Check> checks) {
         return probe(Path.of("/"));
     }
 
-    /** Probes the kernel files under {@code root}. */
+    /** Probes the kernel files under {@code root}, and QGS as {@code root}/etc/tdx-attest.conf configures it. */
     public static TdxDiagnostics probe(Path root) {
-        return probe(new NativeKernelFiles(root));
+        return probe(root, null, root.resolve("etc/tdx-attest.conf"));
     }
 
+    /**
+     * Probes the kernel files under {@code root}, and QGS at {@code qgs} (when not null) or as {@code attestConf}
+     * configures it. QGS is probed by connecting and closing without a request.
+     */
+    public static TdxDiagnostics probe(Path root, QgsEndpoint qgs, Path attestConf) {
+        return probe(new NativeKernelFiles(root),
+                QgsRoute.resolve(qgs, attestConf, new QgsClient.Options(PROBE_TIMEOUT, PROBE_TIMEOUT,
+                        LinuxTdAttestation.QUOTE_LIMIT)));
+    }
+
+    /** How long the QGS probe waits for a connection. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+
     static TdxDiagnostics probe(KernelFiles files) {
+        return probe(files, new QgsRoute(Optional.empty(), "QGS was not configured"));
+    }
+
+    static TdxDiagnostics probe(KernelFiles files, QgsRoute qgs) {
         List<Check> checks = new ArrayList<>();
         checks.add(cpuFlag(files));
         checks.add(device(files));
         checks.add(configfsTsm(files));
         checks.add(measurements(files));
+        checks.add(qgs(qgs));
         return new TdxDiagnostics(release(files), checks);
+    }
+
+    private static Check qgs(QgsRoute route) {
+        if (route.client().isEmpty()) {
+            return new Check(Item.QGS, "-", false, "not configured, quotes use configfs-tsm: " + route.source());
+        }
+        QgsClient client = route.client().get();
+        String where = client.endpoint().display();
+        try {
+            QgsClient.DEFAULT_CONNECTOR.connect(client.endpoint(), PROBE_TIMEOUT.toNanos()).close();
+            return new Check(Item.QGS, where, true, "accepts connections: " + route.source());
+        } catch (IOException e) {
+            String why = e instanceof KernelFileException k
+                    ? k.operation() + " failed with " + k.errno()
+                    : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            return new Check(Item.QGS, where, false, "configured (" + route.source() + ") but unreachable (" + why
+                    + "), quotes fall back to configfs-tsm");
+        }
+    }
+
+    /** The check of {@code item}, if this probe made one (diagnostics built by hand may leave QGS out). */
+    private Optional<Check> find(Item item) {
+        return checks.stream().filter(c -> c.item() == item).findFirst();
     }
 
     public Check check(Item item) {
@@ -112,7 +173,8 @@ public record TdxDiagnostics(String kernelRelease, List<Check> checks) {
     }
 
     public boolean offers(Feature feature) {
-        return check(feature.needs()).present();
+        return check(feature.needs()).present()
+                || feature.alternative().flatMap(this::find).map(Check::present).orElse(false);
     }
 
     /**
@@ -121,14 +183,16 @@ public record TdxDiagnostics(String kernelRelease, List<Check> checks) {
      */
     public Optional<String> whyNot(Feature feature) {
         Check needed = check(feature.needs());
-        if (needed.present()) {
+        if (offers(feature)) {
             return Optional.empty();
         }
         if (!isTdxGuest()) {
             return Optional.of("this is not a TDX guest (" + check(Item.CPU_FLAG).detail() + "; " + needed.path()
                     + " is missing)");
         }
-        return Optional.of(needed.detail());
+        String alternative = feature.alternative().flatMap(this::find)
+                .map(c -> "; and " + c.item().label() + ": " + c.detail()).orElse("");
+        return Optional.of(needed.detail() + alternative);
     }
 
     /** One line per check and the kernel release, for people. */

@@ -33,6 +33,14 @@ public record Errno(int value) implements Serializable {
     public static final Errno ENOTEMPTY = new Errno(39);
     public static final Errno EOPNOTSUPP = new Errno(95);
     public static final Errno ETIMEDOUT = new Errno(110);
+    public static final Errno EPIPE = new Errno(32);
+    public static final Errno EAFNOSUPPORT = new Errno(97);
+    public static final Errno ENETUNREACH = new Errno(101);
+    public static final Errno ECONNRESET = new Errno(104);
+    public static final Errno ENOTCONN = new Errno(107);
+    public static final Errno ECONNREFUSED = new Errno(111);
+    public static final Errno EHOSTUNREACH = new Errno(113);
+    public static final Errno EINPROGRESS = new Errno(115);
 
     /** The symbolic name, or {@code null} for a value this table does not know. */
     public String symbol() {
@@ -60,6 +68,14 @@ public record Errno(int value) implements Serializable {
             case 39 -> "ENOTEMPTY";
             case 95 -> "EOPNOTSUPP";
             case 110 -> "ETIMEDOUT";
+            case 32 -> "EPIPE";
+            case 97 -> "EAFNOSUPPORT";
+            case 101 -> "ENETUNREACH";
+            case 104 -> "ECONNRESET";
+            case 107 -> "ENOTCONN";
+            case 111 -> "ECONNREFUSED";
+            case 113 -> "EHOSTUNREACH";
+            case 115 -> "EINPROGRESS";
             default -> null;
         };
     }
