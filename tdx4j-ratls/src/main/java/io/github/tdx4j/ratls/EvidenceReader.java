@@ -51,7 +51,7 @@ public final class EvidenceReader {
                         + options.profiles(), profile.toString());
             }
             return switch (profile) {
-                case CCC -> ccc(profile, value.get(), spki);
+                case CCC -> ccc(profile, octets(value.get(), "CCC evidence extension"), spki);
                 case CMW -> ccc(profile, cmwCbor(value.get()), spki);
                 case DSTACK -> rawQuote(profile, octets(octets(value.get(), "dstack quote extension"),
                         "dstack quote extension's inner OCTET STRING"), dstackReportData(spki), 64);
