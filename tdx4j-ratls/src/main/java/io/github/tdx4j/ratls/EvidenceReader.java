@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
 /**
  * Finds the evidence in an RA-TLS certificate and checks that it binds the certificate's public key: the claims'
@@ -55,8 +56,7 @@ public final class EvidenceReader {
                 case CMW -> ccc(profile, cmwCbor(value.get()), spki);
                 case DSTACK -> rawQuote(profile, octets(octets(value.get(), "dstack quote extension"),
                         "dstack quote extension's inner OCTET STRING"), dstackReportData(spki), 64);
-                case GRAMINE_LEGACY -> rawQuote(profile, octets(value.get(), "Gramine legacy extension"),
-                        HashEntry.digest(HashEntry.SHA_256, spki), 32);
+                case GRAMINE_LEGACY -> gramineLegacy(octets(value.get(), "Gramine legacy extension"), spki);
             };
         }
         throw new RatlsRefusal(Rule.EVIDENCE_MISSING, "the certificate has no RA-TLS evidence extension",
@@ -135,6 +135,21 @@ public final class EvidenceReader {
         checkReportData(profile, quote, expected, length, profile == Profile.DSTACK
                 ? "SHA-512(\"ratls-cert:\" || SubjectPublicKeyInfo)" : "SHA-256(SubjectPublicKeyInfo)");
         return new BoundEvidence(profile, quote, Optional.empty());
+    }
+
+    /**
+     * Gramine binds SHA-256(SubjectPublicKeyInfo DER); the early rats-tls (then "Enclave TLS") certificates that used
+     * the same OID hashed the key's subjectPublicKey BIT STRING content instead, for RSA the PKCS#1
+     * {@code RSAPublicKey} DER ({@code i2d_RSAPublicKey}; checked on the samples in vectors/ratls/rats-tls). Both
+     * hash the key and nothing else, so both are accepted.
+     */
+    private static BoundEvidence gramineLegacy(byte[] quote, byte[] spki) throws RatlsRefusal {
+        byte[] keyBits = SubjectPublicKeyInfo.getInstance(spki).getPublicKeyData().getOctets();
+        byte[] reportData = Arrays.copyOf(reportData(quote), 32);
+        if (MessageDigest.isEqual(reportData, HashEntry.digest(HashEntry.SHA_256, keyBits))) {
+            return new BoundEvidence(Profile.GRAMINE_LEGACY, quote, Optional.empty());
+        }
+        return rawQuote(Profile.GRAMINE_LEGACY, quote, HashEntry.digest(HashEntry.SHA_256, spki), 32);
     }
 
     private static byte[] dstackReportData(byte[] spki) {

@@ -22,7 +22,8 @@ public enum Profile {
     /**
      * Gramine's legacy extension (both encodings of 1.2.840.113741.1337.6) with a raw SGX quote;
      * REPORTDATA[0..32) = SHA-256(SubjectPublicKeyInfo DER) (gramineproject/gramine
-     * {@code tools/sgx/ra-tls/ra_tls_attest.c}).
+     * {@code tools/sgx/ra-tls/ra_tls_attest.c}), or, in early rats-tls certificates under the same OID, SHA-256 of
+     * the subjectPublicKey BIT STRING content (for RSA, the PKCS#1 RSAPublicKey DER).
      */
     GRAMINE_LEGACY
 }

@@ -33,7 +33,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * <ol>
  *   <li>validity at the trust manager's clock ({@code CERT_NOT_YET_VALID}, {@code CERT_EXPIRED}) — first, because
  *       without a nonce the validity window is the only freshness bound;</li>
- *   <li>self-signature ({@code CERT_SIGNATURE});</li>
+ *   <li>the signature: self-signed, or by the next certificate of the chain ({@code CERT_SIGNATURE});</li>
  *   <li>the evidence extension, in the formats {@link ReadOptions} enables ({@code EVIDENCE_MISSING},
  *       {@code PROFILE_NOT_ENABLED}, {@code EVIDENCE_MALFORMED});</li>
  *   <li>the binding of the certificate's key by the quote ({@code HASH_ALGORITHM}, {@code KEY_BINDING});</li>
@@ -124,7 +124,7 @@ public final class RatlsTrustManager extends X509ExtendedTrustManager {
             throw new RatlsRefusal(Rule.CERT_EXPIRED, "the certificate has expired",
                     "a time at or before notAfter " + notAfter, "now " + now);
         }
-        checkSelfSigned(cert);
+        checkSignature(chain);
         BoundEvidence evidence = reader.read(cert);
         checkNonce(evidence, nonceSent, nonceRequired);
 
@@ -166,18 +166,26 @@ public final class RatlsTrustManager extends X509ExtendedTrustManager {
         return peer;
     }
 
-    /** Only self-signed certificates are accepted: the quote, not an issuer, vouches for the key. */
-    private static void checkSelfSigned(X509Certificate cert) throws RatlsRefusal {
-        if (!cert.getIssuerX500Principal().equals(cert.getSubjectX500Principal())) {
-            throw new RatlsRefusal(Rule.CERT_SIGNATURE, "the certificate is not self-signed",
-                    "issuer = subject " + cert.getSubjectX500Principal().getName(),
+    /**
+     * The certificate's signature: by its own key (self-signed, as tdx4j and the CCC implementations make them), or
+     * by the next certificate of the chain (dstack's certificates are signed by its KMS CA). That issuer is not
+     * trusted for anything: the quote vouches for the key; the signature only ties the validity dates to the key.
+     */
+    private static void checkSignature(X509Certificate[] chain) throws RatlsRefusal {
+        X509Certificate cert = chain[0];
+        boolean selfSigned = cert.getIssuerX500Principal().equals(cert.getSubjectX500Principal());
+        if (!selfSigned && (chain.length < 2
+                || !chain[1].getSubjectX500Principal().equals(cert.getIssuerX500Principal()))) {
+            throw new RatlsRefusal(Rule.CERT_SIGNATURE, "the certificate is neither self-signed nor followed by its "
+                    + "issuer's certificate", "issuer = subject, or the issuer's certificate next in the chain",
                     "issuer " + cert.getIssuerX500Principal().getName());
         }
         try {
-            cert.verify(cert.getPublicKey());
+            cert.verify(selfSigned ? cert.getPublicKey() : chain[1].getPublicKey());
         } catch (GeneralSecurityException e) {
-            throw new RatlsRefusal(Rule.CERT_SIGNATURE, "the certificate's self-signature does not verify",
-                    "a valid " + cert.getSigAlgName() + " signature by its own key", "invalid");
+            throw new RatlsRefusal(Rule.CERT_SIGNATURE, "the certificate's signature does not verify",
+                    "a valid " + cert.getSigAlgName() + " signature by " + (selfSigned ? "its own key"
+                    : "its issuer's key"), "invalid");
         }
     }
 
