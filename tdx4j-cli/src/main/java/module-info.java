@@ -6,6 +6,7 @@ module io.github.tdx4j.cli {
     requires io.github.tdx4j.campaign;
     requires io.github.tdx4j.attest;
     requires io.github.tdx4j.linux;
+    requires io.github.tdx4j.ratls;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
 

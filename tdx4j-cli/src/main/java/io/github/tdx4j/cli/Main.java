@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
                 ExtendCommand.class,
                 RtmrCommand.class,
                 DetectCommand.class,
+                RatlsCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success", "  1  usage or I/O error", "  2  a check failed (verification, campaign oracle)"})
