@@ -25,8 +25,10 @@ import javax.net.ssl.TrustManager;
  * }</pre>
  *
  * <p>Session resumption: a resumed TLS session is not attested again. Client contexts made here keep sessions for
- * at most {@link #CLIENT_SESSION_LIFETIME}; {@link #challengingSocketFactory} makes every connection a full,
- * challenged handshake.
+ * at most {@link #CLIENT_SESSION_LIFETIME}. A {@link RatlsKeyManager} issues no session ticket for a challenged
+ * handshake, so with it every challenged connection is a full handshake with a fresh quote; against another server,
+ * check after the handshake with {@link RatlsTrustManager#verify} and the nonce sent (a resumed session's
+ * certificate carries an older nonce and is refused).
  */
 public final class Ratls {
     /** The only protocol offered: TLS 1.3 (RFC 8446). */

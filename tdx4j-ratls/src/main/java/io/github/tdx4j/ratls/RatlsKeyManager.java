@@ -196,6 +196,13 @@ public final class RatlsKeyManager extends X509ExtendedKeyManager implements Aut
                 nonce = ChallengeNonce.fromSni(e.getRequestedServerNames());
             }
             if (nonce.isPresent()) {
+                // No session ticket for a challenged handshake: a resumed session would skip the certificate, and
+                // the JDK client would resume with the old session's server name, so with the old nonce (JDK 25
+                // ServerNameExtension, CHServerNameProducer). A server sends no NewSessionTicket for a session
+                // that is not rejoinable (JDK 25 NewSessionTicket.T13NewSessionTicketProducer).
+                if (handshake != null) {
+                    handshake.invalidate();
+                }
                 return challengeAlias(nonce.get());
             }
         }
