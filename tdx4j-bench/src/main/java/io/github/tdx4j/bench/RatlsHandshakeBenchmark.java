@@ -9,7 +9,12 @@ import io.github.tdx4j.guest.CpuidInstruction;
 import io.github.tdx4j.guest.GuestConfig;
 import io.github.tdx4j.guest.TdxGuest;
 import io.github.tdx4j.guest.attest.QuoteOptions;
+import io.github.tdx4j.ratls.AttestedCertificate;
+import io.github.tdx4j.ratls.AttestedPeer;
+import io.github.tdx4j.ratls.CertificateIssuer;
 import io.github.tdx4j.ratls.ChallengeNonce;
+import io.github.tdx4j.ratls.KeyCurve;
+import io.github.tdx4j.ratls.RatlsRefusal;
 import io.github.tdx4j.ratls.CollateralSource;
 import io.github.tdx4j.ratls.Ratls;
 import io.github.tdx4j.ratls.RatlsKeyManager;
@@ -22,6 +27,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
@@ -55,6 +64,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       quote latency is simulated time); a real TD adds its quote latency (tens of ms over vsock to the QGS, about
  *       1 s through configfs-tsm on some hosts).</li>
  * </ul>
+ * Two single-threaded parts, steadier than handshakes on a busy machine: {@code mintChallengeCertificate} (what
+ * challenge mode adds on the server: a key pair, a simulated quote, a signed certificate) and
+ * {@code verifyNewCertificate} (what meeting a new certificate adds on the client: evidence, binding and DCAP
+ * verification with warm verifier caches).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -70,6 +83,8 @@ public class RatlsHandshakeBenchmark {
     private SSLSocketFactory plain;
     private SSLSocketFactory cached;
     private SSLSocketFactory challenging;
+    private CertificateIssuer issuer;
+    private X509Certificate[] serverChain;
 
     @Setup
     public void setUp() throws Exception {
@@ -85,6 +100,8 @@ public class RatlsHandshakeBenchmark {
         TdxGuest guest = TdxGuest.boot(td, cpuid, GuestConfig.defaults(0x1000_0000L, 1L << 20)
                 .withQuote(QuoteOptions.LINUX.withPoll(1_000_000L)));
         keys = RatlsKeyManager.builder(guest.attestation()).build();
+        issuer = new CertificateIssuer(guest.attestation(), KeyCurve.P256, "bench", new SecureRandom());
+        serverChain = new X509Certificate[] {keys.currentCertificate().certificate()};
         verifier = QuoteVerifier.builder().trustedRoot(TrustedRoot.of(td.quotingService().pki().rootCertificate()))
                 .build();
         collateral = QuoteCollateralV3.parse(td.quotingService().collateral().quoteCollateralV3Json()
@@ -139,6 +156,17 @@ public class RatlsHandshakeBenchmark {
             s.getSession().invalidate();
             return b;
         }
+    }
+
+    @Benchmark
+    public AttestedCertificate mintChallengeCertificate() {
+        Instant now = Instant.now();
+        return issuer.issue(now, now.plusSeconds(3600), Optional.of(new byte[32]));
+    }
+
+    @Benchmark
+    public AttestedPeer verifyNewCertificate() throws RatlsRefusal {
+        return trustManager(false).verify(serverChain, Optional.empty());
     }
 
     @Benchmark

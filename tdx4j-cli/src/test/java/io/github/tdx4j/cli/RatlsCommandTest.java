@@ -20,20 +20,23 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class RatlsCommandTest {
     /** Connections the tests below make to the one server (each test says how many it uses). */
-    private static final int CONNECTIONS = 4;
+    private static final int CONNECTIONS = 5;
     private static int port;
     private static Thread server;
     private static final StringWriter serverOut = new StringWriter();
     private static final AtomicInteger serverExit = new AtomicInteger(-1);
+    private static Path files;
 
     @BeforeAll
     static void serve(@TempDir Path dir) throws Exception {
+        files = dir;
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
         server = Thread.ofPlatform().daemon().start(() -> serverExit.set(Main.run(new PrintWriter(serverOut),
                 new PrintWriter(new StringWriter()), "ratls", "serve", "--simulated", "--port",
-                Integer.toString(port), "--connections", Integer.toString(CONNECTIONS))));
+                Integer.toString(port), "--connections", Integer.toString(CONNECTIONS), "--root-out",
+                dir.resolve("root.pem").toString(), "--collateral-out", dir.resolve("collateral.json").toString())));
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (System.nanoTime() < deadline) {
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -85,6 +88,14 @@ class RatlsCommandTest {
         CliRun r = CliRun.of("ratls", "connect", target(), "--simulated", "--policy", policy.toString(), "--nonce",
                 "--nonce-via", "alpn");
         assertThat(r.exitCode()).as(r.err()).isZero();
+    }
+
+    @Test
+    void connectWithTheRootAndCollateralTheServerWroteSucceeds() {
+        CliRun r = CliRun.of("ratls", "connect", target(), "--root", files.resolve("root.pem").toString(),
+                "--collateral", files.resolve("collateral.json").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("tcb status: UpToDate");
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -46,8 +47,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * Every refusal is a {@link RatlsRefusal} whose message names the rule, the expected and the actual value.
  *
  * <p>Accepted peers are cached by SHA-256 of the certificate DER until the certificate or the collateral expires
- * (at most {@link Builder#cacheSize} entries), so a busy client verifies each server certificate once. Steps 1–5 run
- * on every handshake, cached or not. Refusals are not cached.
+ * (at most {@link Builder#cacheSize} entries), so a busy client verifies each server certificate once. Validity and
+ * the nonce are checked on every handshake, cached or not; the rest is a property of the exact certificate bytes.
+ * Refusals are not cached.
  *
  * <p>Trust decisions use only the certificate; host names are not checked (an RA-TLS certificate names no host).
  */
@@ -124,15 +126,17 @@ public final class RatlsTrustManager extends X509ExtendedTrustManager {
             throw new RatlsRefusal(Rule.CERT_EXPIRED, "the certificate has expired",
                     "a time at or before notAfter " + notAfter, "now " + now);
         }
-        checkSignature(chain);
-        BoundEvidence evidence = reader.read(cert);
-        checkNonce(evidence, nonceSent, nonceRequired);
-
+        // A cached verdict is for these exact DER bytes, so signature, evidence and binding would check the same
+        // again; validity (above) and the nonce of this connection are checked every time.
         String key = fingerprint(cert);
         Cached hit = cache.get(key);
         if (hit != null && now.isBefore(hit.until())) {
+            checkNonce(hit.peer().evidence(), nonceSent, nonceRequired);
             return hit.peer();
         }
+        checkSignature(chain);
+        BoundEvidence evidence = reader.read(cert);
+        checkNonce(evidence, nonceSent, nonceRequired);
         byte[] quote = evidence.quote();
         Collateral c;
         try {
@@ -225,12 +229,34 @@ public final class RatlsTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws RatlsRefusal {
-        verify(chain, socket instanceof SSLSocket s ? nonceOf(s.getSSLParameters()) : Optional.empty());
+        if (socket instanceof SSLSocket s) {
+            checkServer(chain, nonceOf(s.getSSLParameters()), s.getHandshakeSession());
+        } else {
+            verify(chain, Optional.empty());
+        }
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws RatlsRefusal {
-        verify(chain, engine == null ? Optional.empty() : nonceOf(engine.getSSLParameters()));
+        if (engine != null) {
+            checkServer(chain, nonceOf(engine.getSSLParameters()), engine.getHandshakeSession());
+        } else {
+            verify(chain, Optional.empty());
+        }
+    }
+
+    /**
+     * A challenged session must not be resumed: a JDK client that finds a cached session for the host and port
+     * sends that session's server name, so an old nonce, even when it cannot resume (JDK 25
+     * {@code ServerNameExtension.CHServerNameProducer}), and a resumed session would skip the certificate. An
+     * invalidated session is never rejoined ({@code SSLSessionImpl.isRejoinable}).
+     */
+    private void checkServer(X509Certificate[] chain, Optional<byte[]> nonce, SSLSession handshake)
+            throws RatlsRefusal {
+        if (nonce.isPresent() && handshake != null) {
+            handshake.invalidate();
+        }
+        verify(chain, nonce);
     }
 
     @Override

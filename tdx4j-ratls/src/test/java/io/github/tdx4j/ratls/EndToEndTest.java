@@ -234,6 +234,29 @@ class EndToEndTest {
     }
 
     @Test
+    void aChallengedSessionIsNeverResumed() throws Exception {
+        // Nonces offered directly (no handshake listener): only the server's refusal to issue a session ticket for a
+        // challenged handshake stops the JDK client from resuming, which would skip the new certificate.
+        RatlsTrustManager tm = trust().requireNonce(true).build();
+        SSLContext client = Ratls.clientContext(tm);
+        long before = serverKeys.issuedCount();
+        try (LoopbackServer server = new LoopbackServer(Ratls.serverContext(serverKeys))) {
+            for (int i = 0; i < 2; i++) {
+                try (SSLSocket s = connect(client, server.port())) {
+                    byte[] nonce = ChallengeNonce.fresh(new SecureRandom());
+                    s.setSSLParameters(ChallengeNonce.offer(s.getSSLParameters(), nonce, Transport.SNI));
+                    s.startHandshake();
+                    assertThat(LoopbackServer.greeting(s)).isEqualTo("hello\n"); // a ticket would have come by now
+                    X509Certificate peer = (X509Certificate) s.getSession().getPeerCertificates()[0];
+                    assertThat(Claims.decode(CccEvidence.decode(evidenceOf(peer), false).claims()).nonce())
+                            .contains(nonce);
+                }
+            }
+        }
+        assertThat(serverKeys.issuedCount()).isEqualTo(before + 2);
+    }
+
+    @Test
     void replayedCertificateIsRefusedInChallengeMode() throws Exception {
         // A certificate the genuine TD made for an earlier challenge, replayed with its key by whoever kept it.
         AttestedCertificate earlier = new CertificateIssuer(td.attestation(), KeyCurve.P256, "tdx4j RA-TLS",
