@@ -145,6 +145,26 @@ class EndToEndTest {
     }
 
     @Test
+    void genuineQuoteWithClaimsRewrittenForAnotherKeyIsRefusedByReportData() throws Exception {
+        // The thief rewrites the claims to name its own key; the quote's REPORTDATA still hashes the old claims.
+        AttestedCertificate real = serverKeys.currentCertificate();
+        CccEvidence e = CccEvidence.decode(evidenceOf(real.certificate()), false);
+        KeyPair thief = TestCertificates.p256();
+        byte[] claims = new Claims(HashEntry.of(HashEntry.SHA_256, thief.getPublic().getEncoded()), Optional.empty())
+                .encode();
+        X509Certificate forged = TestCertificates.selfSigned(thief, RatlsOids.TCG_DICE_CMW,
+                CccEvidence.of(e.quote(), claims).encode(), Instant.now().minusSeconds(60),
+                Instant.now().plusSeconds(600));
+        try (LoopbackServer server = new LoopbackServer(fixedServer(forged, thief.getPrivate()))) {
+            RatlsRefusal r = refusal(Ratls.clientContext(trust().build()), server.port(), Optional.empty());
+            assertThat(r.rule()).isEqualTo(Rule.KEY_BINDING);
+            assertThat(r.getMessage()).contains("REPORTDATA");
+            assertThat(r.expected()).isEqualTo(HEX.formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(claims)));
+        }
+    }
+
+    @Test
     void expiredCertificateIsRefusedBeforeItsEvidenceIsRead() throws Exception {
         Instant twoHoursAgo = Instant.now().minus(Duration.ofHours(2));
         try (RatlsKeyManager stale = RatlsKeyManager.builder(td.attestation()).clock(() -> twoHoursAgo).build();
