@@ -11,6 +11,7 @@ module io.github.tdx4j.ratls {
     requires org.bouncycastle.util;
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.dataformat.cbor;
+    requires com.fasterxml.jackson.databind;
 
     exports io.github.tdx4j.ratls;
 }

@@ -54,8 +54,7 @@ public final class EvidenceReader {
             return switch (profile) {
                 case CCC -> ccc(profile, octets(value.get(), "CCC evidence extension"), spki);
                 case CMW -> ccc(profile, cmwCbor(value.get()), spki);
-                case DSTACK -> rawQuote(profile, octets(octets(value.get(), "dstack quote extension"),
-                        "dstack quote extension's inner OCTET STRING"), dstackReportData(spki), 64);
+                case DSTACK -> dstack(cert, value.get(), spki);
                 case GRAMINE_LEGACY -> gramineLegacy(octets(value.get(), "Gramine legacy extension"), spki);
             };
         }
@@ -152,6 +151,34 @@ public final class EvidenceReader {
         return rawQuote(Profile.GRAMINE_LEGACY, quote, HashEntry.digest(HashEntry.SHA_256, spki), 32);
     }
 
+    /** dstack: the quote binds the key; a TD quote's RTMR3 must be what the event log extension replays to. */
+    private static BoundEvidence dstack(X509Certificate cert, byte[] value, byte[] spki) throws RatlsRefusal {
+        byte[] quote = octets(octets(value, "dstack quote extension"), "dstack quote extension's inner OCTET STRING");
+        BoundEvidence bound = rawQuote(Profile.DSTACK, quote, dstackReportData(spki), 64);
+        if (isSgx(quote)) {
+            return bound;
+        }
+        byte[] log = cert.getExtensionValue(RatlsOids.DSTACK_EVENT_LOG);
+        if (log == null) {
+            throw new RatlsRefusal(Rule.EVENT_LOG, "the certificate has a dstack TDX quote but no event log "
+                    + "extension", "extension " + RatlsOids.DSTACK_EVENT_LOG, "none");
+        }
+        byte[] rtmr3;
+        try {
+            rtmr3 = Quote.decode(quote).body().rtmr(3);
+        } catch (MalformedEvidenceException e) {
+            throw new RatlsRefusal(Rule.EVIDENCE_MALFORMED, "the quote cannot be decoded: " + e.getMessage(),
+                    "a TD quote v4/v5", quote.length + " bytes");
+        }
+        DstackEventLog.check(octets(octets(log, "dstack event log extension"),
+                "dstack event log extension's inner OCTET STRING"), rtmr3);
+        return bound;
+    }
+
+    private static boolean isSgx(byte[] quote) {
+        return quote.length >= 2 && ((quote[0] & 0xFF) | (quote[1] & 0xFF) << 8) == SgxQuote.VERSION_3;
+    }
+
     private static byte[] dstackReportData(byte[] spki) {
         byte[] in = new byte[DSTACK_CERT_PREFIX.length + spki.length];
         System.arraycopy(DSTACK_CERT_PREFIX, 0, in, 0, DSTACK_CERT_PREFIX.length);
@@ -172,8 +199,7 @@ public final class EvidenceReader {
     /** REPORTDATA of a TD quote (v4, v5) or an SGX quote (v3). */
     static byte[] reportData(byte[] quote) throws RatlsRefusal {
         try {
-            boolean sgx = quote.length >= 2 && ((quote[0] & 0xFF) | (quote[1] & 0xFF) << 8) == SgxQuote.VERSION_3;
-            return sgx ? SgxQuote.decode(quote).enclaveReport().reportData() : Quote.decode(quote).body().reportData();
+            return isSgx(quote) ? SgxQuote.decode(quote).enclaveReport().reportData() : Quote.decode(quote).body().reportData();
         } catch (MalformedEvidenceException e) {
             throw new RatlsRefusal(Rule.EVIDENCE_MALFORMED, "the quote cannot be decoded: " + e.getMessage(),
                     "a TD quote v4/v5 or an SGX quote v3", quote.length + " bytes");

@@ -16,7 +16,8 @@ public enum Profile {
     /**
      * dstack: extension {@value RatlsOids#DSTACK_TDX_QUOTE} whose extnValue holds an OCTET STRING holding the raw
      * quote; REPORTDATA = SHA-512("ratls-cert:" ‖ SubjectPublicKeyInfo DER) (Dstack-TEE/dstack
-     * {@code ra-tls/src/cert.rs}, {@code QuoteContentType::to_report_data}).
+     * {@code ra-tls/src/cert.rs}, {@code QuoteContentType::to_report_data}); for a TD quote, the event log
+     * extension {@value RatlsOids#DSTACK_EVENT_LOG} must replay to the quote's RTMR3 ({@code DstackEventLog}).
      */
     DSTACK,
     /**

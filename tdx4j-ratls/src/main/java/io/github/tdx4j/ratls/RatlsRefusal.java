@@ -30,6 +30,8 @@ public final class RatlsRefusal extends CertificateException {
         HASH_ALGORITHM,
         /** The quote's REPORTDATA or the {@code pubkey-hash} claim does not bind the certificate's public key. */
         KEY_BINDING,
+        /** dstack: the certificate's event log is missing, unreadable, or does not replay to the quote's RTMR3. */
+        EVENT_LOG,
         /** Challenge mode: the relying party sent no nonce on this connection (a configuration error). */
         NONCE_NOT_SENT,
         /** Challenge mode: the certificate has no {@code nonce} claim. */

@@ -99,37 +99,76 @@ class ReadProfilesTest {
         }
     }
 
-    /** dstack: extnValue holds an OCTET STRING holding the quote; REPORTDATA = SHA-512("ratls-cert:" ‖ SPKI). */
+    /**
+     * dstack: extnValue holds an OCTET STRING holding the quote; REPORTDATA = SHA-512("ratls-cert:" ‖ SPKI); the
+     * event log extension replays to RTMR3; the certificate is signed by dstack's KMS CA.
+     */
     @Test
-    void dstackCertificateSignedByItsKmsCaIsVerified() throws Exception {
+    void dstackCertificateSignedByItsKmsCaIsVerifiedWithItsEventLog() throws Exception {
+        SimTd dstackTd = SimTd.production(); // its own TD: this test extends RTMR3
+        // One runtime event, extended as dstack's guest agent does: digest = SHA-384(LE32(type) ":" event ":" payload).
+        byte[] payload = "app-id=42".getBytes(StandardCharsets.UTF_8);
+        MessageDigest sha384 = MessageDigest.getInstance("SHA-384");
+        sha384.update(new byte[] {0x01, 0x00, 0x00, 0x08});
+        sha384.update(":compose-hash:".getBytes(StandardCharsets.UTF_8));
+        byte[] digest = sha384.digest(payload);
+        dstackTd.attestation().extendRtmr(3, digest, "dstack runtime event compose-hash");
+        String log = "[{\"imr\":0,\"event_type\":1,\"digest\":\"00\",\"event\":\"boot\",\"event_payload\":\"\"},"
+                + "{\"imr\":3,\"event_type\":134217729,\"digest\":\"" + java.util.HexFormat.of().formatHex(digest)
+                + "\",\"event\":\"compose-hash\",\"event_payload\":\"" + java.util.HexFormat.of().formatHex(payload)
+                + "\"}]";
+
         KeyPair leafKeys = TestCertificates.p256();
         KeyPair ca = TestCertificates.p256();
         MessageDigest sha512 = MessageDigest.getInstance("SHA-512");
         sha512.update("ratls-cert:".getBytes(StandardCharsets.US_ASCII));
-        byte[] reportData = sha512.digest(leafKeys.getPublic().getEncoded());
-        byte[] quote = td.attestation().quote(reportData);
-        X500Name caName = new X500Name("CN=dstack KMS CA");
-        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caName, BigInteger.TWO,
-                Date.from(Instant.now().minusSeconds(60)), Date.from(Instant.now().plusSeconds(600)),
+        byte[] quote = dstackTd.attestation().quote(sha512.digest(leafKeys.getPublic().getEncoded()));
+        X509Certificate kms = renamed(ca, "CN=dstack KMS CA");
+        RatlsTrustManager dstackTm = RatlsTrustManager.builder(dstackTd.verifier(),
+                CollateralSource.fixed(dstackTd.collateral())).readOptions(ReadOptions.standard().with(Profile.DSTACK))
+                .build();
+
+        X509Certificate good = dstackLeaf(leafKeys, ca, quote, log);
+        assertThatThrownBy(() -> tm(ReadOptions.standard()).verify(new X509Certificate[] {good, kms},
+                Optional.empty())).isInstanceOfSatisfying(RatlsRefusal.class,
+                        r -> assertThat(r.rule()).isEqualTo(Rule.PROFILE_NOT_ENABLED));
+        AttestedPeer peer = dstackTm.verify(new X509Certificate[] {good, kms}, Optional.empty());
+        assertThat(peer.evidence().profile()).isEqualTo(Profile.DSTACK);
+
+        String quotedRtmr3 = java.util.HexFormat.of().formatHex(
+                io.github.tdx4j.attest.format.Quote.decode(quote).body().rtmr(3));
+        // The event log says something else than what was measured: refused.
+        X509Certificate lying = dstackLeaf(leafKeys, ca, quote, log.replace(java.util.HexFormat.of().formatHex(payload),
+                "00"));
+        assertThatThrownBy(() -> dstackTm.verify(new X509Certificate[] {lying, kms}, Optional.empty()))
+                .isInstanceOfSatisfying(RatlsRefusal.class, r -> {
+                    assertThat(r.rule()).isEqualTo(Rule.EVENT_LOG);
+                    assertThat(r.expected()).isEqualTo(quotedRtmr3);
+                });
+        // No event log: refused.
+        X509Certificate silent = dstackLeaf(leafKeys, ca, quote, null);
+        assertThatThrownBy(() -> dstackTm.verify(new X509Certificate[] {silent, kms}, Optional.empty()))
+                .isInstanceOfSatisfying(RatlsRefusal.class, r -> assertThat(r.rule()).isEqualTo(Rule.EVENT_LOG));
+        // Without the issuer's certificate the signature cannot be checked: refused (by a trust manager that has not
+        // cached this very certificate already).
+        assertThatThrownBy(() -> tm(ReadOptions.all()).verify(new X509Certificate[] {good}, Optional.empty()))
+                .isInstanceOfSatisfying(RatlsRefusal.class, r -> assertThat(r.rule()).isEqualTo(Rule.CERT_SIGNATURE));
+    }
+
+    /** A dstack leaf: both extensions wrapped in an extra OCTET STRING, signed by {@code ca}. */
+    private static X509Certificate dstackLeaf(KeyPair leafKeys, KeyPair ca, byte[] quote, String log)
+            throws Exception {
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name("CN=dstack KMS CA"),
+                BigInteger.TWO, Date.from(Instant.now().minusSeconds(60)), Date.from(Instant.now().plusSeconds(600)),
                 new X500Name("CN=RA-TLS TEMP Cert"), leafKeys.getPublic());
         b.addExtension(new ASN1ObjectIdentifier(RatlsOids.DSTACK_TDX_QUOTE), false,
                 new DEROctetString(quote).getEncoded());
-        X509Certificate leaf = new JcaX509CertificateConverter().getCertificate(
+        if (log != null) {
+            b.addExtension(new ASN1ObjectIdentifier(RatlsOids.DSTACK_EVENT_LOG), false,
+                    new DEROctetString(log.getBytes(StandardCharsets.UTF_8)).getEncoded());
+        }
+        return new JcaX509CertificateConverter().getCertificate(
                 b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(ca.getPrivate())));
-        X509Certificate caCert = TestCertificates.selfSigned(ca, "1.2.3.4", new byte[] {5}, Instant.now()
-                .minusSeconds(60), Instant.now().plusSeconds(600));
-        // The test's CA is named "forged"; rename by building the chain the way dstack sends it.
-        X509Certificate kms = renamed(ca, "CN=dstack KMS CA");
-        X509Certificate[] chain = {leaf, kms};
-        assertThatThrownBy(() -> tm(ReadOptions.standard()).verify(chain, Optional.empty()))
-                .isInstanceOfSatisfying(RatlsRefusal.class,
-                        r -> assertThat(r.rule()).isEqualTo(Rule.PROFILE_NOT_ENABLED));
-        AttestedPeer peer = tm(ReadOptions.standard().with(Profile.DSTACK)).verify(chain, Optional.empty());
-        assertThat(peer.evidence().profile()).isEqualTo(Profile.DSTACK);
-        // Without the issuer's certificate the signature cannot be checked: refused.
-        assertThatThrownBy(() -> tm(ReadOptions.all()).verify(new X509Certificate[] {leaf, caCert},
-                Optional.empty())).isInstanceOfSatisfying(RatlsRefusal.class,
-                        r -> assertThat(r.rule()).isEqualTo(Rule.CERT_SIGNATURE));
     }
 
     private static X509Certificate renamed(KeyPair keys, String name) throws Exception {
