@@ -1,7 +1,7 @@
 /** TDREPORT and quote formats, pure-Java DCAP quote verification, collateral and policy. */
 module io.github.tdx4j.attest {
     requires transitive io.github.tdx4j.abi;
-    requires java.net.http;
+    requires transitive java.net.http; // PcsClient takes an HttpClient in its public API
     requires org.bouncycastle.provider;
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.util;

@@ -16,5 +16,8 @@ module io.github.tdx4j.sim {
     exports io.github.tdx4j.sim;
     exports io.github.tdx4j.sim.vmm;
     exports io.github.tdx4j.sim.quote;
+    // API, not only a detail of the campaign: the campaign's exported types (RunSpec, RunResult, TapeFile,
+    // CampaignReport) carry FaultTape, InputSite, Fault and FaultClass, so a qualified export would leave its users
+    // unable to name them; and a test of a guest service may boot the simulator with an AdversarialVmm of its own.
     exports io.github.tdx4j.sim.adversary;
 }

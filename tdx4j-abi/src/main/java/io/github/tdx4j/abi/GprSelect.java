@@ -65,8 +65,16 @@ public record GprSelect(long raw) {
      * RCX[63:32] zero.
      */
     public boolean isValid(boolean rbpChangesForbidden) {
+        return isValid(raw, rbpChangesForbidden);
+    }
+
+    /**
+     * The module's rule on a raw RCX, without allocating: the one place it is coded, used by the simulated module,
+     * the checking transport and {@link #isValid(boolean)}.
+     */
+    public static boolean isValid(long rcx, boolean rbpChangesForbidden) {
         long illegal = ALWAYS_ILLEGAL_GPRS | (rbpChangesForbidden ? Gpr.RBP.bit() : 0);
-        return (raw & illegal) == 0 && (raw & RESERVED_MASK) == 0;
+        return (rcx & illegal) == 0 && (rcx & RESERVED_MASK) == 0;
     }
 
     @Override

@@ -15,7 +15,7 @@ import io.github.tdx4j.abi.TdxStatus;
 public final class TdxModuleFault extends TdxPanic {
     private static final long serialVersionUID = 1L;
 
-    private final TdcallLeaf leaf;
+    private final transient TdcallLeaf leaf;
     private final long rax;
     private final transient Registers arguments;
 

@@ -8,9 +8,9 @@ import java.util.Objects;
  * stops. An {@link Error}, because ordinary {@code catch (Exception e)} blocks must not swallow it.
  *
  * <p>Two kinds: {@link TdxModuleFault}, the TDX module broke the call mechanism itself; and
- * {@link TdxFatalFailure}, a classified failure the origin policy (or the service, by design) made fatal.
+ * {@link TdxPolicyPanic}, a classified failure the origin policy (or the service, by design) made fatal.
  */
-public abstract sealed class TdxPanic extends Error permits TdxModuleFault, TdxFatalFailure {
+public abstract sealed class TdxPanic extends Error permits TdxModuleFault, TdxPolicyPanic {
     private static final long serialVersionUID = 1L;
 
     private final transient TdxFailure failure;

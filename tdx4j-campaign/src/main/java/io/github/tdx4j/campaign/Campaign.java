@@ -67,10 +67,10 @@ public record Campaign(long runs, long seed, int shard, int shards, int replayEv
 
     /** Runs the campaign; {@code progress} receives the number of runs done so far (from any thread). */
     public CampaignReport execute(LongConsumer progress) {
-        return execute(progress, CampaignRun::run);
+        return execute(progress, (seed, tape) -> CampaignRun.run(RunSpec.of(seed, tape)));
     }
 
-    /** As {@link #execute(LongConsumer)} with {@code runner} in place of {@link CampaignRun#run(long, FaultTape)}. */
+    /** As {@link #execute(LongConsumer)} with {@code runner} in place of {@link CampaignRun#run(RunSpec)}. */
     CampaignReport execute(LongConsumer progress, BiFunction<Long, FaultTape, RunResult> runner) {
         Objects.requireNonNull(progress, "progress");
         CampaignReport report = new CampaignReport();

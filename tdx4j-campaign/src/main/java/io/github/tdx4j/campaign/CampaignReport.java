@@ -112,17 +112,6 @@ public final class CampaignReport {
         return s;
     }
 
-    /** The faults injected at {@code site}. */
-    public Set<Fault> siteFaults(InputSite site) {
-        Set<Fault> s = EnumSet.noneOf(Fault.class);
-        for (Fault f : Fault.values()) {
-            if ((siteFaultMask[site.ordinal()] & (1L << f.ordinal())) != 0) {
-                s.add(f);
-            }
-        }
-        return s;
-    }
-
     public List<Failure> failures() {
         return Collections.unmodifiableList(failures);
     }

@@ -1,8 +1,8 @@
 package io.github.tdx4j.campaign;
 
 /**
- * The properties every campaign run is checked against (reliability.md §5.3, "What nothing lost means"). A closed
- * set we produce; each is a counter of {@link CampaignReport}.
+ * The properties every campaign run is checked against (tdx4j-campaign/README.md, "Oracles (checked on every
+ * run)"). A closed set we produce; each is a counter of {@link CampaignReport}.
  */
 public enum Oracle {
     /** A guest operation exceeded its bound of TDCALLs or of simulated time, or a vCPU its instruction bound. */

@@ -59,7 +59,7 @@ public final class Shrinker {
     }
 
     private static boolean fails(long seed, byte[] tape, Oracle oracle) {
-        RunResult r = CampaignRun.run(seed, new FaultTape(tape));
+        RunResult r = CampaignRun.run(RunSpec.of(seed, new FaultTape(tape)));
         return r.violations().stream().anyMatch(v -> v.oracle() == oracle);
     }
 }

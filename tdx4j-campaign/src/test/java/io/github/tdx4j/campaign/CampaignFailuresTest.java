@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class CampaignFailuresTest {
     /** Runs honestly, then reports a planted violation for one seed in four. */
     private static final BiFunction<Long, FaultTape, RunResult> ONE_IN_FOUR_FAILS = (seed, tape) -> {
-        RunResult r = CampaignRun.run(seed, tape);
+        RunResult r = CampaignRun.run(RunSpec.of(seed, tape));
         if ((seed & 3) != 0) {
             return r;
         }

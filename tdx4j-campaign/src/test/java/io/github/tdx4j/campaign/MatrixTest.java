@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.campaign.CampaignRun.Op;
+import io.github.tdx4j.sim.adversary.FaultTape;
 import io.github.tdx4j.sim.adversary.Fault;
 import io.github.tdx4j.sim.adversary.InputSite;
 import java.util.List;
@@ -135,7 +136,8 @@ class MatrixTest {
         Op[] ops = c.op() == Op.UNSHARE ? new Op[] {Op.SHARE, Op.UNSHARE} : new Op[] {c.op(), Op.SLEEP};
         // RETRY_NEXT_PAGE's value is how many calls to force (a storm would never finish, by design); others always.
         int times = c.fault() == Fault.RETRY_NEXT_PAGE ? (int) c.value() : Integer.MAX_VALUE;
-        RunResult r = CampaignRun.targeted(SEED, c.site(), c.fault(), c.value(), times, ops);
+        RunResult r = CampaignRun.run(RunSpec.of(SEED, FaultTape.honest())
+                .withText().forcing(c.site(), c.fault(), c.value(), times).withOps(ops));
         assertThat(r.violations()).as("oracles; trace:\n" + String.join("\n", r.trace())).isEmpty();
         int at = r.operations().subList(1, r.operations().size()).indexOf(c.op().name()) + 1;
         assertThat(at).as("%s ran; operations %s", c.op(), r.operations()).isPositive();
@@ -146,7 +148,9 @@ class MatrixTest {
     @Test
     @DisplayName("T08 MapGPA RETRY with R11 == start for ever: the guest gives up after 3 answers, ERROR VMM")
     void retryWithoutProgressStopsAfterThree() {
-        RunResult r = CampaignRun.targeted(SEED, InputSite.MAPGPA_STATUS, Fault.RETRY_NO_PROGRESS, 0, Op.SHARE);
+        RunResult r = CampaignRun.run(RunSpec.of(SEED, FaultTape.honest())
+                .withText().forcing(InputSite.MAPGPA_STATUS, Fault.RETRY_NO_PROGRESS, 0, Integer.MAX_VALUE)
+                .withOps(Op.SHARE));
         assertThat(r.violations()).isEmpty();
         assertThat(r.results()).containsExactly("HANDLED", "ERROR VMM");
         // The trace of SHARE: from the end of boot (its "op" line) to the end of SHARE (the next one).
@@ -170,7 +174,8 @@ class MatrixTest {
     @ParameterizedTest(name = "T03 TDG.VP.INFO {0}: boot is fatal, the bad mask never used")
     @MethodSource("gpaws")
     void badGpawIsFatalAtBoot(Fault gpaw) {
-        RunResult r = CampaignRun.targeted(SEED, InputSite.MODULE_VP_INFO, gpaw, 0, Op.PORT_IN);
+        RunResult r = CampaignRun.run(RunSpec.of(SEED, FaultTape.honest())
+                .withText().forcing(InputSite.MODULE_VP_INFO, gpaw, 0, Integer.MAX_VALUE).withOps(Op.PORT_IN));
         assertThat(r.violations()).isEmpty();
         assertThat(r.operations()).containsExactly("boot");
         assertThat(r.results()).containsExactly("FATAL TDX_MODULE");

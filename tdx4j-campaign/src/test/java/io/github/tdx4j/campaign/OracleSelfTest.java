@@ -11,6 +11,7 @@ import io.github.tdx4j.call.Registers;
 import io.github.tdx4j.call.TdxTransport;
 import io.github.tdx4j.call.policy.LogSink;
 import io.github.tdx4j.campaign.CampaignRun.Op;
+import io.github.tdx4j.sim.adversary.FaultTape;
 import io.github.tdx4j.sim.Vcpu;
 import io.github.tdx4j.sim.adversary.Fault;
 import io.github.tdx4j.sim.adversary.InputSite;
@@ -46,9 +47,11 @@ class OracleSelfTest {
     }
 
     private static RunResult withAndWithout(PlantedBug bug, InputSite site, Fault fault, Op... ops) {
-        RunResult control = CampaignRun.planted(SEED, PlantedBug.NONE, site, fault, 0, ops);
+        RunResult control = CampaignRun.run(RunSpec.of(SEED, FaultTape.honest())
+                .withText().forcing(site, fault, 0, Integer.MAX_VALUE).withOps(ops), PlantedBug.NONE);
         assertThat(control.violations()).as("the control run, without the bug").isEmpty();
-        return CampaignRun.planted(SEED, bug, site, fault, 0, ops);
+        return CampaignRun.run(RunSpec.of(SEED, FaultTape.honest())
+                .withText().forcing(site, fault, 0, Integer.MAX_VALUE).withOps(ops), bug);
     }
 
     @Test
@@ -147,11 +150,15 @@ class OracleSelfTest {
         AtomicLong runs = new AtomicLong();
         PlantedBug bug = around(in -> isVmcall(in, TdvmcallSubFunction.INSTRUCTION_CPUID)
                 ? in.with(Gpr.R13, runs.get() & 1) : in, (in, out) -> out);
-        RunResult a = CampaignRun.planted(SEED, bug, null, null, 0, Op.CPUID_HYPERVISOR);
+        RunResult a = CampaignRun.run(RunSpec.of(SEED, FaultTape.honest())
+                .withText().withOps(Op.CPUID_HYPERVISOR), bug);
         runs.incrementAndGet();
-        RunResult b = CampaignRun.planted(SEED, bug, null, null, 0, Op.CPUID_HYPERVISOR);
-        RunResult c = CampaignRun.planted(SEED, PlantedBug.NONE, null, null, 0, Op.CPUID_HYPERVISOR);
-        RunResult d = CampaignRun.planted(SEED, PlantedBug.NONE, null, null, 0, Op.CPUID_HYPERVISOR);
+        RunResult b = CampaignRun.run(RunSpec.of(SEED, FaultTape.honest())
+                .withText().withOps(Op.CPUID_HYPERVISOR), bug);
+        RunResult c = CampaignRun.run(RunSpec.of(SEED, FaultTape.honest())
+                .withText().withOps(Op.CPUID_HYPERVISOR), PlantedBug.NONE);
+        RunResult d = CampaignRun.run(RunSpec.of(SEED, FaultTape.honest())
+                .withText().withOps(Op.CPUID_HYPERVISOR), PlantedBug.NONE);
         assertThat(b.traceHash()).isNotEqualTo(a.traceHash());
         assertThat(d.traceHash()).isEqualTo(c.traceHash());
     }

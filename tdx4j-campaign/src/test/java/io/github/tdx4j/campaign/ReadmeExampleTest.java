@@ -15,7 +15,7 @@ class ReadmeExampleTest {
     @DisplayName("README example: one run from (seed, tape), a small campaign, a tape file replayed")
     void example(@TempDir Path dir) throws IOException {
         // One run: the seed picks the TD and the guest operations, the tape every host decision.
-        RunResult one = CampaignRun.run(0x1234L, FaultTape.ofHex("0000000000000000a1"), true);
+        RunResult one = CampaignRun.run(RunSpec.of(0x1234L, FaultTape.ofHex("0000000000000000a1")).withText());
         one.trace().forEach(System.out::println);           // MODULE_VP_INFO <- HONEST, exit ..., op ...
         System.out.println(one.operations() + " -> " + one.results());
         assertThat(one.violations()).isEmpty();             // every oracle held
@@ -28,6 +28,6 @@ class ReadmeExampleTest {
         // A tape file replays the same run, byte for byte.
         Path file = new TapeFile(CampaignRun.MODEL_VERSION, one.seed(), one.tape(), null).write(dir.resolve("t.txt"));
         TapeFile back = TapeFile.read(file);
-        assertThat(CampaignRun.run(back.seed(), back.tape()).traceHash()).isEqualTo(one.traceHash());
+        assertThat(CampaignRun.run(RunSpec.of(back.seed(), back.tape())).traceHash()).isEqualTo(one.traceHash());
     }
 }

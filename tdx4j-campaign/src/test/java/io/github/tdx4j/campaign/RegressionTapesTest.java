@@ -29,7 +29,7 @@ class RegressionTapesTest {
     void savedTapeReplaysClean(Path file) throws IOException {
         TapeFile t = TapeFile.read(file);
         assertThat(t.version()).as("model version of %s", file.getFileName()).isEqualTo(CampaignRun.MODEL_VERSION);
-        RunResult r = CampaignRun.run(t.seed(), t.tape(), true);
+        RunResult r = CampaignRun.run(RunSpec.of(t.seed(), t.tape()).withText());
         assertThat(r.violations()).as("replay of %s; trace:%n%s", file.getFileName(), String.join("\n", r.trace()))
                 .isEmpty();
     }

@@ -27,15 +27,15 @@ class ReplayAndShrinkTest {
         for (long i = 0; i < 200; i++) {
             long seed = Campaign.runSeed(42, i);
             FaultTape tape = Campaign.randomTape(seed);
-            RunResult a = CampaignRun.run(seed, tape, true);
-            RunResult b = CampaignRun.run(seed, tape, true);
+            RunResult a = CampaignRun.run(RunSpec.of(seed, tape).withText());
+            RunResult b = CampaignRun.run(RunSpec.of(seed, tape).withText());
             assertThat(b.trace()).as("seed 0x%x tape %s", seed, tape).isEqualTo(a.trace());
             assertThat(b.traceHash()).isEqualTo(a.traceHash());
             assertThat(b.results()).isEqualTo(a.results());
         }
         long seed = Campaign.runSeed(42, 7);
-        RunResult honest = CampaignRun.run(seed, FaultTape.honest());
-        RunResult hostile = CampaignRun.run(seed, FaultTape.ofHex("ffffffffffffffffffffffffffffffff"));
+        RunResult honest = CampaignRun.run(RunSpec.of(seed, FaultTape.honest()));
+        RunResult hostile = CampaignRun.run(RunSpec.of(seed, FaultTape.ofHex("ffffffffffffffffffffffffffffffff")));
         assertThat(hostile.traceHash()).isNotEqualTo(honest.traceHash());
     }
 
@@ -44,11 +44,12 @@ class ReplayAndShrinkTest {
     void shrinkKeepsTheFailureAndDropsTheRest(@TempDir Path dir) throws IOException {
         // A run with many faults, and a "failure" the shrinker must keep: some operation ends in ERROR VMM.
         long seed = LongStream.range(0, 10_000).map(i -> Campaign.runSeed(7, i))
-                .filter(s -> CampaignRun.run(s, noisy(s)).results().contains("ERROR VMM")).findFirst().orElseThrow();
+                .filter(s -> CampaignRun.run(RunSpec.of(s, noisy(s))
+                        ).results().contains("ERROR VMM")).findFirst().orElseThrow();
         FaultTape tape = noisy(seed);
         FaultTape shrunk = Shrinker.shrink(tape,
-                t -> CampaignRun.run(seed, new FaultTape(t)).results().contains("ERROR VMM"), 2_000);
-        assertThat(CampaignRun.run(seed, shrunk).results()).contains("ERROR VMM");
+                t -> CampaignRun.run(RunSpec.of(seed, new FaultTape(t))).results().contains("ERROR VMM"), 2_000);
+        assertThat(CampaignRun.run(RunSpec.of(seed, shrunk)).results()).contains("ERROR VMM");
         long faults = countNonZero(shrunk.bytes());
         assertThat(faults).as("non-honest bytes left in %s (from %s)", shrunk, tape).isLessThanOrEqualTo(9)
                 .isLessThan(countNonZero(tape.bytes()));
@@ -78,7 +79,7 @@ class ReplayAndShrinkTest {
     void everyInputSiteIsReached() {
         Set<InputSite> reached = EnumSet.noneOf(InputSite.class);
         for (long i = 0; i < 3_000 && reached.size() < InputSite.values().length; i++) {
-            RunResult r = CampaignRun.run(Campaign.runSeed(1, i), FaultTape.honest());
+            RunResult r = CampaignRun.run(RunSpec.of(Campaign.runSeed(1, i), FaultTape.honest()));
             assertThat(r.violations()).isEmpty();
             for (InputSite s : InputSite.values()) {
                 if (r.consulted()[s.ordinal()] > 0) {
@@ -96,7 +97,8 @@ class ReplayAndShrinkTest {
     @Test
     @DisplayName("T04: SEPT_VE_DISABLE clear in a non-debug TD: ReportFatalError, boot fatal, origin VMM")
     void misconfiguredTdStopsAtBoot() {
-        RunResult r = CampaignRun.misconfigured(3, Op.PORT_IN);
+        RunResult r = CampaignRun.run(RunSpec.of(3, FaultTape.honest())
+                .withText().withOps(Op.PORT_IN).onMisconfiguredTd());
         assertThat(r.violations()).isEmpty();
         assertThat(r.results()).containsExactly("FATAL " + Origin.VMM);
         assertThat(r.consulted()[InputSite.FATAL_ERROR_RESPONSE.ordinal()]).isEqualTo(1);

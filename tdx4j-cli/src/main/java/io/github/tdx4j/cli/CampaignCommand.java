@@ -9,6 +9,7 @@ import io.github.tdx4j.campaign.CampaignRun;
 import io.github.tdx4j.campaign.Oracle;
 import io.github.tdx4j.campaign.Outcome;
 import io.github.tdx4j.campaign.RunResult;
+import io.github.tdx4j.campaign.RunSpec;
 import io.github.tdx4j.campaign.TapeFile;
 import io.github.tdx4j.sim.adversary.FaultClass;
 import io.github.tdx4j.sim.adversary.InputSite;
@@ -149,8 +150,8 @@ final class CampaignCommand implements Callable<Integer> {
                     + CampaignRun.MODEL_VERSION + ", so it would not replay the same run.");
             return Main.USAGE;
         }
-        RunResult r = CampaignRun.run(t.seed(), t.tape(), true);
-        RunResult again = CampaignRun.run(t.seed(), t.tape(), true);
+        RunResult r = CampaignRun.run(RunSpec.of(t.seed(), t.tape()).withText());
+        RunResult again = CampaignRun.run(RunSpec.of(t.seed(), t.tape()).withText());
         o.println("replay of seed 0x" + Long.toHexString(t.seed()) + " tape " + t.tape() + " (model version "
                 + t.version() + ")");
         o.println("operations: " + String.join(", ", r.operations()));

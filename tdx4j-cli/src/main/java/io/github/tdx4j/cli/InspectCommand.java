@@ -447,10 +447,10 @@ final class InspectCommand implements Callable<Integer> {
     // ---- collateral ----
 
     /**
-     * QuoteCollateralV3 (the dcap-qvl JSON form): lists each item with its dates. Checking signatures and
-     * validity is the verifier's job; a problem parsing one item is shown in place.
+     * A JSON object other than quote output: collateral, or one of the PCS responses it is made from.
+     * QuoteCollateralV3 (the dcap-qvl JSON form) lists each item with its dates. Checking signatures and validity is
+     * the verifier's job; a problem parsing one item is shown in place.
      */
-    /** A JSON object other than quote output: collateral, or one of the PCS responses it is made from. */
     private static Map<String, Object> collateral(JsonNode root) throws NotEvidence {
         String kind = root.has("tcb_info") ? "quote collateral (QuoteCollateralV3)"
                 : root.has("tcbInfo") ? "TCB info (Intel PCS response)"
@@ -462,7 +462,7 @@ final class InspectCommand implements Callable<Integer> {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("kind", kind);
-        for (var it = root.fields(); it.hasNext();) {
+        for (var it = root.properties().iterator(); it.hasNext();) {
             var entry = it.next();
             String key = entry.getKey();
             JsonNode value = entry.getValue();

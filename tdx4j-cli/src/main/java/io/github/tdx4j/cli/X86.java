@@ -43,21 +43,6 @@ final class X86 {
         return emit(0xEE);
     }
 
-    /** in al, dx (EC). */
-    X86 inAlDx() {
-        return emit(0xEC);
-    }
-
-    /** in eax, dx (ED). */
-    X86 inEaxDx() {
-        return emit(0xED);
-    }
-
-    /** mov [rdi], eax (89 07). */
-    X86 movMemRdiEax() {
-        return emit(0x89, 0x07);
-    }
-
     /** mov dword [rdi+disp8], imm32 (C7 47 disp8 id). */
     X86 movMemRdiImm32(int disp8, long imm32) {
         return emit(0xC7, 0x47, disp8 & 0xFF).imm32(imm32);

@@ -3,7 +3,7 @@ package io.github.tdx4j.guest;
 import io.github.tdx4j.abi.TdvmcallSubFunction;
 import io.github.tdx4j.call.TdxCalls;
 import io.github.tdx4j.call.TdxFailure;
-import io.github.tdx4j.call.TdxFatalFailure;
+import io.github.tdx4j.call.TdxPolicyPanic;
 import io.github.tdx4j.call.VmcallRequest;
 import io.github.tdx4j.call.policy.FailureHandler;
 import java.util.Objects;
@@ -14,7 +14,7 @@ import java.util.Objects;
  * <p>GHCI 1.5, "TDG.VP.VMCALL&lt;ReportFatalError&gt;": R12 = error code (0: panic; bit 63 clear, so R13 carries
  * no GPA), and a 64-byte ASCII message, NUL-padded, in R14, R15, RBX, RDI, RSI, R8, R9, RDX in that order, 8
  * bytes each, little-endian. Linux then issues the call again for ever; here the TD stops by throwing the
- * {@link TdxFatalFailure} instead.
+ * {@link TdxPolicyPanic} instead.
  */
 public final class FatalErrorReporter {
     /** TDX_GHCI_MAX_MSG_LEN: the message is 64 bytes. */
@@ -50,7 +50,7 @@ public final class FatalErrorReporter {
      * Sends ReportFatalError with the failure's detail as the message and returns the panic to throw. Whatever the
      * VMM answers, the TD stops.
      */
-    public TdxFatalFailure report(TdxFailure failure) {
+    public TdxPolicyPanic report(TdxFailure failure) {
         try {
             calls.tdvmcall(request(failure.detail()));
         } catch (io.github.tdx4j.call.TdxPanic | VirtualMachineError | LinkageError | AssertionError e) {
@@ -59,7 +59,7 @@ public final class FatalErrorReporter {
         } catch (RuntimeException | Error stopped) {
             // The platform may stop the TD inside the call (the simulator throws its TdStopped when the VMM handles
             // ReportFatalError): the TD stops either way; the panic says why, with the platform's report attached.
-            TdxFatalFailure f = failures.fatal(failure);
+            TdxPolicyPanic f = failures.fatal(failure);
             f.addSuppressed(stopped);
             return f;
         }

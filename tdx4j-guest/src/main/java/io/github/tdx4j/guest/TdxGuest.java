@@ -10,7 +10,7 @@ import io.github.tdx4j.call.ModuleCallResult;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.TdxCalls;
 import io.github.tdx4j.call.TdxFailure;
-import io.github.tdx4j.call.TdxFatalFailure;
+import io.github.tdx4j.call.TdxPolicyPanic;
 import io.github.tdx4j.call.TdxTransport;
 import io.github.tdx4j.call.VmcallRequest;
 import io.github.tdx4j.call.VmcallResult;
@@ -95,7 +95,7 @@ public final class TdxGuest {
      * Detects TDX and runs early initialisation.
      *
      * @throws GuestBugException                      if CPUID does not identify a TD
-     * @throws TdxFatalFailure                         on a TD the guest must not run in (SEPT #VE enabled in a
+     * @throws TdxPolicyPanic                         on a TD the guest must not run in (SEPT #VE enabled in a
      *                                                 non-debug TD), or a TDX-module failure of TDG.VP.INFO
      */
     public static TdxGuest boot(GuestPlatform platform, CpuidInstruction cpuid, GuestConfig config) {
@@ -171,6 +171,8 @@ public final class TdxGuest {
                         "Debug TD with SEPT #VE enabled: the VMM can inject #VE by removing private pages"));
                 return false;
             }
+            // The one fatal VMM failure, at boot only (see Origin): the host launched a misconfigured TD, and running
+            // it would let the host inject #VE at chosen instructions. Linux disable_sept_ve panics the same way.
             throw fatal.report(TdxFailure.sensitive(Origin.VMM, "tdx.init.sept-ve",
                     "TD misconfiguration: SEPT #VE has to be disabled"));
         }
@@ -292,7 +294,7 @@ public final class TdxGuest {
     }
 
     /** ReportFatalError with the failure's detail, then the panic to throw. */
-    public TdxFatalFailure reportFatalError(TdxFailure failure) {
+    public TdxPolicyPanic reportFatalError(TdxFailure failure) {
         return fatal.report(failure);
     }
 }

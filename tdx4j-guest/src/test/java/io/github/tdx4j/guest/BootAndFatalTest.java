@@ -11,7 +11,7 @@ import io.github.tdx4j.abi.TdxStatus;
 import io.github.tdx4j.call.GuestBugException;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.Registers;
-import io.github.tdx4j.call.TdxFatalFailure;
+import io.github.tdx4j.call.TdxPolicyPanic;
 import io.github.tdx4j.call.TdxModuleFault;
 import io.github.tdx4j.guest.fake.Boot;
 import io.github.tdx4j.guest.fake.FakeTd;
@@ -41,6 +41,25 @@ class BootAndFatalTest {
     }
 
     @Test
+    @DisplayName("GuestConfig.checking: on, a guest's spec violation is refused before any TDCALL; off, it reaches "
+            + "the platform")
+    void checkingOnAndOff() {
+        TdxGuest checked = TdxGuest.boot(td, Boot.TD_CPUID, Boot.config());
+        int before = td.calls.size();
+        // TDG.VP.INFO takes no input but RAX: an RCX of 1 is the guest's spec violation.
+        assertThatThrownBy(() -> checked.calls().tdcall(TdcallLeaf.TDG_VP_INFO, 1, 0, 0, 0, 0, 0))
+                .isInstanceOf(GuestBugException.class);
+        assertThat(td.calls).as("no TDCALL left the guest").hasSize(before);
+
+        FakeTd other = new FakeTd();
+        TdxGuest unchecked = TdxGuest.boot(other, Boot.TD_CPUID, Boot.config().withChecking(false));
+        int start = other.calls.size();
+        unchecked.calls().tdcall(TdcallLeaf.TDG_VP_INFO, 1, 0, 0, 0, 0, 0);
+        assertThat(other.calls).as("the unchecked call reached the platform").hasSize(start + 1);
+        assertThat(other.calls.getLast()[0].rcx()).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("GPAW 48 gives shared bit 47")
     void gpaw48() {
         td.gpaw = 48;
@@ -53,7 +72,7 @@ class BootAndFatalTest {
     void gpawOutOfSpec(int gpaw) {
         td.gpaw = gpaw;
         assertThatThrownBy(() -> TdxGuest.boot(td, Boot.TD_CPUID, Boot.config()))
-                .isInstanceOfSatisfying(TdxFatalFailure.class, p -> {
+                .isInstanceOfSatisfying(TdxPolicyPanic.class, p -> {
                     assertThat(p.origin()).isEqualTo(Origin.TDX_MODULE);
                     assertThat(p.failure().site()).isEqualTo("tdx.init.gpaw");
                 });
@@ -83,7 +102,7 @@ class BootAndFatalTest {
         td.attributes = new TdAttributes(0);
         td.vmm.put(FATAL, in -> in.withR10(0));
         assertThatThrownBy(() -> TdxGuest.boot(td, Boot.TD_CPUID, Boot.config()))
-                .isInstanceOfSatisfying(TdxFatalFailure.class, p -> assertThat(p.origin()).isEqualTo(Origin.VMM));
+                .isInstanceOfSatisfying(TdxPolicyPanic.class, p -> assertThat(p.origin()).isEqualTo(Origin.VMM));
         Registers r = td.vmcalls(FATAL).getFirst();
         assertThat(message(r)).isEqualTo("TD misconfiguration: SEPT #VE has to be disabled");
         assertThat(td.veHandler).as("no #VE handler installed").isNull();

@@ -17,10 +17,7 @@ import io.github.tdx4j.sim.vmm.Host;
 import io.github.tdx4j.sim.vmm.HostMemory;
 import io.github.tdx4j.sim.vmm.Vmm;
 import io.github.tdx4j.sim.vmm.VmmFactory;
-import java.util.HashSet;
 import java.util.Objects;
-import java.util.PriorityQueue;
-import java.util.Set;
 
 /**
  * A simulated Intel TDX platform running one TD: the TDX module, the host VMM (KVM + QEMU by default), guest
@@ -59,18 +56,12 @@ public final class SimulatedTd implements GuestPlatform {
     private final HostImpl host = new HostImpl();
     private final NanoClock clock = this::nanoTime;
 
-    private long now;
-    private long eventSequence;
-    private final PriorityQueue<Event> events = new PriorityQueue<>();
-    private final Set<Long> septLocks = new HashSet<>();
+    private final SimClock time = new SimClock();
     private final StringBuilder console = new StringBuilder();
     private SimulatedQuotingService quoteService;
     volatile VeHandler veHandler;
     private volatile InterruptHandler interruptHandler;
     private StopReason stopReason;
-
-    long tdCtls;
-    long notifyEnables;
 
     private SimulatedTd(TdConfig config, SimSettings settings, VmmFactory vmmFactory) {
         this.config = Objects.requireNonNull(config, "config");
@@ -139,7 +130,7 @@ public final class SimulatedTd implements GuestPlatform {
         }
         synchronized (lock) {
             ensureRunning();
-            advanceTo(now + nanos, -1);
+            time.advanceTo(time.now() + nanos, () -> false);
             for (Vcpu v : vcpus) {
                 v.deliverInterrupts();
             }
@@ -234,7 +225,7 @@ public final class SimulatedTd implements GuestPlatform {
     /** Simulated time, nanoseconds since boot. */
     public long nanoTime() {
         synchronized (lock) {
-            return now;
+            return time.now();
         }
     }
 
@@ -259,57 +250,6 @@ public final class SimulatedTd implements GuestPlatform {
         return memory.withinGpaw(gpa) && (gpa & memory.sharedBit()) == 0;
     }
 
-    /** TDX_CTLS.PENDING_VE_DISABLE or ATTRIBUTES.SEPT_VE_DISABLE: an unaccepted page exits to the host, no #VE. */
-    boolean pendingVeDisabled() {
-        return config.attributes().septVeDisable() || (tdCtls & TdcsField.TD_CTLS_PENDING_VE_DISABLE) != 0;
-    }
-
-    /**
-     * The Secure EPT walk for a memory operand of a TDCALL leaf: 0 if the private page is accepted, else the
-     * status to return. An unmapped page exits to the host first (which may map it pending); if the host maps
-     * nothing the TD stops.
-     */
-    long walkOperand(long gpa, OperandId operand) {
-        if (!memory.isRam(gpa)) {
-            throw stop(StopReason.of(StopReason.Kind.UNRESOLVED_EPT_VIOLATION, "TDCALL memory operand " + operand
-                    + " at GPA 0x" + Long.toHexString(gpa) + " outside RAM"));
-        }
-        long page = gpa >>> TdMemory.PAGE_SHIFT;
-        int kind = TdMemory.kind(memory.stateOf(page));
-        if (kind == TdMemory.UNMAPPED) {
-            // A non-present Secure-EPT entry exits to the host; one that maps nothing leaves the TDCALL faulting.
-            if (!vmm.onPrivateEptViolation(gpa & ~(TdMemory.PAGE - 1L), null)) {
-                throw stop(StopReason.of(StopReason.Kind.UNRESOLVED_EPT_VIOLATION, "the host did not map TDCALL "
-                        + "memory operand " + operand + " at private GPA 0x" + Long.toHexString(gpa)));
-            }
-            ensureRunning();
-            kind = TdMemory.kind(memory.stateOf(page));
-        }
-        if (kind == TdMemory.MAPPED) {
-            return 0;
-        }
-        if (kind != TdMemory.SHARED && pendingVeDisabled()) {
-            throw stop(StopReason.of(StopReason.Kind.UNRESOLVED_EPT_VIOLATION, "TDCALL memory operand " + operand
-                    + " at unaccepted GPA 0x" + Long.toHexString(gpa) + " with SEPT_VE_DISABLE"));
-        }
-        // Deviation: with #VE enabled the module would inject an EPT-violation #VE for the operand; this model
-        // returns TDX_EPT_WALK_FAILED with the operand id instead. TDX Module ABI v1.5, "TDCALL memory operands".
-        counters.violation("module.operand.not-accepted");
-        return TdxStatus.EPT_WALK_FAILED.raw() | operand.id();
-    }
-
-    boolean septLocked(long firstPage, long count) {
-        if (septLocks.isEmpty()) {
-            return false;
-        }
-        for (long p : septLocks) {
-            if (p >= firstPage && p < firstPage + count) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     void deliverInterrupt(int vector) {
         InterruptHandler h = interruptHandler;
         if (h == null) {
@@ -317,27 +257,6 @@ public final class SimulatedTd implements GuestPlatform {
             return;
         }
         h.onInterrupt(vector);
-    }
-
-    /** Runs every event due by {@code target} in order; stops early once {@code vcpu} (if >= 0) has an interrupt. */
-    private void advanceTo(long target, int vcpu) {
-        while (!events.isEmpty() && events.peek().at <= target) {
-            Event e = events.poll();
-            now = Math.max(now, e.at);
-            e.action.run();
-            if (vcpu >= 0 && vcpus[vcpu].hasPendingInterrupt()) {
-                return;
-            }
-        }
-        now = Math.max(now, target);
-    }
-
-    private record Event(long at, long sequence, Runnable action) implements Comparable<Event> {
-        @Override
-        public int compareTo(Event o) {
-            int c = Long.compare(at, o.at);
-            return c != 0 ? c : Long.compare(sequence, o.sequence);
-        }
     }
 
     private final class HostImpl implements Host {
@@ -358,14 +277,13 @@ public final class SimulatedTd implements GuestPlatform {
 
         @Override
         public long nanoTime() {
-            return now;
+            return time.now();
         }
 
         @Override
         public void schedule(long atNanos, Runnable action) {
-            Objects.requireNonNull(action, "action");
             synchronized (lock) {
-                events.add(new Event(Math.max(atNanos, now), eventSequence++, action));
+                time.schedule(atNanos, action);
             }
         }
 
@@ -375,67 +293,29 @@ public final class SimulatedTd implements GuestPlatform {
                 if (vcpus[vcpu].hasPendingInterrupt()) {
                     return;
                 }
-                advanceTo(now + Math.max(0, maxNanos), vcpu);
+                Vcpu v = vcpus[vcpu];
+                time.advanceTo(time.now() + Math.max(0, maxNanos), v::hasPendingInterrupt);
             }
         }
 
         @Override
         public void convert(long gpa, long bytes, boolean shared) {
             synchronized (lock) {
-                long g = gpa & ~memory.sharedBit();
-                if ((g & (TdMemory.PAGE - 1)) != 0 || (bytes & (TdMemory.PAGE - 1)) != 0 || bytes <= 0
-                        || !memory.isRam(g) || !memory.isRam(g + bytes - 1)) {
-                    throw new IllegalArgumentException("convert needs whole pages of RAM: 0x" + Long.toHexString(gpa)
-                            + " + 0x" + Long.toHexString(bytes));
-                }
-                long first = g >>> TdMemory.PAGE_SHIFT;
-                long n = bytes >>> TdMemory.PAGE_SHIFT;
-                memory.demotePartialLeaves(first, n);
-                if (shared) {
-                    memory.discard(false, first, n);
-                    memory.discard(true, first, n);
-                    memory.setRange(first, n, TdMemory.state(TdMemory.SHARED, 0));
-                } else {
-                    memory.discard(true, first, n);
-                    memory.setRange(first, n, TdMemory.state(TdMemory.UNMAPPED, 0));
-                }
+                memory.convert(gpa, bytes, shared);
             }
         }
 
         @Override
         public void augPrivate(long gpa, PageLevel level) {
             synchronized (lock) {
-                long n = TdMemory.pagesAt(level.level());
-                long first = (gpa >>> TdMemory.PAGE_SHIFT) & ~(n - 1);
-                if (!memory.isRam(first << TdMemory.PAGE_SHIFT)) {
-                    throw new IllegalArgumentException("TDH.MEM.PAGE.AUG outside RAM: 0x" + Long.toHexString(gpa));
-                }
-                for (long p = first; p < first + n; p++) {
-                    int k = TdMemory.kind(memory.stateOf(p));
-                    if (k == TdMemory.PENDING || k == TdMemory.MAPPED) {
-                        // TDH.MEM.PAGE.AUG fails on a mapped entry (TDX_EPT_ENTRY_STATE_INCORRECT); nothing changes.
-                        return;
-                    }
-                }
-                memory.discard(true, first, n);
-                memory.setRange(first, n, TdMemory.state(TdMemory.PENDING, level.level()));
+                memory.augPrivate(gpa, level);
             }
         }
 
         @Override
         public void demotePrivate(long gpa) {
             synchronized (lock) {
-                long page = (gpa & ~memory.sharedBit()) >>> TdMemory.PAGE_SHIFT;
-                if (!memory.isRam(page << TdMemory.PAGE_SHIFT)) {
-                    return;
-                }
-                int s = memory.stateOf(page);
-                int level = TdMemory.level(s);
-                if (level == 0) {
-                    return;
-                }
-                long n = TdMemory.pagesAt(level);
-                memory.setRange(page & ~(n - 1), n, TdMemory.state(TdMemory.kind(s), 0));
+                memory.demotePrivate(gpa);
             }
         }
 
@@ -498,12 +378,7 @@ public final class SimulatedTd implements GuestPlatform {
         @Override
         public void holdSeptLock(long gpa, boolean held) {
             synchronized (lock) {
-                long page = (gpa & ~memory.sharedBit()) >>> TdMemory.PAGE_SHIFT;
-                if (held) {
-                    septLocks.add(page);
-                } else {
-                    septLocks.remove(page);
-                }
+                memory.holdSeptLock(gpa, held);
             }
         }
     }

@@ -1,7 +1,6 @@
 package io.github.tdx4j.sim;
 
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -24,11 +23,6 @@ public record StopReason(Kind kind, String detail, long errorCode, String messag
     /** A stop other than ReportFatalError. */
     public static StopReason of(Kind kind, String detail) {
         return new StopReason(kind, detail, 0, "", OptionalLong.empty());
-    }
-
-    /** The ReportFatalError message, if this is a fatal-error stop. */
-    public Optional<String> fatalMessage() {
-        return kind == Kind.FATAL_ERROR ? Optional.of(message) : Optional.empty();
     }
 
     /** A closed set: the ways the simulator stops a TD. */

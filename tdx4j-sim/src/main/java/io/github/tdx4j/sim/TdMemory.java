@@ -3,7 +3,10 @@ package io.github.tdx4j.sim;
 import io.github.tdx4j.call.platform.GuestMemory;
 import io.github.tdx4j.call.platform.MemoryAccessException;
 import io.github.tdx4j.sim.vmm.HostMemory;
+import io.github.tdx4j.abi.PageLevel;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Guest physical memory of one TD: the per-page Secure-EPT state of private memory, the shared/private attribute of
@@ -39,6 +42,8 @@ final class TdMemory {
     private final byte[][] detail;
     private final byte[][][] privateData;
     private final byte[][][] sharedData;
+    /** Pages whose Secure EPT entry a host SEAMCALL holds locked. */
+    private final Set<Long> septLocks = new HashSet<>();
 
     TdMemory(TdConfig config) {
         this.ramBytes = config.memoryBytes();
@@ -182,6 +187,97 @@ final class TdMemory {
         }
         long n = pagesAt(level);
         setRange(page & ~(n - 1), n, state(kind(s), 0));
+    }
+
+    // ---- the Secure EPT operations of the host's SEAMCALLs and of memory conversion ----
+
+    /**
+     * Converts whole pages of RAM between private and shared (QEMU {@code kvm_convert_memory}): to shared, the
+     * private pages leave the Secure EPT; to private, the shared backing is discarded and the pages wait, unmapped.
+     *
+     * @throws IllegalArgumentException if the range is not whole pages of RAM
+     */
+    void convert(long gpa, long bytes, boolean shared) {
+        long g = gpa & ~sharedBit;
+        if ((g & (PAGE - 1)) != 0 || (bytes & (PAGE - 1)) != 0 || bytes <= 0 || !isRam(g) || !isRam(g + bytes - 1)) {
+            throw new IllegalArgumentException("convert needs whole pages of RAM: 0x" + Long.toHexString(gpa)
+                    + " + 0x" + Long.toHexString(bytes));
+        }
+        long first = g >>> PAGE_SHIFT;
+        long n = bytes >>> PAGE_SHIFT;
+        demotePartialLeaves(first, n);
+        if (shared) {
+            discard(false, first, n);
+            discard(true, first, n);
+            setRange(first, n, state(SHARED, 0));
+        } else {
+            discard(true, first, n);
+            setRange(first, n, state(UNMAPPED, 0));
+        }
+    }
+
+    /**
+     * TDH.MEM.PAGE.AUG: maps the unmapped leaf of {@code level} holding {@code gpa} as PENDING. TDX Module ABI v1.5,
+     * "TDH.MEM.PAGE.AUG Leaf".
+     *
+     * @throws IllegalArgumentException if the leaf lies outside RAM
+     */
+    void augPrivate(long gpa, PageLevel level) {
+        long n = pagesAt(level.level());
+        long first = (gpa >>> PAGE_SHIFT) & ~(n - 1);
+        if (!isRam(first << PAGE_SHIFT)) {
+            throw new IllegalArgumentException("TDH.MEM.PAGE.AUG outside RAM: 0x" + Long.toHexString(gpa));
+        }
+        for (long p = first; p < first + n; p++) {
+            int k = kind(stateOf(p));
+            if (k == PENDING || k == MAPPED) {
+                // TDH.MEM.PAGE.AUG fails on a mapped entry (TDX_EPT_ENTRY_STATE_INCORRECT); nothing changes.
+                return;
+            }
+        }
+        discard(true, first, n);
+        setRange(first, n, state(PENDING, level.level()));
+    }
+
+    /**
+     * TDH.MEM.PAGE.DEMOTE: splits the pending or mapped leaf covering {@code gpa} into 4 KiB leaves. TDX Module ABI
+     * v1.5, "TDH.MEM.PAGE.DEMOTE Leaf".
+     */
+    void demotePrivate(long gpa) {
+        long page = (gpa & ~sharedBit) >>> PAGE_SHIFT;
+        if (!isRam(page << PAGE_SHIFT)) {
+            return;
+        }
+        int s = stateOf(page);
+        int level = level(s);
+        if (level == 0) {
+            return;
+        }
+        long n = pagesAt(level);
+        setRange(page & ~(n - 1), n, state(kind(s), 0));
+    }
+
+    /** Holds or releases the Secure EPT entry lock of the page at {@code gpa}, as a host SEAMCALL in progress does. */
+    void holdSeptLock(long gpa, boolean held) {
+        long page = (gpa & ~sharedBit) >>> PAGE_SHIFT;
+        if (held) {
+            septLocks.add(page);
+        } else {
+            septLocks.remove(page);
+        }
+    }
+
+    /** Whether a host SEAMCALL holds the Secure EPT entry of any page in [firstPage, firstPage+count). */
+    boolean septLocked(long firstPage, long count) {
+        if (septLocks.isEmpty()) {
+            return false;
+        }
+        for (long p : septLocks) {
+            if (p >= firstPage && p < firstPage + count) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- copying with a per-page access check ----

@@ -1,6 +1,5 @@
 package io.github.tdx4j.sim;
 
-import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.abi.GprSelect;
 import io.github.tdx4j.abi.OperandId;
 import io.github.tdx4j.abi.PageLevel;
@@ -46,19 +45,45 @@ final class TdxModuleModel {
     /** TDCS.NOTIFY_ENABLES bit 0, NOTIFY_ZERO_STEP: the only bit the guest may write. */
     private static final long NOTIFY_ENABLES_WRITE_MASK = 1L;
 
-    /** The leaves the ABI defines, by number: a table so that dispatch allocates nothing. */
-    private static final boolean[] KNOWN_LEAVES = new boolean[32];
-
-    static {
-        for (int i = 0; i < KNOWN_LEAVES.length; i++) {
-            KNOWN_LEAVES[i] = new TdcallLeaf(i).isKnown();
-        }
+    /** One guest-side leaf of the module, working in place on the register file; returns the status for RAX. */
+    @FunctionalInterface
+    private interface LeafHandler {
+        long handle(Vcpu v, long[] r, int version);
     }
 
     private final SimulatedTd td;
+    /** TDCS.TD_CTLS and TDCS.NOTIFY_ENABLES, the TD-scope fields the guest writes with TDG.VM.WR. */
+    private long tdCtls;
+    private long notifyEnables;
+
+    /** The handler of each leaf, indexed by leaf number; null for a number the ABI does not name. */
+    private final LeafHandler[] handlers = new LeafHandler[TdcallLeaf.TDG_VP_INVVPID.number() + 1];
 
     TdxModuleModel(SimulatedTd td) {
         this.td = td;
+        on(TdcallLeaf.TDG_VP_VMCALL, (v, r, version) -> tdgVpVmcall(v, r));
+        on(TdcallLeaf.TDG_VP_INFO, (v, r, version) -> tdgVpInfo(v, r));
+        on(TdcallLeaf.TDG_MR_RTMR_EXTEND, (v, r, version) -> tdgMrRtmrExtend(r));
+        on(TdcallLeaf.TDG_VP_VEINFO_GET, (v, r, version) -> tdgVpVeinfoGet(v, r));
+        on(TdcallLeaf.TDG_MR_REPORT, (v, r, version) -> tdgMrReport(r));
+        on(TdcallLeaf.TDG_VP_CPUIDVE_SET, (v, r, version) -> tdgVpCpuidveSet(v, r));
+        on(TdcallLeaf.TDG_MEM_PAGE_ACCEPT, (v, r, version) -> tdgMemPageAccept(r));
+        on(TdcallLeaf.TDG_VM_RD, (v, r, version) -> tdgVmRd(r, version));
+        on(TdcallLeaf.TDG_VM_WR, (v, r, version) -> tdgVmWr(r));
+        on(TdcallLeaf.TDG_MR_VERIFYREPORT, (v, r, version) -> tdgMrVerifyreport(r));
+        // Deviation: the leaves the guest OS does not use are not modelled and answer TDX_OPERAND_INVALID(RAX), as
+        // an unknown leaf does. TDX Module ABI v1.5, each leaf's section.
+        for (TdcallLeaf unmodelled : new TdcallLeaf[] {TdcallLeaf.TDG_VP_RD, TdcallLeaf.TDG_VP_WR,
+                TdcallLeaf.TDG_SYS_RD, TdcallLeaf.TDG_SYS_RDALL, TdcallLeaf.TDG_SERVTD_RD, TdcallLeaf.TDG_SERVTD_WR,
+                TdcallLeaf.TDG_MEM_PAGE_ATTR_RD, TdcallLeaf.TDG_MEM_PAGE_ATTR_WR, TdcallLeaf.TDG_VP_ENTER,
+                TdcallLeaf.TDG_VP_INVEPT, TdcallLeaf.TDG_VP_INVVPID}) {
+            on(unmodelled, (v, r, version) -> violation("module.tdcall.unmodelled-leaf",
+                    OPERAND_INVALID | OperandId.RAX.id()));
+        }
+    }
+
+    private void on(TdcallLeaf leaf, LeafHandler handler) {
+        handlers[leaf.number()] = handler;
     }
 
     /**
@@ -73,24 +98,12 @@ final class TdxModuleModel {
         long status;
         if ((rax & TdcallRax.RESERVED_MASK) != 0) {
             status = violation("module.tdcall.rax-reserved", OPERAND_INVALID | OperandId.RAX.id());
-        } else if (leaf >= KNOWN_LEAVES.length || !KNOWN_LEAVES[leaf]) {
+        } else if (leaf >= handlers.length || handlers[leaf] == null) {
             status = violation("module.tdcall.unknown-leaf", OPERAND_INVALID | OperandId.RAX.id());
         } else if (version != 0 && !(leaf == TdcallLeaf.TDG_VM_RD.number() && version == 1)) {
             status = violation("module.tdcall.version", OPERAND_INVALID | OperandId.RAX.id());
         } else {
-            status = switch (leaf) {
-                case 0 -> vmcall(v, r);
-                case 1 -> vpInfo(v, r);
-                case 2 -> rtmrExtend(r);
-                case 3 -> veInfoGet(v, r);
-                case 4 -> mrReport(r);
-                case 5 -> cpuidVeSet(v, r);
-                case 6 -> pageAccept(r);
-                case 7 -> vmRd(r, version);
-                case 8 -> vmWr(r);
-                case 22 -> verifyReport(r);
-                default -> unmodelled(leaf);
-            };
+            status = handlers[leaf].handle(v, r, version);
         }
         r[RAX] = status;
         td.counters.tdcall(leaf, status);
@@ -101,11 +114,43 @@ final class TdxModuleModel {
         return status;
     }
 
-    // Deviation: the leaves the guest OS does not use (VP.RD/WR, SYS.RD/RDALL, SERVTD.*, MEM.PAGE.ATTR.*,
-    // VP.ENTER, VP.INVEPT, VP.INVVPID) are not modelled and answer TDX_OPERAND_INVALID(RAX), as an unknown leaf
-    // does. TDX Module ABI v1.5, each leaf's section.
-    private long unmodelled(int leaf) {
-        return violation("module.tdcall.unmodelled-leaf", OPERAND_INVALID | OperandId.RAX.id());
+    /** TDX_CTLS.PENDING_VE_DISABLE or ATTRIBUTES.SEPT_VE_DISABLE: an unaccepted page exits to the host, no #VE. */
+    boolean pendingVeDisabled() {
+        return td.config.attributes().septVeDisable() || (tdCtls & TdcsField.TD_CTLS_PENDING_VE_DISABLE) != 0;
+    }
+
+    /**
+     * The Secure EPT walk for a memory operand of a TDCALL leaf: 0 if the private page is accepted, else the
+     * status to return. An unmapped page exits to the host first (which may map it pending); if the host maps
+     * nothing the TD stops.
+     */
+    private long walkOperand(long gpa, OperandId operand) {
+        if (!td.memory.isRam(gpa)) {
+            throw td.stop(StopReason.of(StopReason.Kind.UNRESOLVED_EPT_VIOLATION, "TDCALL memory operand " + operand
+                    + " at GPA 0x" + Long.toHexString(gpa) + " outside RAM"));
+        }
+        long page = gpa >>> TdMemory.PAGE_SHIFT;
+        int kind = TdMemory.kind(td.memory.stateOf(page));
+        if (kind == TdMemory.UNMAPPED) {
+            // A non-present Secure-EPT entry exits to the host; one that maps nothing leaves the TDCALL faulting.
+            if (!td.vmm.onPrivateEptViolation(gpa & ~(TdMemory.PAGE - 1L), null)) {
+                throw td.stop(StopReason.of(StopReason.Kind.UNRESOLVED_EPT_VIOLATION, "the host did not map TDCALL "
+                        + "memory operand " + operand + " at private GPA 0x" + Long.toHexString(gpa)));
+            }
+            td.ensureRunning();
+            kind = TdMemory.kind(td.memory.stateOf(page));
+        }
+        if (kind == TdMemory.MAPPED) {
+            return 0;
+        }
+        if (kind != TdMemory.SHARED && pendingVeDisabled()) {
+            throw td.stop(StopReason.of(StopReason.Kind.UNRESOLVED_EPT_VIOLATION, "TDCALL memory operand " + operand
+                    + " at unaccepted GPA 0x" + Long.toHexString(gpa) + " with SEPT_VE_DISABLE"));
+        }
+        // Deviation: with #VE enabled the module would inject an EPT-violation #VE for the operand; this model
+        // returns TDX_EPT_WALK_FAILED with the operand id instead. TDX Module ABI v1.5, "TDCALL memory operands".
+        td.counters.violation("module.operand.not-accepted");
+        return TdxStatus.EPT_WALK_FAILED.raw() | operand.id();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -118,10 +163,9 @@ final class TdxModuleModel {
      * Otherwise the selected registers go to the VMM and the others read zero there; on re-entry only the selected
      * registers take the VMM's values, RAX is TDX_SUCCESS and RCX is the guest's control value.
      */
-    private long vmcall(Vcpu v, long[] r) {
+    private long tdgVpVmcall(Vcpu v, long[] r) {
         long control = r[RCX];
-        long illegal = GprSelect.ALWAYS_ILLEGAL_GPRS | (td.config.noRbpMod() ? Gpr.RBP.bit() : 0);
-        if ((control & illegal) != 0 || (control & GprSelect.RESERVED_MASK) != 0) {
+        if (!GprSelect.isValid(control, td.config.noRbpMod())) {
             return violation("module.vmcall.rcx-invalid", OPERAND_INVALID | OperandId.RCX.id());
         }
         long r10In = r[R10];
@@ -148,7 +192,7 @@ final class TdxModuleModel {
      * TDG.VP.INFO. TDX Module ABI v1.5, "TDG.VP.INFO Leaf": RCX[5:0] GPAW, RDX ATTRIBUTES, R8 = NUM_VCPUS |
      * MAX_VCPUS &lt;&lt; 32, R9[31:0] VCPU_INDEX, R10 and R11 feature bits (none modelled: TDG.SYS.RD is not).
      */
-    private long vpInfo(Vcpu v, long[] r) {
+    private long tdgVpInfo(Vcpu v, long[] r) {
         r[RCX] = td.config.gpaw();
         r[RDX] = td.config.attributes().raw();
         r[R8] = (td.config.vcpus() & 0xFFFF_FFFFL) | ((long) td.config.maxVcpus() << 32);
@@ -166,29 +210,24 @@ final class TdxModuleModel {
      * reason, RDX exit qualification, R8 GLA, R9 GPA, R10 instruction length | information &lt;&lt; 32, and the
      * information becomes invalid (which unblocks the next #VE).
      */
-    private long veInfoGet(Vcpu v, long[] r) {
+    private long tdgVpVeinfoGet(Vcpu v, long[] r) {
         r[RCX] = 0;
         r[RDX] = 0;
         r[R8] = 0;
         r[R9] = 0;
         r[R10] = 0;
-        if (!v.veValid) {
+        if (!v.ve.isValid()) {
             return violation("module.veinfo.none-valid", TdxStatus.NO_VALID_VE_INFO.raw());
         }
         // Deviation: the instruction information (R10[63:32]) is always 0 and the EPT-violation exit
         // qualification carries only the read/write, GLA-valid and translated-access bits. TDX Module ABI v1.5,
         // "TDG.VP.VEINFO.GET Leaf"; Intel SDM Vol. 3C, "Exit Qualification for EPT Violations".
-        r[RCX] = v.veExitReason;
-        r[RDX] = v.veQualification;
-        r[R8] = v.veGla;
-        r[R9] = v.veGpa;
-        r[R10] = (v.veInstructionInfo << 32) | (v.veInstructionLength & 0xFFFF_FFFFL);
-        v.veValid = false;
+        v.ve.readInto(r, RCX, RDX, R8, R9, R10);
         return 0;
     }
 
     /** TDG.VP.CPUIDVE.SET: RCX bit 0 makes every supervisor CPUID #VE, bit 1 every user CPUID; others reserved. */
-    private long cpuidVeSet(Vcpu v, long[] r) {
+    private long tdgVpCpuidveSet(Vcpu v, long[] r) {
         if ((r[RCX] & CPUIDVE_RESERVED) != 0) {
             return violation("module.cpuidve.reserved", OPERAND_INVALID | OperandId.RCX.id());
         }
@@ -205,7 +244,7 @@ final class TdxModuleModel {
      * 1024-byte TDREPORT_STRUCT output (1024-aligned, private), RDX = GPA of the 64-byte REPORTDATA (64-aligned,
      * private), R8 = report subtype, which must be 0.
      */
-    private long mrReport(long[] r) {
+    private long tdgMrReport(long[] r) {
         long out = r[RCX];
         long in = r[RDX];
         if ((out & (TdReportLayout.TDREPORT_ALIGNMENT - 1)) != 0 || !td.isPrivateGpa(out)) {
@@ -217,9 +256,9 @@ final class TdxModuleModel {
         if (r[R8] != 0) {
             return violation("module.report.subtype", OPERAND_INVALID | OperandId.R8.id());
         }
-        long walk = td.walkOperand(in, OperandId.RDX);
+        long walk = walkOperand(in, OperandId.RDX);
         if (walk == 0) {
-            walk = td.walkOperand(out, OperandId.RCX);
+            walk = walkOperand(out, OperandId.RCX);
         }
         if (walk != 0) {
             return walk;
@@ -235,7 +274,7 @@ final class TdxModuleModel {
      * TDG.MR.RTMR.EXTEND. TDX Module ABI v1.5, "TDG.MR.RTMR.EXTEND Leaf"; {@code tdg_mr_rtmr_extend.c}: RCX = GPA
      * of the 48-byte extend data (64-aligned, private), RDX = RTMR index (0..3). RTMR := SHA-384(RTMR || data).
      */
-    private long rtmrExtend(long[] r) {
+    private long tdgMrRtmrExtend(long[] r) {
         long gpa = r[RCX];
         if ((gpa & 63) != 0 || !td.isPrivateGpa(gpa)) {
             return violation("module.rtmr.rcx", OPERAND_INVALID | OperandId.RCX.id());
@@ -243,7 +282,7 @@ final class TdxModuleModel {
         if (Long.compareUnsigned(r[RDX], TdReportLayout.RTMR_COUNT) >= 0) {
             return violation("module.rtmr.index", OPERAND_INVALID | OperandId.RDX.id());
         }
-        long walk = td.walkOperand(gpa, OperandId.RCX);
+        long walk = walkOperand(gpa, OperandId.RCX);
         if (walk != 0) {
             return walk;
         }
@@ -258,12 +297,12 @@ final class TdxModuleModel {
      * REPORTMACSTRUCT (256-aligned, private). Success if its MAC was made on this platform, else
      * TDX_INVALID_REPORTMACSTRUCT.
      */
-    private long verifyReport(long[] r) {
+    private long tdgMrVerifyreport(long[] r) {
         long gpa = r[RCX];
         if ((gpa & 255) != 0 || !td.isPrivateGpa(gpa)) {
             return violation("module.verifyreport.rcx", OPERAND_INVALID | OperandId.RCX.id());
         }
-        long walk = td.walkOperand(gpa, OperandId.RCX);
+        long walk = walkOperand(gpa, OperandId.RCX);
         if (walk != 0) {
             return walk;
         }
@@ -288,7 +327,7 @@ final class TdxModuleModel {
      *   <li>a pending leaf of the requested size: accepted, zeroed, MAPPED.</li>
      * </ul>
      */
-    private long pageAccept(long[] r) {
+    private long tdgMemPageAccept(long[] r) {
         long rcx = r[RCX];
         int level = (int) (rcx & 7);
         long gpa = rcx & ~0xFFFL & ~ACCEPT_RESERVED;
@@ -308,7 +347,7 @@ final class TdxModuleModel {
                     + Long.toHexString(gpa) + " beyond the TD's RAM: the host has no memory to map there"));
         }
         long page = gpa >>> TdMemory.PAGE_SHIFT;
-        if (td.septLocked(page, TdMemory.pagesAt(level))) {
+        if (td.memory.septLocked(page, TdMemory.pagesAt(level))) {
             return TdxStatus.OPERAND_BUSY.raw() | OperandId.RCX.id();
         }
         // The guest re-executes TDCALL after each EPT-violation exit the host resolves; a host that resolves
@@ -387,7 +426,7 @@ final class TdxModuleModel {
      * TDG.VM.RD. TDX Module ABI v1.5, "TDG.VM.RD Leaf"; {@code tdg_vm_rd_wr.c}: RCX must be 0 (VM index), RDX =
      * field id (CONTEXT_CODE ignored); R8 = the value, 0 on error; version 1 also returns the next field id in RDX.
      */
-    private long vmRd(long[] r, int version) {
+    private long tdgVmRd(long[] r, int version) {
         long field = r[RDX] & ~CONTEXT_CODE_MASK;
         if (version > 0) {
             r[RDX] = MD_FIELD_ID_NA;
@@ -416,7 +455,7 @@ final class TdxModuleModel {
      * TD_CTLS: PENDING_VE_DISABLE may change only with CONFIG_FLAGS.FLEXIBLE_PENDING_VE, ENUM_TOPOLOGY only when
      * TOPOLOGY_ENUM_CONFIGURED. R8 returns the old value on success, 0 on error.
      */
-    private long vmWr(long[] r) {
+    private long tdgVmWr(long[] r) {
         long field = r[RDX] & ~CONTEXT_CODE_MASK;
         long value = r[R8];
         long requestMask = r[R9];
@@ -447,9 +486,9 @@ final class TdxModuleModel {
                 return violation("module.vmwr.topology-not-configured",
                         TdxStatus.METADATA_FIELD_VALUE_NOT_VALID.raw());
             }
-            td.tdCtls = updated;
+            tdCtls = updated;
         } else {
-            td.notifyEnables = updated;
+            notifyEnables = updated;
         }
         r[R8] = old;
         return 0;
@@ -473,8 +512,8 @@ final class TdxModuleModel {
             case 0 -> (td.config.gpaw() == 52 ? CONFIG_GPAW : 0)
                     | (td.config.flexiblePendingVe() ? TdcsField.CONFIG_FLEXIBLE_PENDING_VE : 0)
                     | (td.config.noRbpMod() ? CONFIG_NO_RBP_MOD : 0);
-            case 1 -> td.tdCtls;
-            case 2 -> td.notifyEnables;
+            case 1 -> tdCtls;
+            case 2 -> notifyEnables;
             default -> td.config.topologyEnumConfigured() ? 1 : 0;
         };
     }

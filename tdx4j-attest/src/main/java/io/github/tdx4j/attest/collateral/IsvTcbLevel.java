@@ -15,8 +15,12 @@ import java.util.Objects;
  * @param advisoryIds the Intel security advisories that apply (may be empty)
  */
 public record IsvTcbLevel(int isvSvn, Instant tcbDate, TcbStatus status, List<String> advisoryIds) {
-    /** Highest ISV SVN first: the first level whose SVN the platform meets is its level. */
-    static final Comparator<IsvTcbLevel> DESCENDING = Comparator.comparingInt(IsvTcbLevel::isvSvn).reversed();
+    /**
+     * Highest ISV SVN first, and among levels of one SVN the latest tcbDate first (Intel QVL
+     * {@code IdentityTcbLevel::operator>}): the first level whose SVN the platform meets is its level.
+     */
+    static final Comparator<IsvTcbLevel> DESCENDING = Comparator.comparingInt(IsvTcbLevel::isvSvn)
+            .thenComparing(IsvTcbLevel::tcbDate).reversed();
 
     public IsvTcbLevel {
         Objects.requireNonNull(tcbDate, "tcbDate");

@@ -6,11 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.ResolverStyle;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Strict readers for the fields of Intel's collateral JSON: every required field must be present with the right
@@ -18,6 +23,9 @@ import java.util.Locale;
  */
 final class JsonFields {
     static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Pattern QVL_DATE = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z");
+    private static final DateTimeFormatter QVL_DATE_FORMAT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'")
+            .withResolverStyle(ResolverStyle.STRICT);
 
     private final String document;
 
@@ -77,13 +85,47 @@ final class JsonFields {
         return n.intValue();
     }
 
+    /**
+     * A date field in the one form Intel's collateral uses and Intel's QVL accepts: {@code YYYY-MM-DDThh:mm:ssZ},
+     * exactly, and a real calendar time (Intel QVL {@code TimeUtils.cpp} {@code isValidTimeString}: the regular
+     * expression {@code [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z} and a round trip through
+     * {@code timegm}). Fractions of a second, offsets other than {@code Z} and leap seconds are malformed.
+     */
     Instant instant(JsonNode parent, String name) {
         String s = text(parent, name);
+        if (!QVL_DATE.matcher(s).matches()) {
+            throw CollateralException.malformed(document + ": field '" + name
+                    + "' is not a time of the form YYYY-MM-DDThh:mm:ssZ: " + s);
+        }
         try {
-            return Instant.parse(s);
+            return LocalDateTime.parse(s, QVL_DATE_FORMAT).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw CollateralException.malformed(document + ": field '" + name + "' is not an ISO-8601 UTC time: "
-                    + s, e);
+            throw CollateralException.malformed(document + ": field '" + name + "' is not a calendar time: " + s, e);
+        }
+    }
+
+    /**
+     * An unsigned integer of at most {@code max} (Intel QVL {@code JsonParser::getUintFieldOf} reads a JSON
+     * unsigned integer; the field's width is what the specification gives it).
+     */
+    int bounded(JsonNode parent, String name, int max) {
+        JsonNode n = field(parent, name);
+        if (!n.isIntegralNumber() || !n.canConvertToInt() || n.intValue() < 0) {
+            throw CollateralException.malformed(document + ": field '" + name + "' is not a non-negative integer: "
+                    + n);
+        }
+        if (n.intValue() > max) {
+            throw CollateralException.malformed(document + ": field '" + name + "' is " + n.intValue()
+                    + ", above its maximum " + max);
+        }
+        return n.intValue();
+    }
+
+    /** An optional string field: absent is fine, present must be a string (Intel QVL {@code TcbComponent}). */
+    void optionalText(JsonNode parent, String name) {
+        JsonNode n = parent.get(name);
+        if (n != null && !n.isTextual()) {
+            throw CollateralException.malformed(document + ": field '" + name + "' is not a string");
         }
     }
 
@@ -113,10 +155,10 @@ final class JsonFields {
     /** An optional array of strings (absent means empty), e.g. {@code advisoryIDs}. */
     List<String> optionalStrings(JsonNode parent, String name) {
         JsonNode n = parent.get(name);
-        if (n == null || n.isNull()) {
+        if (n == null) {
             return List.of();
         }
-        if (!n.isArray()) {
+        if (!n.isArray()) { // null included: Intel QVL getStringVecFieldOf rejects a present non-array
             throw CollateralException.malformed(document + ": field '" + name + "' is not an array");
         }
         List<String> out = new ArrayList<>(n.size());

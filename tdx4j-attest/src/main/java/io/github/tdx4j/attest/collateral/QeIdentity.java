@@ -34,6 +34,11 @@ public record QeIdentity(String id, int version, Instant issueDate, Instant next
     /** {@link #id()} of the SGX quoting enclave identity. */
     public static final String QE_ID = "QE";
 
+    /** Whether {@code s} may be the status of a QE identity level (Intel QVL {@code IdentityTcbLevel.cpp}). */
+    static boolean isQeLevelStatus(TcbStatus s) {
+        return s == TcbStatus.UP_TO_DATE || s == TcbStatus.OUT_OF_DATE || s == TcbStatus.REVOKED;
+    }
+
     public QeIdentity {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(issueDate, "issueDate");
@@ -65,8 +70,28 @@ public record QeIdentity(String id, int version, Instant issueDate, Instant next
         }
         List<IsvTcbLevel> levels = new ArrayList<>();
         for (JsonNode l : f.array(root, "tcbLevels")) {
-            levels.add(new IsvTcbLevel(f.integer(f.field(l, "tcb"), "isvsvn"), f.instant(l, "tcbDate"),
-                    f.status(l, "tcbStatus"), f.optionalStrings(l, "advisoryIDs")));
+            if (!l.isObject()) {
+                throw f.malformed("a TCB level is not an object");
+            }
+            int isvSvn = f.integer(f.field(l, "tcb"), "isvsvn");
+            java.time.Instant tcbDate = f.instant(l, "tcbDate");
+            String statusText = f.text(l, "tcbStatus");
+            // Intel QVL IdentityTcbLevel.cpp: a QE identity level is UpToDate, OutOfDate or Revoked; any other
+            // status (SWHardeningNeeded, ConfigurationNeeded, ..., unknown text) makes the identity an unsupported
+            // format. The verifier's convergence knows only these three, so accepting others would report the
+            // better status.
+            TcbStatus status = TcbStatus.fromJsonName(statusText).filter(QeIdentity::isQeLevelStatus)
+                    .orElseThrow(() -> f.malformed("tcbStatus '" + statusText
+                            + "' is not a QE identity level status (UpToDate, OutOfDate, Revoked)"));
+            IsvTcbLevel level = new IsvTcbLevel(isvSvn, tcbDate, status, f.optionalStrings(l, "advisoryIDs"));
+            // Intel QVL EnclaveIdentity.cpp keeps levels in a set ordered by isvsvn, then tcbDate: a second level
+            // with both equal is "Detected duplicated TCB levels".
+            for (IsvTcbLevel other : levels) {
+                if (IsvTcbLevel.DESCENDING.compare(level, other) == 0) {
+                    throw f.malformed("two TCB levels have isvsvn " + isvSvn + " and tcbDate " + tcbDate);
+                }
+            }
+            levels.add(level);
         }
         if (levels.isEmpty()) {
             throw f.malformed("tcbLevels is empty");

@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * <p>Intel PCS API v4, "TDX TCB Info" {@code tcbLevels[].tcb}: 16 SGX TCB component SVNs (compared with the PCK
  * certificate's CPUSVN components), the PCE SVN, and for TDX 16 TDX TCB component SVNs (compared with the quote's
- * TEE_TCB_SVN). SVNs are kept as ints: Intel's own sample data has values above 255.
+ * TEE_TCB_SVN). SVNs are kept as ints; the parser admits 0..255 only (see {@link TcbInfo#parse}).
  *
  * @param sgxComponents the 16 SGX TCB component SVNs
  * @param pceSvn        the PCE SVN

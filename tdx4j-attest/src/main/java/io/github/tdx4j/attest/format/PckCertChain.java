@@ -70,6 +70,9 @@ public record PckCertChain(byte[] payload) implements CertificationData {
             length--;
         }
         Collection<? extends java.security.cert.Certificate> parsed;
+        // Intel's QVL splits the chain at each END CERTIFICATE line and ignores what follows the last one; the JDK
+        // parser refuses such bytes (other than the trailing NUL dropped above).
+        // Deviation: D6 bytes after the last PEM footer of the PCK chain make the chain unparsable.
         try {
             parsed = CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(payload, 0, length));

@@ -28,6 +28,9 @@ public record QuoteSignatureData(byte[] signature, byte[] attestationKey, Certif
         byte[] signature = r.bytes("quote_signature", ECDSA_P256_SIZE);
         byte[] key = r.bytes("attestation_key", ECDSA_P256_SIZE);
         CertificationData certificationData = Certifications.read(r, "certification_data", false);
+        // Intel's QVL reads the structure and ignores bytes left inside signature_data_len; tdx4j refuses them, so
+        // that a quote has one reading (tdx4j-attest/DEVIATIONS.md).
+        // Deviation: D4 bytes left over inside signature_data_len make the quote malformed.
         r.expectEnd("signature_data_len");
         return new QuoteSignatureData(signature, key, certificationData);
     }

@@ -71,6 +71,7 @@ public record SgxQuote(QuoteHeader header, SgxReportBody enclaveReport, byte[] s
         byte[] signature = s.bytes("quote_signature", ECDSA_P256_SIZE);
         byte[] key = s.bytes("attestation_key", ECDSA_P256_SIZE);
         QeReportCertificationData qe = Certifications.readQeReportPayload(s);
+        // Deviation: D4 as for TD quotes (QuoteSignatureData): no bytes left over inside signature_data_len.
         s.expectEnd("signature_data_len");
         return new SgxQuote(header, report, signature, key, qe, r.rest());
     }

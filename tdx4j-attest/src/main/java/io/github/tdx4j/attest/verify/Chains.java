@@ -11,7 +11,7 @@ final class Chains {
 
     /**
      * Checks that {@code chain} (leaf first) leads to {@code root}: its last certificate is the trusted root (same
-     * subject and key), each certificate names the next as issuer and carries a valid signature by the next one's
+     * subject and key, and its self-signature verifies), each certificate names the next as issuer and carries a valid signature by the next one's
      * key, and every issuer below the root is a CA. Dates are not checked here: they go into the expiry
      * {@link Window}, as Intel reports expiry separately.
      *
@@ -27,6 +27,12 @@ final class Chains {
         if (!root.isAnchorOf(top)) {
             throw new Failure(code, what + " ends in " + top.getSubjectX500Principal().getName()
                     + ", which is not the trusted root " + root.certificate().getSubjectX500Principal().getName());
+        }
+        // The chain's copy of the root must be a sound self-signed certificate under the pinned key, as Intel's QVL
+        // requires (CommonVerifier::verifyRootCACert); the key alone would accept a copy with a broken signature.
+        if (!X509.signedBy(p256, top, rootKey)) {
+            throw new Failure(code, what + ": the root certificate's self-signature does not verify with the"
+                    + " trusted root's key");
         }
         P256.Key issuerKey = rootKey;
         for (int i = chain.size() - 2; i >= 0; i--) {

@@ -73,6 +73,8 @@ final class PreparedCollateral {
         // PCK CRL: signed by the PCK CA of its issuer chain, which must lead to the root and not be revoked.
         List<X509Certificate> crlChain = X509.chain(c.pckCrlIssuerChain(), ErrorCode.MALFORMED_COLLATERAL,
                 "PCK CRL issuer chain");
+        // Intel's QVL reads this chain only for its dates and checks the PCK CRL against the PCK chain's CA.
+        // Deviation: D5 a PCK CRL issuer chain that does not lead to the root, or did not sign the CRL, fails.
         P256.Key crlSigner = Chains.verify(crlChain, 2, root, rootKey, p256, ErrorCode.CRL_INVALID,
                 "PCK CRL issuer chain");
         X509Certificate pckCa = Chains.leafFirst(crlChain).getFirst();
@@ -90,7 +92,6 @@ final class PreparedCollateral {
         return new PreparedCollateral(null, tcbInfo, qeIdentity, rootCrl, pckCrl, crlSigner, window);
     }
 
-    /** Fails if the chain's signing certificate is revoked by the root CRL; adds the chain's dates. */
     /**
      * Checks one signed JSON item of the collateral (TCB info or QE identity): its issuer chain leads to the root,
      * the signing certificate is not revoked by the root CA CRL, and the signature verifies over the exact text as
@@ -104,6 +105,10 @@ final class PreparedCollateral {
         P256.Key signer = Chains.verify(chain, 2, root, rootKey, p256, ErrorCode.TCB_SIGNING_CHAIN_INVALID,
                 what + " issuer chain");
         Window narrowed = revokedOrDated(chain, rootCrl, window, what + " issuer chain");
+        // Intel's QVL parses the text and checks the signature over its own re-serialisation; tdx4j checks the text
+        // as served, so text that differs from the signed form only in whitespace or escapes fails here.
+        // Deviation: D2 TCB info text other than the signed bytes fails its signature check.
+        // Deviation: D3 QE identity text other than the signed bytes fails its signature check.
         if (!p256.verify(signer, text.getBytes(StandardCharsets.UTF_8), signature)) {
             throw new Failure(badSignature,
                     "the " + what + " signature does not verify over its text with the TCB signing key");

@@ -8,6 +8,7 @@ import io.github.tdx4j.attest.collateral.TdxModuleIdentity;
 import io.github.tdx4j.attest.format.MalformedEvidenceException;
 import io.github.tdx4j.attest.format.PckCertChain;
 import io.github.tdx4j.attest.format.QeReportCertificationData;
+import io.github.tdx4j.attest.format.QuoteHeader;
 import io.github.tdx4j.attest.format.Quote;
 import io.github.tdx4j.attest.format.SgxQuote;
 import io.github.tdx4j.attest.format.SgxReportBody;
@@ -141,7 +142,13 @@ public final class QuoteVerifier {
 
     private VerificationResult.Verified verify(byte[] raw, Evidence q, Collateral collateral, Instant at,
                                                VerifiedPck[] pckOut) throws Failure {
-        // Quote::validate: Intel's QE, QE report certification data (6; v3: its fields) with a PCK chain (5).
+        // Quote::validate: a v3 quote is an SGX quote (TEE type 0); Intel's QE; QE report certification data (6;
+        // v3: its fields) with a PCK chain (5).
+        if (!q.tdx() && q.quote().header().teeType() != QuoteHeader.TEE_TYPE_SGX) {
+            throw new Failure(ErrorCode.UNSUPPORTED_QUOTE, String.format(
+                    "a version 3 quote is an SGX quote (TEE type 0x00), this one has TEE type 0x%02x",
+                    q.quote().header().teeType()));
+        }
         if (!Arrays.equals(q.quote().header().qeVendorId(), INTEL_QE_VENDOR_ID)) {
             throw new Failure(ErrorCode.UNSUPPORTED_QUOTE, "QE vendor id "
                     + HexFormat.of().formatHex(q.quote().header().qeVendorId()) + " is not Intel's");
@@ -163,11 +170,17 @@ public final class QuoteVerifier {
         pckOut[0] = pck;
 
         Window window = c.window.with(pck.window);
+        // Intel's QVL never compares the time with a notBefore, thisUpdate or issueDate.
+        // Deviation: D1 collateral or a certificate that is not yet valid fails verification.
         if (at.isBefore(window.notBefore())) {
             throw new Failure(ErrorCode.COLLATERAL_NOT_YET_VALID, window.startItem() + " is valid only from "
                     + window.notBefore() + ", after the verification time " + at);
         }
+        // Deviation: D10 collateralExpired counts every certificate and CRL (Intel's QvE up to DCAP 1.23);
+        // qveCollateralExpired below is the current QvE's rule.
         boolean expired = !at.isBefore(window.notAfter());
+        // Intel's current QvE (qve.cpp, from the QVL's VerificationCollateralInfo) counts only these two dates.
+        boolean qveExpired = !at.isBefore(c.tcbInfo.nextUpdate()) || !at.isBefore(c.qeIdentity.nextUpdate());
 
         // Revocation: the PCK CA by the root CRL; the PCK certificate by its CA's CRL (4.1.2.4.6, 4.1.2.4.7).
         if (c.rootCrl.getRevokedCertificate(pck.pckCaSerial) != null) {
@@ -247,7 +260,7 @@ public final class QuoteVerifier {
         TcbEvaluation.Outcome o = TcbEvaluation.evaluate(tcb, new TcbEvaluation.Input(pck.cpuSvnComponents,
                 pck.extensions.pceSvn(), teeTcbSvn, q.tdx() && body.tdx15() ? body.teeTcbSvn2() : null, qeLevel));
         return new VerificationResult.Verified(q.quote(), o.status(), o.advisoryIds(), expired, window.notAfter(),
-                window.endItem(), o.platformStatus(), o.moduleStatus(), o.qeStatus(), pck.fmspc);
+                window.endItem(), o.platformStatus(), o.moduleStatus(), o.qeStatus(), pck.fmspc, qveExpired);
     }
 
     /**
@@ -293,8 +306,10 @@ public final class QuoteVerifier {
                     + "; this quote needs " + expectedId + " v2");
         }
         // miscselect and its mask are 4-byte hex numbers (big-endian text); MISCSELECT is a u32 of the report.
+        // Intel QVL EnclaveReportVerifier.cpp 4.1.2.9.5: (MISCSELECT & mask) == miscselect. The expected value is
+        // not masked: an identity expecting a bit outside its mask matches no QE report.
         long miscMask = Long.parseLong(id.miscselectMask(), 16);
-        if ((report.miscSelect() & miscMask) != (Long.parseLong(id.miscselect(), 16) & miscMask)) {
+        if ((report.miscSelect() & miscMask) != Long.parseLong(id.miscselect(), 16)) {
             throw new Failure(ErrorCode.QE_IDENTITY_MISMATCH, String.format(
                     "QE MISCSELECT 0x%08x differs from the identity's %s under mask %s", report.miscSelect(),
                     id.miscselect(), id.miscselectMask()));
@@ -302,8 +317,9 @@ public final class QuoteVerifier {
         byte[] attributes = report.attributes();
         byte[] expected = HexFormat.of().parseHex(id.attributes());
         byte[] mask = HexFormat.of().parseHex(id.attributesMask());
+        // 4.1.2.9.6: (ATTRIBUTES & mask) == attributes, the expected value unmasked as above.
         for (int i = 0; i < attributes.length; i++) {
-            if ((attributes[i] & mask[i]) != (expected[i] & mask[i])) {
+            if ((attributes[i] & mask[i]) != expected[i]) {
                 throw new Failure(ErrorCode.QE_IDENTITY_MISMATCH, "QE ATTRIBUTES "
                         + HexFormat.of().formatHex(attributes) + " differ from the identity's " + id.attributes()
                         + " under mask " + id.attributesMask());

@@ -15,8 +15,9 @@ import java.util.Set;
 
 /**
  * The TCB status of a platform from plain inputs: Intel's TCB level selection and status convergence for TDX and
- * SGX quotes (Intel QVL {@code Verifiers/Checks/TcbLevelCheck.cpp}, {@code TdxModuleCheck.cpp},
- * {@code TDRelaunchCheck.cpp}; spec step ids 4.1.2.4.17.*). No signatures are checked here.
+ * SGX quotes (Intel QVL, intel/confidential-computing.tee.dcap.qvl
+ * {@code Src/AttestationLibrary/src/Verifiers/Checks/TcbLevelCheck.cpp}, {@code EvaluateTcb.cpp},
+ * {@code TdxModuleCheck.cpp}, {@code TDRelaunchCheck.cpp}; spec step ids 4.1.2.5.*). No signatures are checked here.
  */
 final class TcbEvaluation {
     private TcbEvaluation() {
@@ -65,56 +66,70 @@ final class TcbEvaluation {
         return info.tdxModuleIdentities().stream().filter(m -> m.id().equalsIgnoreCase(id)).findFirst();
     }
 
+    /**
+     * 4.1.2.5.18 (SGX) and 4.1.2.5.19 (TDX) of Intel's current QVL ({@code TcbLevelCheck.cpp checkTcbLevel},
+     * {@code EvaluateTcb.cpp}). For a TDX 1.5 body the TCB is evaluated a second time with TEE_TCB_SVN_2 (the SVNs
+     * of the module the platform runs now, after TD-preserving updates); that evaluation must succeed too, and its
+     * status decides whether a relaunch is advised (4.1.2.5.1.20).
+     */
     static Outcome evaluate(TcbInfo info, Input in) throws Failure {
-        boolean tdx = in.teeTcbSvn() != null;
-        // 4.1.2.4.17.1-3: the SGX level is the first level the PCK TCB meets; for TDX, the TDX level is the first of
-        // those levels that TEE_TCB_SVN also meets.
-        TcbLevel sgxLevel = null;
-        TcbLevel tdxLevel = null;
+        if (in.teeTcbSvn() == null) {
+            TcbLevel platform = info.tcbLevels().stream()
+                    .filter(l -> sgxMeets(in.pckCpuSvnComponents(), in.pckPceSvn(), l)).findFirst()
+                    .orElseThrow(() -> notSupported(in));
+            IsvTcbLevel qe = qeLevelOrFail(in);
+            TcbStatus status = converge(platform.status(), List.of(qe.status()));
+            return new Outcome(status, union(platform.advisoryIds(), List.of(), qe.advisoryIds()), platform.status(),
+                    Optional.empty(), qe.status());
+        }
+        Outcome launch = tdxEvaluate(info, in, in.teeTcbSvn(), "TEE_TCB_SVN");
+        if (in.teeTcbSvn2() == null) {
+            return launch;
+        }
+        Outcome current = tdxEvaluate(info, in, in.teeTcbSvn2(), "TEE_TCB_SVN_2");
+        return new Outcome(relaunch(launch.status(), current.status()), launch.advisoryIds(),
+                launch.platformStatus(), launch.moduleStatus(), launch.qeStatus());
+    }
+
+    /**
+     * Intel QVL {@code tdxEvaluateTCB} (4.1.2.5.2): the platform level is the first level (newest first) the PCK's
+     * SGX components and PCESVN and {@code svn}'s TDX components meet; the module level, when {@code svn[1]} names a
+     * module major version, is the first level of identity {@code TDX_%02X} at or below {@code svn[0]}; the QE level
+     * the first at or below the QE's ISVSVN. Any of them missing is TCB_NOT_SUPPORTED.
+     */
+    private static Outcome tdxEvaluate(TcbInfo info, Input in, byte[] svn, String field) throws Failure {
+        TcbLevel platform = null;
         for (TcbLevel level : info.tcbLevels()) {
-            if (!sgxMeets(in.pckCpuSvnComponents(), in.pckPceSvn(), level)) {
-                continue;
-            }
-            if (sgxLevel == null) {
-                sgxLevel = level;
-            }
-            if (!tdx || tdxMeets(in.teeTcbSvn(), level)) {
-                tdxLevel = level;
+            if (sgxMeets(in.pckCpuSvnComponents(), in.pckPceSvn(), level) && tdxMeets(svn, level)) {
+                platform = level;
                 break;
             }
         }
-        if (sgxLevel == null) {
+        if (platform == null) {
             throw new Failure(ErrorCode.TCB_NOT_SUPPORTED, "no TCB level matches the PCK certificate's TCB (CPUSVN "
-                    + java.util.Arrays.toString(in.pckCpuSvnComponents()) + ", PCESVN " + in.pckPceSvn() + ")");
+                    + java.util.Arrays.toString(in.pckCpuSvnComponents()) + ", PCESVN " + in.pckPceSvn()
+                    + ") together with the quote's " + field + " " + hex(svn));
         }
-        TcbStatus qeStatus = in.qeLevel().map(IsvTcbLevel::status).orElse(null);
-        List<String> qeAdvisories = in.qeLevel().map(IsvTcbLevel::advisoryIds).orElse(List.of());
-        if (!tdx) {
-            return new Outcome(convergeWithQe(sgxLevel.status(), in.qeLevel()),
-                    union(sgxLevel.advisoryIds(), List.of(), qeAdvisories), sgxLevel.status(), Optional.empty(),
-                    qeStatus);
-        }
-        if (tdxLevel == null) {
-            throw new Failure(ErrorCode.TCB_NOT_SUPPORTED, "no TCB level matches the quote's TEE_TCB_SVN "
-                    + hex(in.teeTcbSvn()) + " among the levels the PCK TCB meets");
-        }
-        // 4.1.2.4.17.4.1: the TDX module's own status, from its identity's levels.
-        Optional<IsvTcbLevel> moduleLevel = moduleLevel(info, in.teeTcbSvn());
-        Optional<TcbStatus> moduleStatus = moduleLevel.map(IsvTcbLevel::status);
-        TcbStatus status = convergeWithModule(tdxLevel.status(), moduleStatus);
-        List<String> advisories = union(tdxLevel.advisoryIds(),
-                moduleLevel.map(IsvTcbLevel::advisoryIds).orElse(List.of()), qeAdvisories);
-        if (status == TcbStatus.REVOKED) {
-            // A revoked TDX TCB is final: Intel QVL checkTcbLevel returns it before any QE convergence, so even a
-            // QE ISVSVN below every QE identity level reports Revoked, not TCB_NOT_SUPPORTED.
-            return new Outcome(status, advisories, tdxLevel.status(), moduleStatus, qeStatus);
-        }
-        if (in.teeTcbSvn2() != null) {
-            // 4.1.2.4.17.4.3: TDX 1.5 TD-preserving module update.
-            status = relaunch(info, in, sgxLevel.status(), status, moduleStatus);
-        }
-        status = convergeWithQe(status, in.qeLevel());
-        return new Outcome(status, advisories, tdxLevel.status(), moduleStatus, qeStatus);
+        Optional<IsvTcbLevel> module = moduleLevel(info, svn, field);
+        IsvTcbLevel qe = qeLevelOrFail(in);
+        List<TcbStatus> components = new ArrayList<>(2);
+        module.ifPresent(m -> components.add(m.status()));
+        components.add(qe.status());
+        TcbStatus status = converge(platform.status(), components);
+        return new Outcome(status, union(platform.advisoryIds(),
+                module.map(IsvTcbLevel::advisoryIds).orElse(List.of()), qe.advisoryIds()), platform.status(),
+                module.map(IsvTcbLevel::status), qe.status());
+    }
+
+    private static Failure notSupported(Input in) {
+        return new Failure(ErrorCode.TCB_NOT_SUPPORTED, "no TCB level matches the PCK certificate's TCB (CPUSVN "
+                + java.util.Arrays.toString(in.pckCpuSvnComponents()) + ", PCESVN " + in.pckPceSvn() + ")");
+    }
+
+    /** Intel QVL {@code applyQeIdentity}: no QE identity level for the QE's ISVSVN is TCB_NOT_SUPPORTED. */
+    private static IsvTcbLevel qeLevelOrFail(Input in) throws Failure {
+        return in.qeLevel().orElseThrow(() -> new Failure(ErrorCode.TCB_NOT_SUPPORTED,
+                "no QE identity TCB level matches the QE report's ISVSVN"));
     }
 
     /** Every PCK component SVN ≥ the level's, and PCESVN ≥ the level's (4.1.2.4.17.1, 4.1.2.4.17.2). */
@@ -147,90 +162,59 @@ final class TcbEvaluation {
      * module is then judged by the TDX components alone); otherwise the first level of identity {@code TDX_%02X}
      * with isvsvn ≤ TEE_TCB_SVN[0].
      */
-    private static Optional<IsvTcbLevel> moduleLevel(TcbInfo info, byte[] teeTcbSvn) throws Failure {
+    private static Optional<IsvTcbLevel> moduleLevel(TcbInfo info, byte[] teeTcbSvn, String field) throws Failure {
         int major = Byte.toUnsignedInt(teeTcbSvn[1]);
         if (major == 0) {
             return Optional.empty();
         }
+        // Intel QVL tdxEvaluateTCB 4.1.2.5.2.2.1: a missing identity here is TCB_NOT_SUPPORTED (the identity of
+        // TEE_TCB_SVN[1] was already required by 4.1.2.4.11; this also covers TEE_TCB_SVN_2[1]).
         TdxModuleIdentity identity = moduleIdentity(info, major).orElseThrow(() -> new Failure(
-                ErrorCode.TDX_MODULE_MISMATCH, "TCB info has no TDX module identity " + moduleIdentityId(major)));
+                ErrorCode.TCB_NOT_SUPPORTED, "TCB info has no TDX module identity " + moduleIdentityId(major)
+                        + " for " + field));
         int minor = Byte.toUnsignedInt(teeTcbSvn[0]);
         return Optional.of(identity.tcbLevels().stream().filter(l -> minor >= l.isvSvn()).findFirst()
                 .orElseThrow(() -> new Failure(ErrorCode.TCB_NOT_SUPPORTED, "TDX module " + identity.id()
-                        + " has no TCB level for module SVN " + minor)));
-    }
-
-    /** Intel QVL {@code convergeTcbStatusWithTdxModuleStatus}. */
-    static TcbStatus convergeWithModule(TcbStatus level, Optional<TcbStatus> module) {
-        if (module.isEmpty()) {
-            return level;
-        }
-        return switch (module.get()) {
-            case OUT_OF_DATE -> switch (level) {
-                case UP_TO_DATE, SW_HARDENING_NEEDED -> TcbStatus.OUT_OF_DATE;
-                case CONFIGURATION_NEEDED, CONFIGURATION_AND_SW_HARDENING_NEEDED -> TcbStatus.OUT_OF_DATE_CONFIGURATION_NEEDED;
-                default -> level;
-            };
-            case REVOKED -> TcbStatus.REVOKED;
-            default -> level;
-        };
-    }
-
-    /** Intel QVL {@code convergeTcbStatusWithQeTcbStatus}; an absent QE level means TCB_NOT_SUPPORTED. */
-    static TcbStatus convergeWithQe(TcbStatus status, Optional<IsvTcbLevel> qeLevel) throws Failure {
-        if (qeLevel.isEmpty()) {
-            throw new Failure(ErrorCode.TCB_NOT_SUPPORTED, "no QE identity TCB level matches the QE report's ISVSVN");
-        }
-        return switch (qeLevel.get().status()) {
-            case OUT_OF_DATE -> switch (status) {
-                case UP_TO_DATE, SW_HARDENING_NEEDED -> TcbStatus.OUT_OF_DATE;
-                case CONFIGURATION_NEEDED, CONFIGURATION_AND_SW_HARDENING_NEEDED -> TcbStatus.OUT_OF_DATE_CONFIGURATION_NEEDED;
-                default -> status;
-            };
-            case REVOKED -> TcbStatus.REVOKED;
-            default -> status;
-        };
+                        + " has no TCB level for module SVN " + minor + " (" + field + ")")));
     }
 
     /**
-     * TDX 1.5 TD relaunch advice (Intel QVL {@code checkForRelaunch}): the platform was updated by a TD-preserving
-     * module update after this TD started, so the TD reports the old module (TDX status OutOfDate because of the
-     * module) while the platform already runs a current one (TEE_TCB_SVN_2, the SVNs a relaunched TD would get,
-     * meets the newest level). Relaunching the TD would make it current.
+     * Intel QVL {@code convergeTcbStatuses}: the platform level's status, made OutOfDate (UpToDate,
+     * SWHardeningNeeded) or OutOfDateConfigurationNeeded (ConfigurationNeeded, ConfigurationAndSWHardeningNeeded)
+     * when any component (module, QE) is OutOfDate, and Revoked when any component is Revoked.
      */
-    private static TcbStatus relaunch(TcbInfo info, Input in, TcbStatus sgxStatus, TcbStatus tdxStatus,
-                                      Optional<TcbStatus> moduleStatus) throws Failure {
-        Optional<TcbStatus> qe = in.qeLevel().map(IsvTcbLevel::status);
-        boolean qeOk = qe.isPresent() && qe.get() != TcbStatus.OUT_OF_DATE && qe.get() != TcbStatus.REVOKED;
-        boolean sgxOk = sgxStatus == TcbStatus.UP_TO_DATE || sgxStatus == TcbStatus.SW_HARDENING_NEEDED
-                || sgxStatus == TcbStatus.CONFIGURATION_NEEDED
-                || sgxStatus == TcbStatus.CONFIGURATION_AND_SW_HARDENING_NEEDED;
-        boolean tdxOld = tdxStatus == TcbStatus.OUT_OF_DATE || tdxStatus == TcbStatus.OUT_OF_DATE_CONFIGURATION_NEEDED;
-        if (!qeOk || !sgxOk || !tdxOld || moduleStatus.orElse(null) != TcbStatus.OUT_OF_DATE) {
-            return tdxStatus;
+    static TcbStatus converge(TcbStatus platform, List<TcbStatus> components) {
+        TcbStatus status = platform;
+        if (components.contains(TcbStatus.OUT_OF_DATE)) {
+            status = switch (platform) {
+                case UP_TO_DATE, SW_HARDENING_NEEDED -> TcbStatus.OUT_OF_DATE;
+                case CONFIGURATION_NEEDED, CONFIGURATION_AND_SW_HARDENING_NEEDED ->
+                        TcbStatus.OUT_OF_DATE_CONFIGURATION_NEEDED;
+                default -> platform;
+            };
         }
-        byte[] svn2 = in.teeTcbSvn2();
-        TcbLevel latest = info.tcbLevels().getFirst();
-        int minor2 = Byte.toUnsignedInt(svn2[0]);
-        int major2 = Byte.toUnsignedInt(svn2[1]);
-        int microcode2 = Byte.toUnsignedInt(svn2[2]);
-        int latestModuleSvn;
-        if (major2 == 0) {
-            latestModuleSvn = latest.tdxComponents().get(0);
-        } else {
-            TdxModuleIdentity identity2 = moduleIdentity(info, major2).orElseThrow(() -> new Failure(
-                    ErrorCode.TDX_MODULE_MISMATCH, "TCB info has no TDX module identity " + moduleIdentityId(major2)
-                            + " (TEE_TCB_SVN_2)"));
-            if (identity2.tcbLevels().isEmpty()) {
-                throw new Failure(ErrorCode.TCB_NOT_SUPPORTED, "TDX module " + identity2.id() + " has no TCB level");
-            }
-            latestModuleSvn = identity2.tcbLevels().getFirst().isvSvn();
+        if (components.contains(TcbStatus.REVOKED)) {
+            status = TcbStatus.REVOKED;
         }
-        if (minor2 >= latestModuleSvn && microcode2 >= latest.tdxComponents().get(2)) {
-            return sgxStatus.configurationNeeded() || tdxStatus.configurationNeeded()
-                    ? TcbStatus.TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED : TcbStatus.TD_RELAUNCH_ADVISED;
+        return status;
+    }
+
+    /**
+     * Intel QVL {@code checkForRelaunch} (4.1.2.5.1.20.2): a TD whose launch TCB is OutOfDate[ConfigurationNeeded]
+     * on a platform whose current TCB (TEE_TCB_SVN_2) is UpToDate, SWHardeningNeeded, ConfigurationNeeded or
+     * ConfigurationAndSWHardeningNeeded would be current after a relaunch: TDRelaunchAdvised, with the
+     * ConfigurationNeeded variant when either status needs configuration. Otherwise the launch status stands (so
+     * no relaunch is advised when the current TCB is itself OutOfDate).
+     */
+    static TcbStatus relaunch(TcbStatus launch, TcbStatus current) {
+        boolean launchOld = launch == TcbStatus.OUT_OF_DATE || launch == TcbStatus.OUT_OF_DATE_CONFIGURATION_NEEDED;
+        boolean currentOk = current == TcbStatus.UP_TO_DATE || current == TcbStatus.SW_HARDENING_NEEDED
+                || current == TcbStatus.CONFIGURATION_NEEDED || current == TcbStatus.CONFIGURATION_AND_SW_HARDENING_NEEDED;
+        if (!launchOld || !currentOk) {
+            return launch;
         }
-        return tdxStatus;
+        return launch.configurationNeeded() || current.configurationNeeded()
+                ? TcbStatus.TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED : TcbStatus.TD_RELAUNCH_ADVISED;
     }
 
     private static List<String> union(List<String> a, List<String> b, List<String> c) {

@@ -28,18 +28,34 @@ public sealed interface VerificationResult {
      * @param status            the converged TCB status
      * @param advisoryIds       Intel security advisories of the selected TCB levels (platform, module, QE)
      * @param collateralExpired whether any collateral item (CRL, TCB info, QE identity, certificate) had expired
-     *                          at the verification time; Intel reports this as a flag, not a failure
+     *                          at the verification time; Intel reports this as a flag, not a failure (the rule of
+     *                          Intel's QvE up to DCAP 1.23)
      * @param collateralExpiry  the earliest expiry among the collateral items and the PCK chain
      * @param expiringItem      which item expires first
      * @param platformStatus    status of the selected platform TCB level (the TDX level for a TD quote)
      * @param moduleStatus      status of the TDX module identity level, if the module is judged by one
      * @param qeStatus          status of the QE identity level
      * @param fmspc             the platform family from the PCK certificate (lowercase hex)
+     * @param qveCollateralExpired whether the TCB info's or the QE identity's nextUpdate had passed at the
+     *                          verification time: the rule of Intel's current QvE, which takes the earliest
+     *                          nextUpdate of those two only (qve.cpp, {@code expiration_date_min} of the QVL's
+     *                          verification collateral info); certificates and CRLs do not count
      */
     record Verified(DecodedQuote quote, TcbStatus status, List<String> advisoryIds, boolean collateralExpired,
                     Instant collateralExpiry, String expiringItem, TcbStatus platformStatus,
-                    Optional<TcbStatus> moduleStatus, TcbStatus qeStatus, String fmspc)
+                    Optional<TcbStatus> moduleStatus, TcbStatus qeStatus, String fmspc, boolean qveCollateralExpired)
             implements VerificationResult {
+        /**
+         * A result without Intel's current expiry rule known separately: {@code qveCollateralExpired} is taken to
+         * be {@code collateralExpired} (for callers written before that field existed).
+         */
+        public Verified(DecodedQuote quote, TcbStatus status, List<String> advisoryIds, boolean collateralExpired,
+                        Instant collateralExpiry, String expiringItem, TcbStatus platformStatus,
+                        Optional<TcbStatus> moduleStatus, TcbStatus qeStatus, String fmspc) {
+            this(quote, status, advisoryIds, collateralExpired, collateralExpiry, expiringItem, platformStatus,
+                    moduleStatus, qeStatus, fmspc, collateralExpired);
+        }
+
         public Verified {
             Objects.requireNonNull(quote, "quote");
             Objects.requireNonNull(status, "status");

@@ -41,11 +41,14 @@ class CollateralParsingTest {
     }
 
     @Test
-    @DisplayName("Intel's sample TCB info with SVNs above 255 parses them as integers")
+    @DisplayName("Deviation D7: Intel's sample TCB info with SVNs above 255 (65473) is MALFORMED, not truncated to 8 bits as the QVL does")
     void largeSvns() {
-        TcbInfo t = TcbInfo.parse(new String(TestData.bytes("intel-qvl/tcbInfo.json"), StandardCharsets.UTF_8)
-                .replaceFirst("(?s)^\\{\\s*\"tcbInfo\"\\s*:\\s*", "").replaceFirst("(?s),\\s*\"signature\".*$", ""));
-        assertThat(t.tcbLevels().stream().flatMap(l -> l.sgxComponents().stream()).anyMatch(v -> v > 255)).isTrue();
+        String text = new String(TestData.bytes("intel-qvl/tcbInfo.json"), StandardCharsets.UTF_8)
+                .replaceFirst("(?s)^\\{\\s*\"tcbInfo\"\\s*:\\s*", "").replaceFirst("(?s),\\s*\"signature\".*$", "");
+        assertThatThrownBy(() -> TcbInfo.parse(text)).isInstanceOfSatisfying(CollateralException.class, e -> {
+            assertThat(e.reason()).isEqualTo(CollateralException.Reason.MALFORMED);
+            assertThat(e.getMessage()).contains("'svn' is 65473, above its maximum 255");
+        });
     }
 
     @Test

@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Every offset and size of {@link QuoteLayout} against the tables of attestation.md section 2 (sgx_quote_4.h/5.h). */
+/**
+ * Every offset and size of {@link QuoteLayout} against Intel's published layout: Intel TDX DCAP Quoting Library API,
+ * "Quote Format" (quote header, TD quote body, v5 body descriptor, signature data), as declared in Intel DCAP
+ * {@code QuoteGeneration/quote_wrapper/common/inc/sgx_quote_4.h} and {@code sgx_quote_5.h}. The section numbers in
+ * the test names are this class's own grouping: 2.1 header, 2.2/2.4 framing, 2.3 body.
+ */
 class QuoteLayoutTest {
     @Test
     @DisplayName("2.1 quote header: 48 bytes; version 0, att_key_type 2, tee_type 4, reserved 8, qe_vendor_id 12, user_data 28")

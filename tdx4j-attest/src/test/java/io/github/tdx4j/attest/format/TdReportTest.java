@@ -142,7 +142,9 @@ class TdReportTest {
         assertThat(body.mrServiceTd()).isEqualTo(r.tdInfo().servTdHash());
         assertThat(body.encode()).hasSize(648);
         assertThat(TdQuoteBody.fromReport(r, false).encode()).hasSize(584);
-        // Quote body offset k maps to the TDREPORT offset the research table (attestation.md 2.3) gives.
+        // Quote body offset k maps to a TDREPORT_STRUCT offset (Intel TDX Module ABI Specification, "TDREPORT_STRUCT";
+        // TdReportLayout): MRTD at 528 (TDINFO 512 + 16), TEE_TCB_SVN at 264 (TEE_TCB_INFO 256 + 8), RTMR0..3 at
+        // 720, SERVTD_HASH at 912.
         byte[] encoded = body.encode();
         assertThat(Arrays.copyOfRange(encoded, 136, 184)).isEqualTo(Arrays.copyOfRange(bytes, 528, 576));
         assertThat(Arrays.copyOfRange(encoded, 0, 16)).isEqualTo(Arrays.copyOfRange(bytes, 264, 280));

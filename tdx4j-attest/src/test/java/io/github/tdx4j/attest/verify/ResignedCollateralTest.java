@@ -80,10 +80,20 @@ class ResignedCollateralTest {
     }
 
     @Test
-    @DisplayName("An SGX TCB info for a TD quote: TCB_INFO_MISMATCH (QVL 4.1.2.4.9)")
+    @DisplayName("An SGX TCB info for a TD quote: TCB_INFO_MISMATCH (QVL 4.1.2.4.9); with tdxModule left in it: MALFORMED_COLLATERAL (QVL parsePartV3)")
     void sgxTcbInfoForTdQuote() throws Exception {
-        // An SGX TCB info has no TDX parts; the TDX fields left in are ignored by the SGX reading.
-        assertThat(code(withTcbInfo("\"id\":\"TDX\"", "\"id\":\"SGX\""))).isEqualTo(ErrorCode.TCB_INFO_MISMATCH);
+        var json = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(real.tcbInfo());
+        json.put("id", "SGX");
+        json.remove("tdxModule");
+        json.remove("tdxModuleIdentities");
+        json.get("tcbLevels").forEach(l -> ((com.fasterxml.jackson.databind.node.ObjectNode) l.get("tcb"))
+                .remove("tdxtcbcomponents"));
+        String sgx = json.toString();
+        assertThat(sgx).doesNotContain("tdx");
+        assertThat(code(verifier.verify(quote, pki.collateral(real.withTcbInfo(sgx, new byte[64]), rootCrl, pckCrl),
+                AT_2025_07_01))).isEqualTo(ErrorCode.TCB_INFO_MISMATCH);
+        assertThat(code(withTcbInfo("\"id\":\"TDX\"", "\"id\":\"SGX\""))).isEqualTo(ErrorCode.MALFORMED_COLLATERAL);
     }
 
     @Test

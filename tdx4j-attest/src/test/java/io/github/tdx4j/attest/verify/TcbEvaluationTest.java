@@ -17,7 +17,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Intel's TCB level selection and status convergence (QVL TcbLevelCheck, TdxModuleCheck, TDRelaunchCheck) on plain inputs. */
+/** Intel's TCB level selection and status convergence (current QVL EvaluateTcb, TcbLevelCheck, TDRelaunchCheck) on plain inputs. */
 class TcbEvaluationTest {
     private static final Instant DATE = Instant.parse("2024-03-13T00:00:00Z");
     private static final String ZERO48 = "00".repeat(48);
@@ -106,31 +106,32 @@ class TcbEvaluationTest {
     }
 
     @Test
-    @DisplayName("Module identity TDX_%02X missing: TDX_MODULE_MISMATCH; module SVN below every module level: TCB_NOT_SUPPORTED")
+    @DisplayName("Module identity TDX_%02X missing, or module SVN below every module level: TCB_NOT_SUPPORTED (QVL tdxEvaluateTCB 4.1.2.5.2.2)")
     void moduleIdentity() {
         TcbInfo info = info(List.of(module("tdx_01", isv(4, UP_TO_DATE))), level(3, 13, new int[] {0, 0, 3}, UP_TO_DATE));
         assertThat(TcbEvaluation.moduleIdentityId(0x1a)).isEqualTo("TDX_1A");
         assertThatThrownBy(() -> eval(info, 3, tee(6, 3, 3), null, QE_OK))
-                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TDX_MODULE_MISMATCH));
+                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
         assertThatThrownBy(() -> eval(info, 3, tee(3, 1, 3), null, QE_OK))
                 .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
     }
 
     @Test
-    @DisplayName("Module OutOfDate turns UpToDate/SWHardening into OutOfDate and Configuration* into OutOfDateConfigurationNeeded; module Revoked wins")
-    void moduleConvergence() {
-        var out = Optional.of(OUT_OF_DATE);
-        assertThat(TcbEvaluation.convergeWithModule(UP_TO_DATE, out)).isEqualTo(OUT_OF_DATE);
-        assertThat(TcbEvaluation.convergeWithModule(SW_HARDENING_NEEDED, out)).isEqualTo(OUT_OF_DATE);
-        assertThat(TcbEvaluation.convergeWithModule(CONFIGURATION_NEEDED, out)).isEqualTo(OUT_OF_DATE_CONFIGURATION_NEEDED);
-        assertThat(TcbEvaluation.convergeWithModule(CONFIGURATION_AND_SW_HARDENING_NEEDED, out))
+    @DisplayName("Any component OutOfDate turns UpToDate/SWHardening into OutOfDate and Configuration* into OutOfDateConfigurationNeeded; any Revoked wins (QVL convergeTcbStatuses)")
+    void convergence() {
+        var out = List.of(OUT_OF_DATE);
+        assertThat(TcbEvaluation.converge(UP_TO_DATE, out)).isEqualTo(OUT_OF_DATE);
+        assertThat(TcbEvaluation.converge(SW_HARDENING_NEEDED, out)).isEqualTo(OUT_OF_DATE);
+        assertThat(TcbEvaluation.converge(CONFIGURATION_NEEDED, out)).isEqualTo(OUT_OF_DATE_CONFIGURATION_NEEDED);
+        assertThat(TcbEvaluation.converge(CONFIGURATION_AND_SW_HARDENING_NEEDED, out))
                 .isEqualTo(OUT_OF_DATE_CONFIGURATION_NEEDED);
-        assertThat(TcbEvaluation.convergeWithModule(OUT_OF_DATE_CONFIGURATION_NEEDED, out))
+        assertThat(TcbEvaluation.converge(OUT_OF_DATE_CONFIGURATION_NEEDED, out))
                 .isEqualTo(OUT_OF_DATE_CONFIGURATION_NEEDED);
-        assertThat(TcbEvaluation.convergeWithModule(UP_TO_DATE, Optional.of(REVOKED))).isEqualTo(REVOKED);
-        assertThat(TcbEvaluation.convergeWithModule(CONFIGURATION_NEEDED, Optional.of(UP_TO_DATE)))
-                .isEqualTo(CONFIGURATION_NEEDED);
-        assertThat(TcbEvaluation.convergeWithModule(SW_HARDENING_NEEDED, Optional.empty())).isEqualTo(SW_HARDENING_NEEDED);
+        assertThat(TcbEvaluation.converge(UP_TO_DATE, List.of(UP_TO_DATE, REVOKED))).isEqualTo(REVOKED);
+        assertThat(TcbEvaluation.converge(CONFIGURATION_NEEDED, List.of(OUT_OF_DATE, REVOKED))).isEqualTo(REVOKED);
+        assertThat(TcbEvaluation.converge(CONFIGURATION_NEEDED, List.of(UP_TO_DATE))).isEqualTo(CONFIGURATION_NEEDED);
+        assertThat(TcbEvaluation.converge(SW_HARDENING_NEEDED, List.of())).isEqualTo(SW_HARDENING_NEEDED);
+        assertThat(TcbEvaluation.converge(REVOKED, out)).isEqualTo(REVOKED);
     }
 
     @Test
@@ -149,21 +150,22 @@ class TcbEvaluationTest {
     }
 
     @Test
-    @DisplayName("A TDX TCB Revoked (by its level or its module) is returned before QE convergence: Revoked even with no QE level (QVL checkTcbLevel)")
-    void revokedBeforeQe() throws Failure {
+    @DisplayName("A Revoked TDX TCB with no QE level for the QE's ISVSVN is TCB_NOT_SUPPORTED, not Revoked (current QVL applyQeIdentity; the 2024 QVL returned Revoked first)")
+    void revokedStillNeedsQeLevel() {
         TcbInfo revokedModule = info(List.of(module("TDX_01", isv(4, REVOKED))),
                 level(3, 13, new int[] {0, 0, 3}, UP_TO_DATE));
-        assertThat(eval(revokedModule, 3, tee(4, 1, 3), null, null).status()).isEqualTo(REVOKED);
+        assertThatThrownBy(() -> eval(revokedModule, 3, tee(4, 1, 3), null, null))
+                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
         TcbInfo revokedLevel = info(List.of(), level(3, 13, new int[] {0, 0, 3}, REVOKED));
-        assertThat(eval(revokedLevel, 3, tee(0, 0, 3), null, null).status()).isEqualTo(REVOKED);
-        // The SGX path does not stop there (Intel: "SGX TCB is revoked // do not exit"): no QE level stays unsupported.
+        assertThatThrownBy(() -> eval(revokedLevel, 3, tee(0, 0, 3), null, null))
+                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
         assertThatThrownBy(() -> TcbEvaluation.evaluate(revokedLevel,
                 new TcbEvaluation.Input(pck(3), 13, null, null, Optional.empty())))
                 .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
     }
 
     @Test
-    @DisplayName("TDX 1.5: module OutOfDate but TEE_TCB_SVN_2 current gives TDRelaunchAdvised (ConfigurationNeeded variant kept); otherwise OutOfDate")
+    @DisplayName("TDX 1.5: launch OutOfDate and current (TEE_TCB_SVN_2) UpToDate gives TDRelaunchAdvised (ConfigurationNeeded variant kept); current OutOfDate: no advice")
     void relaunch() throws Failure {
         TcbInfo info = info(List.of(module("TDX_01", isv(6, UP_TO_DATE), isv(2, OUT_OF_DATE))),
                 level(3, 13, new int[] {0, 0, 5}, UP_TO_DATE),
@@ -172,17 +174,36 @@ class TcbEvaluationTest {
         byte[] running = tee(4, 1, 3);
         assertThat(eval(info, 3, running, null, QE_OK).status()).isEqualTo(OUT_OF_DATE);
         assertThat(eval(info, 3, running, tee(6, 1, 5), QE_OK).status()).isEqualTo(TD_RELAUNCH_ADVISED);
-        // Platform not fully updated (microcode 4 < 5): no advice.
+        // Platform not fully updated (microcode 4 < 5): the current TCB is OutOfDate too, no advice.
         assertThat(eval(info, 3, running, tee(6, 1, 4), QE_OK).status()).isEqualTo(OUT_OF_DATE);
-        // QE out of date: no advice, and the QE convergence applies.
+        // QE out of date: the current TCB is OutOfDate as well, no advice.
         assertThat(eval(info, 3, running, tee(6, 1, 5), isv(4, OUT_OF_DATE)).status()).isEqualTo(OUT_OF_DATE);
 
         TcbInfo config = info(List.of(module("TDX_01", isv(6, UP_TO_DATE), isv(2, OUT_OF_DATE))),
                 level(3, 13, new int[] {0, 0, 3}, CONFIGURATION_NEEDED));
         assertThat(eval(config, 3, running, tee(6, 1, 3), QE_OK).status())
                 .isEqualTo(TD_RELAUNCH_ADVISED_CONFIGURATION_NEEDED);
-        // TEE_TCB_SVN_2 of a module major version the TCB info does not know: TDX_MODULE_MISMATCH.
-        assertThatThrownBy(() -> eval(info, 3, running, tee(6, 3, 5), QE_OK))
-                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TDX_MODULE_MISMATCH));
+    }
+
+    @Test
+    @DisplayName("TDX 1.5: the newest module level itself OutOfDate gives no relaunch advice (current QVL; the 2024 QVL advised TDRelaunchAdvised)")
+    void noRelaunchWhenNewestModuleIsOutOfDate() throws Failure {
+        TcbInfo info = info(List.of(module("TDX_01", isv(6, OUT_OF_DATE), isv(2, OUT_OF_DATE))),
+                level(3, 13, new int[] {0, 0, 5}, UP_TO_DATE),
+                level(3, 13, new int[] {0, 0, 3}, OUT_OF_DATE));
+        assertThat(eval(info, 3, tee(4, 1, 3), tee(6, 1, 5), QE_OK).status()).isEqualTo(OUT_OF_DATE);
+    }
+
+    @Test
+    @DisplayName("TDX 1.5: TEE_TCB_SVN_2 that matches no level, or names an unknown module, fails with TCB_NOT_SUPPORTED even when TEE_TCB_SVN is UpToDate (QVL 4.1.2.5.1.20.1)")
+    void teeTcbSvn2MustMatch() {
+        TcbInfo info = info(List.of(module("TDX_01", isv(6, UP_TO_DATE), isv(2, OUT_OF_DATE))),
+                level(3, 13, new int[] {0, 0, 5}, UP_TO_DATE));
+        assertThatThrownBy(() -> eval(info, 3, tee(6, 1, 5), tee(1, 1, 5), QE_OK))
+                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
+        assertThatThrownBy(() -> eval(info, 3, tee(6, 1, 5), tee(6, 1, 4), QE_OK))
+                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
+        assertThatThrownBy(() -> eval(info, 3, tee(6, 1, 5), tee(6, 3, 5), QE_OK))
+                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
     }
 }

@@ -2,7 +2,7 @@ package io.github.tdx4j.call.policy;
 
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.TdxFailure;
-import io.github.tdx4j.call.TdxFatalFailure;
+import io.github.tdx4j.call.TdxPolicyPanic;
 import java.lang.System.Logger.Level;
 import java.util.EnumMap;
 import java.util.Map;
@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Applies an {@link OriginPolicy} to classified failures: logs them once per site or through a per-site rate
- * limiter, and turns the fatal ones into {@link TdxFatalFailure}. Counts failures per origin and log lines, so a
+ * limiter, and turns the fatal ones into {@link TdxPolicyPanic}. Counts failures per origin and log lines, so a
  * campaign can check that logging stays bounded.
  *
  * <p>Thread-safe. Warn-once and rate-limit state is per site ({@link TdxFailure#site()}), so sites must be stable
@@ -54,7 +54,7 @@ public final class FailureHandler {
      * Reacts to {@code failure} as the policy says.
      *
      * @return the reaction taken; for every reaction but FATAL the caller returns its error
-     * @throws TdxFatalFailure when the policy's reaction is {@link Reaction#FATAL}
+     * @throws TdxPolicyPanic when the policy's reaction is {@link Reaction#FATAL}
      */
     public Reaction report(TdxFailure failure) {
         counts.get(failure.origin()).incrementAndGet();
@@ -84,14 +84,14 @@ public final class FailureHandler {
      * A failure that is fatal by design, whatever the policy (Linux panics on an EPT violation on private memory,
      * on failed memory acceptance, on a TD without SEPT_VE_DISABLE). Logs it and returns the panic to throw.
      */
-    public TdxFatalFailure fatal(TdxFailure failure) {
+    public TdxPolicyPanic fatal(TdxFailure failure) {
         counts.get(failure.origin()).incrementAndGet();
         return fatalAfterLog(failure);
     }
 
-    private TdxFatalFailure fatalAfterLog(TdxFailure failure) {
+    private TdxPolicyPanic fatalAfterLog(TdxFailure failure) {
         sink.log(Level.ERROR, "tdx4j: fatal: " + failure);
-        return new TdxFatalFailure(failure);
+        return new TdxPolicyPanic(failure);
     }
 
     /** Failures reported so far with {@code origin}. */

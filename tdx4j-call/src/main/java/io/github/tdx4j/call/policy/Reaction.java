@@ -4,7 +4,7 @@ package io.github.tdx4j.call.policy;
  * What the {@link FailureHandler} does with a classified failure. A closed set we produce.
  */
 public enum Reaction {
-    /** Stop: throw {@link io.github.tdx4j.call.TdxFatalFailure}, the analogue of {@code panic()}. */
+    /** Stop: throw {@link io.github.tdx4j.call.TdxPolicyPanic}, the analogue of {@code panic()}. */
     FATAL,
     /** Log once per site (the analogue of {@code WARN_ONCE}), then return the error to the caller. */
     WARN_ONCE,

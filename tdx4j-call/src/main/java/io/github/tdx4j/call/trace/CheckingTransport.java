@@ -88,12 +88,11 @@ public final class CheckingTransport implements TdxTransport {
         }
         if (leaf.equals(TdcallLeaf.TDG_VP_VMCALL)) {
             GprSelect mask = new GprSelect(in.rcx());
-            if ((mask.raw() & GprSelect.ALWAYS_ILLEGAL_GPRS) != 0) {
-                reject("tdx.check.vmcall-mask", "TDG.VP.VMCALL RCX must not expose RAX, RCX or RSP (bits 0, 1, 4): "
-                        + mask);
-            }
-            if ((mask.raw() & GprSelect.RESERVED_MASK) != 0) {
-                reject("tdx.check.vmcall-mask", "TDG.VP.VMCALL RCX[63:32] must be 0: " + mask);
+            // Whether the TD forbids RBP changes is the module's to know (CONFIG_FLAGS.NO_RBP_MOD); the module
+            // itself rejects an RBP bit then.
+            if (!mask.isValid(false)) {
+                reject("tdx.check.vmcall-mask", "TDG.VP.VMCALL RCX must not expose RAX, RCX or RSP (bits 0, 1, 4) "
+                        + "and RCX[63:32] must be 0: " + mask);
             }
             return;
         }

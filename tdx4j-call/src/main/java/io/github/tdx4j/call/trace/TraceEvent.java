@@ -7,6 +7,7 @@ import io.github.tdx4j.abi.TdxStatus;
 import io.github.tdx4j.abi.VeExitReason;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.Registers;
+import io.github.tdx4j.call.StatusOrigin;
 
 /**
  * One entry of a call trace: a TDCALL to a module leaf, a TDVMCALL, or a #VE taken by the guest.
@@ -58,11 +59,7 @@ public sealed interface TraceEvent permits TraceEvent.Tdcall, TraceEvent.Tdvmcal
 
         @Override
         public Origin origin() {
-            TdxStatus s = tdxStatus();
-            if (!s.isError()) {
-                return null;
-            }
-            return s.is(TdxStatus.OPERAND_INVALID) ? Origin.GUEST_BUG : Origin.TDX_MODULE;
+            return StatusOrigin.ofTdcall(tdxStatus()).orElse(null);
         }
 
         @Override
@@ -99,11 +96,7 @@ public sealed interface TraceEvent permits TraceEvent.Tdcall, TraceEvent.Tdvmcal
 
         @Override
         public Origin origin() {
-            if (out.rax() != 0) {
-                return Origin.TDX_MODULE;
-            }
-            TdvmcallStatus s = vmmStatus();
-            return s.isSuccess() || s.isRetry() ? null : Origin.VMM;
+            return StatusOrigin.ofTdvmcall(new TdxStatus(out.rax()), vmmStatus()).orElse(null);
         }
 
         @Override

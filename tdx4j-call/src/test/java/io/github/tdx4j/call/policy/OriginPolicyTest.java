@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.Sensitivity;
 import io.github.tdx4j.call.TdxFailure;
-import io.github.tdx4j.call.TdxFatalFailure;
+import io.github.tdx4j.call.TdxPolicyPanic;
 import java.lang.System.Logger.Level;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -108,11 +108,11 @@ class OriginPolicyTest {
     }
 
     @Test
-    @DisplayName("FATAL throws TdxFatalFailure carrying the failure and its origin, after one ERROR line")
+    @DisplayName("FATAL throws TdxPolicyPanic carrying the failure and its origin, after one ERROR line")
     void fatal() {
         FailureHandler h = new FailureHandler(OriginPolicy.SEED_REVIEW, clock, sink);
         TdxFailure f = TdxFailure.sensitive(Origin.TDX_MODULE, "tdx.report", "TDG.MR.REPORT failed");
-        assertThatThrownBy(() -> h.report(f)).isInstanceOfSatisfying(TdxFatalFailure.class, e -> {
+        assertThatThrownBy(() -> h.report(f)).isInstanceOfSatisfying(TdxPolicyPanic.class, e -> {
             assertThat(e.failure()).isEqualTo(f);
             assertThat(e.origin()).isEqualTo(Origin.TDX_MODULE);
         });
@@ -123,7 +123,7 @@ class OriginPolicyTest {
     @DisplayName("Fatal by design (e.g. EPT violation on private memory) is fatal under every policy")
     void fatalByDesign() {
         FailureHandler h = new FailureHandler(OriginPolicy.LINUX_MAINLINE, clock, sink);
-        TdxFatalFailure e = h.fatal(TdxFailure.of(Origin.TDX_MODULE, "tdx.ve.private-ept",
+        TdxPolicyPanic e = h.fatal(TdxFailure.of(Origin.TDX_MODULE, "tdx.ve.private-ept",
                 "Unexpected EPT-violation on private memory."));
         assertThat(e.origin()).isEqualTo(Origin.TDX_MODULE);
         assertThat(sink.lines).hasSize(1);

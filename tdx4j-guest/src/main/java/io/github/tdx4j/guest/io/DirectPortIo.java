@@ -75,11 +75,6 @@ public final class DirectPortIo {
         out(PortSize.BYTE, port, value);
     }
 
-    /** OUTW as {@code pio_ops.f_outw}. */
-    public void outw(int port, int value) {
-        out(PortSize.WORD, port, value);
-    }
-
     /** Writes {@code text} byte by byte to a UART data register (earlyprintk on port 0x3F8). */
     public void print(int port, String text) {
         for (byte b : text.getBytes(StandardCharsets.ISO_8859_1)) {

@@ -1,6 +1,7 @@
 package io.github.tdx4j.guest.io;
 
 import io.github.tdx4j.abi.TdvmcallSubFunction;
+import io.github.tdx4j.call.GuestBugException;
 import io.github.tdx4j.call.VmcallRequest;
 
 /**
@@ -33,7 +34,7 @@ public final class PortIoRequests {
 
     private static long checkPort(int port) {
         if (port < 0 || port > 0xFFFF) {
-            throw new IllegalArgumentException("an I/O port is 16 bits: 0x" + Integer.toHexString(port));
+            throw new GuestBugException("tdx.pio.port", "an I/O port is 16 bits: 0x" + Integer.toHexString(port));
         }
         return port;
     }

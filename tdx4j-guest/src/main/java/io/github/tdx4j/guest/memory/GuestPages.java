@@ -1,5 +1,6 @@
 package io.github.tdx4j.guest.memory;
 
+import io.github.tdx4j.call.GuestBugException;
 import io.github.tdx4j.call.TdxFailure;
 import io.github.tdx4j.call.platform.GuestMemory;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class GuestPages {
      */
     public synchronized long allocate(int pages) {
         if (pages <= 0) {
-            throw new IllegalArgumentException("pages must be > 0: " + pages);
+            throw new GuestBugException("tdx.pages.count", "pages must be > 0: " + pages);
         }
         int i = 0;
         while (i + pages <= pageCount) {
@@ -121,7 +122,8 @@ public final class GuestPages {
         long off = gpa - base;
         if (off < 0 || off % GuestMemory.PAGE_SIZE != 0 || pages <= 0
                 || off / GuestMemory.PAGE_SIZE + pages > pageCount) {
-            throw new IllegalArgumentException(String.format("0x%x + %d pages is not in the pool", gpa, pages));
+            throw new GuestBugException("tdx.pages.range", String.format("0x%x + %d pages is not in the pool", gpa,
+                    pages));
         }
         return (int) (off / GuestMemory.PAGE_SIZE);
     }

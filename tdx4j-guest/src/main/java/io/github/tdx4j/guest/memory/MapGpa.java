@@ -2,6 +2,7 @@ package io.github.tdx4j.guest.memory;
 
 import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.abi.TdvmcallSubFunction;
+import io.github.tdx4j.call.GuestBugException;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.TdxCalls;
 import io.github.tdx4j.call.TdxFailure;
@@ -54,8 +55,8 @@ public final class MapGpa {
      */
     public TdxFailure map(long start, long end, boolean shared) {
         if ((start | end) % GuestMemory.PAGE_SIZE != 0 || end <= start || ((start | (end - 1)) & sharedMask) != 0) {
-            throw new IllegalArgumentException(String.format("MapGPA range must be 4K-aligned, non-empty and "
-                    + "without the shared bit: [0x%x, 0x%x)", start, end));
+            throw new GuestBugException("tdx.mapgpa.range", String.format("MapGPA range must be 4K-aligned, "
+                    + "non-empty and without the shared bit: [0x%x, 0x%x)", start, end));
         }
         long s = shared ? start | sharedMask : start;
         long e = shared ? end | sharedMask : end;

@@ -3,8 +3,9 @@ package io.github.tdx4j.guest.memory;
 import io.github.tdx4j.abi.PageLevel;
 import io.github.tdx4j.abi.TdcallLeaf;
 import io.github.tdx4j.abi.TdxStatus;
+import io.github.tdx4j.call.GuestBugException;
 import io.github.tdx4j.call.ModuleCallResult;
-import io.github.tdx4j.call.Origin;
+import io.github.tdx4j.call.StatusOrigin;
 import io.github.tdx4j.call.TdxCalls;
 import io.github.tdx4j.call.TdxFailure;
 import io.github.tdx4j.call.platform.GuestMemory;
@@ -62,7 +63,7 @@ public final class PageAcceptor {
      * Accepts {@code [start, end)} or stops the TD: Linux {@code arch_accept_memory} panics with
      * "TDX: Failed to accept memory", because the guest cannot run on memory it was promised and did not get.
      *
-     * @throws io.github.tdx4j.call.TdxFatalFailure if a 4K page cannot be accepted
+     * @throws io.github.tdx4j.call.TdxPolicyPanic if a 4K page cannot be accepted
      */
     public Accepted acceptOrPanic(long start, long end) {
         Result r = accept(start, end);
@@ -94,8 +95,8 @@ public final class PageAcceptor {
      */
     public Result accept(long start, long end) {
         if ((start | end) % GuestMemory.PAGE_SIZE != 0 || end < start) {
-            throw new IllegalArgumentException(String.format("accept range must be 4K-aligned and ordered: "
-                    + "[0x%x, 0x%x)", start, end));
+            throw new GuestBugException("tdx.accept.range", String.format("accept range must be 4K-aligned and "
+                    + "ordered: [0x%x, 0x%x)", start, end));
         }
         Map<PageLevel, Long> counts = new EnumMap<>(PageLevel.class);
         long gpa = start;
@@ -116,26 +117,12 @@ public final class PageAcceptor {
                 last = r.status();
             }
             if (accepted == 0) {
-                return new Result.Failed(gpa, TdxFailure.sensitive(originOf(last), "tdx.accept.failed",
+                return new Result.Failed(gpa, TdxFailure.sensitive(StatusOrigin.ofFailed(last), "tdx.accept.failed",
                         String.format("TDG.MEM.PAGE.ACCEPT of the 4K page at GPA 0x%x failed: %s", gpa, last)),
                         new Accepted(counts));
             }
             gpa += accepted;
         }
         return new Result.Done(new Accepted(counts));
-    }
-
-    /**
-     * Whose fault a failed 4K accept is, by the module's status: a bad operand or a page accepted twice is the
-     * guest's; a page the VMM never added (no pending SEPT entry) is the VMM's; anything else the module's.
-     */
-    static Origin originOf(TdxStatus status) {
-        if (status.is(TdxStatus.OPERAND_INVALID) || status.is(TdxStatus.PAGE_ALREADY_ACCEPTED)) {
-            return Origin.GUEST_BUG;
-        }
-        if (status.is(TdxStatus.EPT_WALK_FAILED) || status.is(TdxStatus.EPT_ENTRY_STATE_INCORRECT)) {
-            return Origin.VMM;
-        }
-        return Origin.TDX_MODULE;
     }
 }

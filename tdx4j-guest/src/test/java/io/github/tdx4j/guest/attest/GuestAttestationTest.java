@@ -13,7 +13,7 @@ import io.github.tdx4j.abi.TdxStatus;
 import io.github.tdx4j.abi.OperandId;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.Registers;
-import io.github.tdx4j.call.TdxFatalFailure;
+import io.github.tdx4j.call.TdxPolicyPanic;
 import io.github.tdx4j.call.policy.OriginPolicy;
 import io.github.tdx4j.guest.TdxGuest;
 import io.github.tdx4j.guest.attest.AttestationException.Reason;
@@ -305,7 +305,7 @@ class GuestAttestationTest {
         GuestAttestation strict = Boot.boot(t, Boot.config().withPolicy(OriginPolicy.SEED_REVIEW)).attestation();
         t.failLeaf.put(TdcallLeaf.TDG_MR_RTMR_EXTEND, TdxStatus.PAGE_METADATA_INCORRECT.raw());
         assertThatThrownBy(() -> strict.extendRtmr(2, new byte[48], "x")).isInstanceOfSatisfying(
-                TdxFatalFailure.class, p -> assertThat(p.origin()).isEqualTo(Origin.TDX_MODULE));
+                TdxPolicyPanic.class, p -> assertThat(p.origin()).isEqualTo(Origin.TDX_MODULE));
         assertThat(strict.eventLog()).isEmpty();
     }
 }

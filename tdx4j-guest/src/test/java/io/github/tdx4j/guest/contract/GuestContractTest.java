@@ -17,7 +17,7 @@ import io.github.tdx4j.abi.TdvmcallStatus;
 import io.github.tdx4j.abi.TdvmcallSubFunction;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.TdxFailure;
-import io.github.tdx4j.call.TdxFatalFailure;
+import io.github.tdx4j.call.TdxPolicyPanic;
 import io.github.tdx4j.call.VmcallRequest;
 import io.github.tdx4j.call.VmcallResult;
 import io.github.tdx4j.call.policy.OriginPolicy;
@@ -124,7 +124,7 @@ class GuestContractTest {
     @DisplayName("A non-debug TD without SEPT_VE_DISABLE: ReportFatalError with the reason, and the TD stops")
     void bootRefusesSeptVe(Backend b) {
         assertThatThrownBy(() -> open(b, Scenario.honest().noSeptVeDisable()))
-                .isInstanceOfSatisfying(TdxFatalFailure.class, p -> {
+                .isInstanceOfSatisfying(TdxPolicyPanic.class, p -> {
                     assertThat(p.failure().site()).isEqualTo("tdx.init.sept-ve");
                     assertThat(p.getSuppressed()).as("the platform stopped the TD on ReportFatalError").isNotEmpty();
                     assertThat(p.getSuppressed()[0].getMessage()).contains("SEPT #VE has to be disabled");
@@ -138,7 +138,7 @@ class GuestContractTest {
         try (ContractTd td = open(b, Scenario.honest().noSeptVeDisable().debugTd(), RUN_CODE)) {
             assertThat(td.guest().info().septVeDisabled()).isFalse();
             td.setReg(Gpr.RDI, 0x3000_0000L); // private, never accepted
-            assertThatThrownBy(() -> td.run(0x8B, 0x07)).isInstanceOfSatisfying(TdxFatalFailure.class, p -> {
+            assertThatThrownBy(() -> td.run(0x8B, 0x07)).isInstanceOfSatisfying(TdxPolicyPanic.class, p -> {
                 assertThat(p.failure().site()).isEqualTo("tdx.ve.mmio.private-gpa");
                 assertThat(p.origin()).isEqualTo(Origin.GUEST_BUG);
             });
@@ -163,7 +163,7 @@ class GuestContractTest {
             PageAcceptor.Accepted a = td.guest().acceptMemory(start, start + (2L << 20));
             assertThat(a.count(PageLevel.SIZE_4K)).isEqualTo(512);
             assertThatThrownBy(() -> td.guest().acceptMemory(start, start + 4096))
-                    .as("accepting twice stops the TD").isInstanceOf(TdxFatalFailure.class);
+                    .as("accepting twice stops the TD").isInstanceOf(TdxPolicyPanic.class);
         }
     }
 
@@ -698,7 +698,7 @@ class GuestContractTest {
             TdxFailure f = TdxFailure.of(Origin.GUEST_BUG, "test.fatal", "demo fatal: 0123456789");
             assertThatThrownBy(() -> {
                 throw td.guest().reportFatalError(f);
-            }).isInstanceOf(TdxFatalFailure.class);
+            }).isInstanceOf(TdxPolicyPanic.class);
             assertThat(td.stopReason()).contains("demo fatal: 0123456789");
         }
     }

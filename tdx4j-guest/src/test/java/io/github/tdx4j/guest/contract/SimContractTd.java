@@ -119,11 +119,6 @@ final class SimContractTd implements ContractTd {
         public boolean onPrivateEptViolation(long gpa, PageLevel acceptLevel) {
             return honest.onPrivateEptViolation(gpa, acceptLevel);
         }
-
-        @Override
-        public String console() {
-            return honest.console();
-        }
     }
 
     /** The simulator as the guest's platform, with guest memory reads counted per start address. */

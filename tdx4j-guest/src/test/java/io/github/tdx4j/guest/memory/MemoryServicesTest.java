@@ -10,7 +10,7 @@ import io.github.tdx4j.abi.TdvmcallSubFunction;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.Registers;
 import io.github.tdx4j.call.TdxFailure;
-import io.github.tdx4j.call.TdxFatalFailure;
+import io.github.tdx4j.call.TdxPolicyPanic;
 import io.github.tdx4j.guest.TdxGuest;
 import io.github.tdx4j.guest.fake.Boot;
 import io.github.tdx4j.guest.fake.FakeTd;
@@ -80,7 +80,7 @@ class MemoryServicesTest {
     void acceptFailureIsFatal() {
         TdxGuest g = TdxGuest.boot(td, Boot.TD_CPUID, Boot.config());
         td.addPending(0, 0x3000);
-        assertThatThrownBy(() -> g.acceptMemory(0, 0x4000)).isInstanceOfSatisfying(TdxFatalFailure.class, p -> {
+        assertThatThrownBy(() -> g.acceptMemory(0, 0x4000)).isInstanceOfSatisfying(TdxPolicyPanic.class, p -> {
             assertThat(p.origin()).as("the VMM never added the page").isEqualTo(Origin.VMM);
             assertThat(p.failure().detail()).contains("0x3000");
         });

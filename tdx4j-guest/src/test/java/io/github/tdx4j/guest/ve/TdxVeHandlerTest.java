@@ -11,7 +11,7 @@ import io.github.tdx4j.abi.VeExitReason;
 import io.github.tdx4j.abi.VeInfo;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.Registers;
-import io.github.tdx4j.call.TdxFatalFailure;
+import io.github.tdx4j.call.TdxPolicyPanic;
 import io.github.tdx4j.call.TdxModuleFault;
 import io.github.tdx4j.call.platform.VeOutcome;
 import io.github.tdx4j.call.trace.CallTrace;
@@ -229,7 +229,7 @@ class TdxVeHandlerTest {
     @DisplayName("An EPT violation on a private GPA is fatal; with SEPT_VE_DISABLE the TDX module is to blame")
     void privateGpaFatal() {
         FakeVcpu cpu = new FakeVcpu().at(0x2000, 0x8B, 0x07);
-        assertThatThrownBy(() -> td.raiseVe(ept(0x5000, 0), cpu)).isInstanceOfSatisfying(TdxFatalFailure.class,
+        assertThatThrownBy(() -> td.raiseVe(ept(0x5000, 0), cpu)).isInstanceOfSatisfying(TdxPolicyPanic.class,
                 p -> {
                     assertThat(p.origin()).isEqualTo(Origin.TDX_MODULE);
                     assertThat(p.failure().site()).isEqualTo("tdx.ve.mmio.private-gpa");

@@ -1,5 +1,7 @@
 package io.github.tdx4j.linux.internal;
 
+import java.io.Serializable;
+
 /**
  * An errno value the Linux kernel returned. Received, so an open value type: any number decodes and prints,
  * unknown ones as {@code errno 200}. The names are the x86-64 Linux values (include/uapi/asm-generic/errno-base.h
@@ -7,7 +9,7 @@ package io.github.tdx4j.linux.internal;
  *
  * @param value the positive errno number
  */
-public record Errno(int value) {
+public record Errno(int value) implements Serializable {
     public static final Errno EPERM = new Errno(1);
     public static final Errno ENOENT = new Errno(2);
     public static final Errno EINTR = new Errno(4);

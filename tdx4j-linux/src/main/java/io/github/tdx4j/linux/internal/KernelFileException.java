@@ -10,7 +10,7 @@ import java.util.Objects;
 public final class KernelFileException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    private final Errno errno;
+    private final transient Errno errno;
     private final String operation;
     private final String path;
 

@@ -94,6 +94,9 @@ public final class LinuxSyscalls {
     private static final MethodHandle MKDIR = downcall("mkdir", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RMDIR = downcall("rmdir", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
+    // Linker#downcallHandle is a restricted method: this package is the one place of the project that calls native
+    // code, and the launcher grants it native access (--enable-native-access).
+    @SuppressWarnings("restricted")
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
         options[0] = ERRNO_CAPTURE;

@@ -18,6 +18,7 @@ import io.github.tdx4j.sim.vmm.VmcallExit;
 import io.github.tdx4j.sim.vmm.Vmm;
 import io.github.tdx4j.sim.vmm.VmmFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -76,10 +77,27 @@ public final class AdversarialVmm implements Vmm {
         return lastAnswer[gpr.number()];
     }
 
-    @Override
-    public String console() {
-        return honest.console();
+    /**
+     * What the adversary does around the honest answer to one sub-function; {@code r12} and {@code r13} are the
+     * guest's inputs, read before the honest VMM overwrites them.
+     */
+    @FunctionalInterface
+    private interface ExitHandler {
+        void handle(VmcallExit exit, long r12, long r13);
     }
+
+    /** The sub-functions with input sites of their own; any other exit gets the honest answer, then garbage. */
+    private final Map<TdvmcallSubFunction, ExitHandler> handlers = Map.ofEntries(
+            Map.entry(TdvmcallSubFunction.INSTRUCTION_CPUID, this::instructionCpuid),
+            Map.entry(TdvmcallSubFunction.INSTRUCTION_HLT, this::instructionHlt),
+            Map.entry(TdvmcallSubFunction.INSTRUCTION_IO, this::instructionIo),
+            Map.entry(TdvmcallSubFunction.INSTRUCTION_RDMSR, this::instructionRdmsr),
+            Map.entry(TdvmcallSubFunction.INSTRUCTION_WRMSR, this::instructionWrmsr),
+            Map.entry(TdvmcallSubFunction.VE_REQUEST_MMIO, this::veRequestMmio),
+            Map.entry(TdvmcallSubFunction.MAP_GPA, this::mapGpa),
+            Map.entry(TdvmcallSubFunction.GET_QUOTE, this::getQuote),
+            Map.entry(TdvmcallSubFunction.REPORT_FATAL_ERROR, this::reportFatalError),
+            Map.entry(TdvmcallSubFunction.SETUP_EVENT_NOTIFY_INTERRUPT, this::setupEventNotifyInterrupt));
 
     @Override
     public void tdvmcall(VmcallExit exit) {
@@ -90,70 +108,11 @@ public final class AdversarialVmm implements Vmm {
         long r13 = exit.r13();
         long r14 = exit.r14();
         adversary.trace("exit", r10, fn, r12, r13, r14, exit.r15());
-        if (r10 != 0) {
-            honest.tdvmcall(exit);
+        ExitHandler handler = r10 == 0 ? handlers.get(new TdvmcallSubFunction(fn)) : null;
+        if (handler != null) {
+            handler.handle(exit, r12, r13);
         } else {
-            switch ((int) Math.min(fn, Integer.MAX_VALUE)) {
-                case 10 -> {
-                    honest.tdvmcall(exit);
-                    status(exit, InputSite.CPUID_STATUS);
-                    cpuidOutput(exit);
-                }
-                case 12 -> {
-                    honest.tdvmcall(exit);
-                    status(exit, InputSite.HLT_STATUS);
-                }
-                case 30 -> {
-                    honest.tdvmcall(exit);
-                    status(exit, InputSite.IO_STATUS);
-                    if (r13 == 0) {
-                        value(exit, InputSite.IO_IN_VALUE);
-                    }
-                }
-                case 31 -> {
-                    honest.tdvmcall(exit);
-                    status(exit, InputSite.RDMSR_STATUS);
-                    value(exit, InputSite.RDMSR_VALUE);
-                }
-                case 32 -> {
-                    honest.tdvmcall(exit);
-                    status(exit, InputSite.WRMSR_STATUS);
-                }
-                case 48 -> {
-                    honest.tdvmcall(exit);
-                    status(exit, InputSite.MMIO_STATUS);
-                    if (r13 == 0) {
-                        value(exit, InputSite.MMIO_READ_VALUE);
-                    }
-                }
-                case 0x10001 -> mapGpa(exit, r12, r13);
-                case 0x10002 -> {
-                    quoteGpa = r12;
-                    quoteSize = r13;
-                    try {
-                        honest.tdvmcall(exit);
-                    } finally {
-                        quoteGpa = -1;
-                    }
-                    status(exit, InputSite.GETQUOTE_STATUS);
-                }
-                case 0x10003 -> {
-                    Decision d = adversary.decide(InputSite.FATAL_ERROR_RESPONSE);
-                    if (d.honest()) {
-                        honest.tdvmcall(exit);
-                    } else {
-                        exit.setStatus(SUCCESS);
-                    }
-                }
-                case 0x10004 -> {
-                    honest.tdvmcall(exit);
-                    status(exit, InputSite.NOTIFY_STATUS);
-                    if (exit.r10() == SUCCESS) {
-                        notifyVector = (int) (r12 & 0xFF);
-                    }
-                }
-                default -> honest.tdvmcall(exit);
-            }
+            honest.tdvmcall(exit);
         }
         garbage(exit, r10 == 0 ? VmcallOutputs.of(new TdvmcallSubFunction(fn)) : Set.of());
         for (int i = 0; i < 16; i++) {
@@ -161,6 +120,76 @@ public final class AdversarialVmm implements Vmm {
         }
         adversary.trace("answer", exit.r10(), exit.r11(), exit.r12(), exit.r13(), exit.r14(), exit.r15());
         interrupt(exit.vcpuIndex());
+    }
+
+    private void instructionCpuid(VmcallExit exit, long r12, long r13) {
+        honest.tdvmcall(exit);
+        status(exit, InputSite.CPUID_STATUS);
+        cpuidOutput(exit);
+    }
+
+    private void instructionHlt(VmcallExit exit, long r12, long r13) {
+        honest.tdvmcall(exit);
+        status(exit, InputSite.HLT_STATUS);
+    }
+
+    /** Instruction.IO: R13 is the direction, 0 for IN, whose value the adversary may replace. */
+    private void instructionIo(VmcallExit exit, long r12, long r13) {
+        honest.tdvmcall(exit);
+        status(exit, InputSite.IO_STATUS);
+        if (r13 == 0) {
+            value(exit, InputSite.IO_IN_VALUE);
+        }
+    }
+
+    private void instructionRdmsr(VmcallExit exit, long r12, long r13) {
+        honest.tdvmcall(exit);
+        status(exit, InputSite.RDMSR_STATUS);
+        value(exit, InputSite.RDMSR_VALUE);
+    }
+
+    private void instructionWrmsr(VmcallExit exit, long r12, long r13) {
+        honest.tdvmcall(exit);
+        status(exit, InputSite.WRMSR_STATUS);
+    }
+
+    /** #VE.RequestMMIO: R13 is the direction, 0 for a read, whose value the adversary may replace. */
+    private void veRequestMmio(VmcallExit exit, long r12, long r13) {
+        honest.tdvmcall(exit);
+        status(exit, InputSite.MMIO_STATUS);
+        if (r13 == 0) {
+            value(exit, InputSite.MMIO_READ_VALUE);
+        }
+    }
+
+    /** GetQuote: the honest VMM answers while the adversary knows the buffer, to see its completion. */
+    private void getQuote(VmcallExit exit, long r12, long r13) {
+        quoteGpa = r12;
+        quoteSize = r13;
+        try {
+            honest.tdvmcall(exit);
+        } finally {
+            quoteGpa = -1;
+        }
+        status(exit, InputSite.GETQUOTE_STATUS);
+    }
+
+    /** ReportFatalError: a hostile host may answer SUCCESS and let the TD run on. */
+    private void reportFatalError(VmcallExit exit, long r12, long r13) {
+        Decision d = adversary.decide(InputSite.FATAL_ERROR_RESPONSE);
+        if (d.honest()) {
+            honest.tdvmcall(exit);
+        } else {
+            exit.setStatus(SUCCESS);
+        }
+    }
+
+    private void setupEventNotifyInterrupt(VmcallExit exit, long r12, long r13) {
+        honest.tdvmcall(exit);
+        status(exit, InputSite.NOTIFY_STATUS);
+        if (exit.r10() == SUCCESS) {
+            notifyVector = (int) (r12 & 0xFF);
+        }
     }
 
     /** The R10 decision at {@code site}; the guest has no fallback, so a chosen error must make the call fail. */

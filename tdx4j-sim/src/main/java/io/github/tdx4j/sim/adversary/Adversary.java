@@ -34,7 +34,6 @@ public final class Adversary {
     private final List<Decision> faults = new ArrayList<>();
     private long hash = FNV_OFFSET;
     private List<String> text;
-    private int mustFail;
     private int vmmFaults;
     private int moduleFaults;
     private ExitObserver observer = ExitObserver.NONE;
@@ -111,7 +110,6 @@ public final class Adversary {
 
     /** Marks that a fault just applied must make the current guest operation fail (or report a failure). */
     public void mustFail(Decision d, String why) {
-        mustFail++;
         mustFailDecisions.add(d);
         mix(0x4D46L);
         if (text != null) {
@@ -139,11 +137,6 @@ public final class Adversary {
             hash ^= (v >>> (8 * i)) & 0xFF;
             hash *= FNV_PRIME;
         }
-    }
-
-    /** Must-fail faults applied so far; the oracle compares before and after each guest operation. */
-    public int mustFailCount() {
-        return mustFail;
     }
 
     /** The decisions flagged by {@link #mustFail}, in order. */

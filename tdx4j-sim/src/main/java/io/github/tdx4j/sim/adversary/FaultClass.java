@@ -1,8 +1,8 @@
 package io.github.tdx4j.sim.adversary;
 
 /**
- * The fault classes A–L of the tdx4j reliability plan (shared/research/reliability.md §5.2), which group what an
- * adversary can do at a host-to-guest input point. K (leak probes) and L (log volume) are not faults but oracles
+ * The fault classes A–L of the campaign (tdx4j-campaign/README.md, "Input sites"), which group what an adversary
+ * can do at a host-to-guest input point. K (leak probes) and L (log volume) are not faults but oracles
  * checked on every run; they are listed so that a coverage table names all twelve.
  */
 public enum FaultClass {
@@ -37,7 +37,7 @@ public enum FaultClass {
         this.title = title;
     }
 
-    /** The class's title in reliability.md §5.2. */
+    /** The class's title, as the campaign report prints it. */
     public String title() {
         return title;
     }

@@ -1,18 +1,14 @@
 package io.github.tdx4j.sim.vmm;
 
-import io.github.tdx4j.abi.GetQuoteBufferLayout;
-import io.github.tdx4j.abi.GetQuoteStatus;
 import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.abi.PageLevel;
 import io.github.tdx4j.abi.TdvmcallStatus;
+import io.github.tdx4j.abi.TdvmcallSubFunction;
 import io.github.tdx4j.sim.StopReason;
-import io.github.tdx4j.sim.quote.QuoteGenerationException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * The honest host: KVM (Linux 6.16, {@code arch/x86/kvm/vmx/tdx.c}) with QEMU ({@code target/i386/kvm/tdx.c},
@@ -46,53 +42,55 @@ public final class HonestVmm implements Vmm {
 
     private final Host host;
     private final long sharedBit;
-    private final List<PortRange> ports = new ArrayList<>();
-    private final List<MmioRange> mmio = new ArrayList<>();
-    private final Map<Long, Long> msrs = new HashMap<>();
-    private final StringBuilder console = new StringBuilder();
-    private int notifyVector;
-    private int notifyVcpu;
-    private int quotesInFlight;
+    private final DeviceBus bus = new DeviceBus();
+    private final KvmMsrs msrs = new KvmMsrs();
+    private final QemuGetQuote quotes;
+    /** The handler of each TDVMCALL sub-function KVM or QEMU implements, by its GHCI name. */
+    private final Map<TdvmcallSubFunction, Consumer<VmcallExit>> handlers;
 
     // Deviation: the in-kernel KVM devices (PIC, PIT, IOAPIC) and QEMU's other devices are absent; only the UART,
     // isa-debug-exit and the MMIO test window answer, and every other port or MMIO address is unclaimed.
     public HonestVmm(Host host) {
         this.host = host;
         this.sharedBit = host.config().sharedBit();
-        addPortDevice(Uart16550.COM1, 8, new Uart16550(Uart16550.COM1, b -> {
-            console.append((char) b);
-            host.console(b);
-        }));
+        this.quotes = new QemuGetQuote(host);
+        this.handlers = Map.ofEntries(
+                Map.entry(TdvmcallSubFunction.INSTRUCTION_CPUID, this::instructionCpuid),
+                Map.entry(TdvmcallSubFunction.INSTRUCTION_HLT, this::instructionHlt),
+                Map.entry(TdvmcallSubFunction.INSTRUCTION_IO, this::instructionIo),
+                Map.entry(TdvmcallSubFunction.INSTRUCTION_RDMSR, this::instructionRdmsr),
+                Map.entry(TdvmcallSubFunction.INSTRUCTION_WRMSR, this::instructionWrmsr),
+                Map.entry(TdvmcallSubFunction.VE_REQUEST_MMIO, this::veRequestMmio),
+                Map.entry(TdvmcallSubFunction.GET_TD_VM_CALL_INFO, this::getTdVmCallInfo),
+                Map.entry(TdvmcallSubFunction.MAP_GPA, this::mapGpa),
+                Map.entry(TdvmcallSubFunction.GET_QUOTE, quotes::getQuote),
+                Map.entry(TdvmcallSubFunction.REPORT_FATAL_ERROR, this::reportFatalError),
+                Map.entry(TdvmcallSubFunction.SETUP_EVENT_NOTIFY_INTERRUPT, this::setupEventNotifyInterrupt));
+        addPortDevice(Uart16550.COM1, 8, new Uart16550(Uart16550.COM1, host::console));
         addPortDevice(DebugExitDevice.PORT, 2, new DebugExitDevice(status -> host.stop(new StopReason(
                 StopReason.Kind.VMM_STOPPED, "isa-debug-exit: exit status " + status, status, "",
                 OptionalLong.empty()))));
         addMmioDevice(host.config().mmioBase(), MmioTestDevice.SIZE, new MmioTestDevice());
-        initMsrs();
     }
 
     /** Puts {@code device} on ports [first, first+count). Later devices take precedence. */
     public void addPortDevice(int first, int count, PortDevice device) {
-        ports.addFirst(new PortRange(first, count, device));
+        bus.addPortDevice(first, count, device);
     }
 
     /** Puts {@code device} at GPA [base, base+size) (shared bit stripped). Later devices take precedence. */
     public void addMmioDevice(long base, long size, MmioDevice device) {
-        mmio.addFirst(new MmioRange(base, size, device));
-    }
-
-    @Override
-    public String console() {
-        return console.toString();
+        bus.addMmioDevice(base, size, device);
     }
 
     /** GetQuote requests accepted and not yet completed. */
     public int quotesInFlight() {
-        return quotesInFlight;
+        return quotes.quotesInFlight();
     }
 
     /** The vector registered with SetupEventNotifyInterrupt, or 0 if none. */
     public int notifyVector() {
-        return notifyVector;
+        return quotes.notifyVector();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -103,25 +101,13 @@ public final class HonestVmm implements Vmm {
             vendor(exit);
             return;
         }
-        long fn = exit.r11();
-        int f = fn >= 0 && fn <= Integer.MAX_VALUE ? (int) fn : -1;
-        switch (f) {
-            case 10 -> cpuid(exit);
-            case 12 -> hlt(exit);
-            case 30 -> io(exit);
-            case 31 -> rdmsr(exit);
-            case 32 -> wrmsr(exit);
-            case 48 -> mmio(exit);
-            case 0x10000 -> getTdVmCallInfo(exit);
-            case 0x10001 -> mapGpa(exit);
-            case 0x10002 -> getQuote(exit);
-            case 0x10003 -> reportFatalError(exit);
-            case 0x10004 -> setupEventNotifyInterrupt(exit);
-            default -> {
-                // KVM handle_tdvmcall: anything else is TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED (Linux 6.16).
-                host.violation("vmm.tdvmcall.unsupported");
-                exit.setStatus(host.settings().unsupportedSubFunctionStatus().raw());
-            }
+        Consumer<VmcallExit> handler = handlers.get(new TdvmcallSubFunction(exit.r11()));
+        if (handler != null) {
+            handler.accept(exit);
+        } else {
+            // KVM handle_tdvmcall: anything else is TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED (Linux 6.16).
+            host.violation("vmm.tdvmcall.unsupported");
+            exit.setStatus(host.settings().unsupportedSubFunctionStatus().raw());
         }
     }
 
@@ -148,7 +134,7 @@ public final class HonestVmm implements Vmm {
     }
 
     /** Instruction.CPUID: R12 leaf, R13 subleaf; R12..R15 = EAX..EDX. Always success (KVM tdx_emulate_cpuid). */
-    private void cpuid(VmcallExit exit) {
+    private void instructionCpuid(VmcallExit exit) {
         long leaf = exit.r12() & 0xFFFF_FFFFL;
         long eax = 0;
         long ebx = 0;
@@ -178,7 +164,7 @@ public final class HonestVmm implements Vmm {
     /** Instruction.HLT: R12 = 1 if interrupts are blocked. The vCPU idles until an event or the idle bound. */
     // Deviation: KVM blocks a halted vCPU until a wake-up event; with nothing scheduled this returns after
     // SimSettings#idleHaltNanos of simulated time instead of never. KVM kvm_emulate_halt_noskip.
-    private void hlt(VmcallExit exit) {
+    private void instructionHlt(VmcallExit exit) {
         host.idle(exit.vcpuIndex(), host.settings().idleHaltNanos());
         exit.setStatus(SUCCESS);
     }
@@ -187,7 +173,7 @@ public final class HonestVmm implements Vmm {
      * Instruction.IO: R12 size (1, 2, 4), R13 direction (0 IN, 1 OUT), R14 port, R15 value; IN returns R11.
      * KVM {@code tdx_emulate_io}: another size or direction is INVALID_OPERAND. Unclaimed ports read all ones.
      */
-    private void io(VmcallExit exit) {
+    private void instructionIo(VmcallExit exit) {
         long size = exit.r12();
         long write = exit.r13();
         if ((size != 1 && size != 2 && size != 4) || (write != 0 && write != 1)) {
@@ -196,7 +182,7 @@ public final class HonestVmm implements Vmm {
         }
         int port = (int) (exit.r14() & 0xFFFF);
         long mask = (1L << (8 * size)) - 1;
-        PortDevice d = port(port);
+        PortDevice d = bus.port(port);
         if (write == 1) {
             if (d != null) {
                 d.out(port, (int) size, exit.r15() & mask);
@@ -207,21 +193,12 @@ public final class HonestVmm implements Vmm {
         exit.setStatus(SUCCESS);
     }
 
-    private PortDevice port(int port) {
-        for (PortRange r : ports) {
-            if (port >= r.first && port < r.first + r.count) {
-                return r.device;
-            }
-        }
-        return null;
-    }
-
     /**
      * #VE.RequestMMIO: R12 size (1, 2, 4, 8), R13 direction (0 read, 1 write), R14 GPA, R15 value; a read returns
      * R11. KVM {@code tdx_emulate_mmio}: another size or direction, or a GPA whose first or last byte is private, is
      * INVALID_OPERAND. QEMU serves a device, RAM (the shared backing), or unassigned space (reads 0).
      */
-    private void mmio(VmcallExit exit) {
+    private void veRequestMmio(VmcallExit exit) {
         long size = exit.r12();
         long write = exit.r13();
         long gpa = exit.r14();
@@ -232,18 +209,18 @@ public final class HonestVmm implements Vmm {
         }
         long g = gpa & ~sharedBit;
         long mask = size == 8 ? -1L : (1L << (8 * size)) - 1;
-        MmioRange d = mmioDevice(g);
+        DeviceBus.MmioRange d = bus.mmio(g);
         if (write == 1) {
             long v = exit.r15() & mask;
             if (d != null) {
-                d.device.write(g - d.base, (int) size, v);
+                d.device().write(g - d.base(), (int) size, v);
             } else if (host.memory().isRam(g) && host.memory().isRam(g + size - 1)) {
                 host.memory().writeSized(g, (int) size, v);
             }
         } else {
             long v = 0;
             if (d != null) {
-                v = d.device.read(g - d.base, (int) size);
+                v = d.device().read(g - d.base(), (int) size);
             } else if (host.memory().isRam(g) && host.memory().isRam(g + size - 1)) {
                 v = host.memory().readSized(g, (int) size);
             }
@@ -254,77 +231,27 @@ public final class HonestVmm implements Vmm {
         exit.setStatus(SUCCESS);
     }
 
-    private MmioRange mmioDevice(long gpa) {
-        for (MmioRange r : mmio) {
-            if (gpa >= r.base && gpa - r.base < r.size) {
-                return r;
-            }
-        }
-        return null;
-    }
-
-    // ---- MSRs KVM emulates for a TD (KVM tdx_has_emulated_msr, tdx_is_read_only_msr) ----
-
-    private static final long MSR_IA32_APICBASE = 0x1B;
-    private static final long MSR_EFER = 0xC000_0080L;
-    private static final long MSR_IA32_FEAT_CTL = 0x3A;
-    private static final long MSR_IA32_MISC_ENABLE = 0x1A0;
-    private static final long MSR_IA32_CR_PAT = 0x277;
-    private static final long MSR_IA32_UCODE_REV = 0x8B;
-    private static final long MSR_IA32_ARCH_CAPABILITIES = 0x10A;
-    private static final long MSR_PLATFORM_INFO = 0xCE;
-    private static final long MSR_MTRRCAP = 0xFE;
-    private static final long MSR_IA32_MCG_CAP = 0x179;
-
-    private void initMsrs() {
-        msrs.put(MSR_IA32_APICBASE, 0xFEE0_0000L | (1L << 11) | (1L << 10) | (1L << 8)); // x2APIC, enabled, BSP
-        msrs.put(MSR_EFER, (1L << 0) | (1L << 8) | (1L << 10) | (1L << 11)); // SCE, LME, LMA, NXE
-        msrs.put(MSR_IA32_FEAT_CTL, 1L); // locked
-        msrs.put(MSR_IA32_MISC_ENABLE, 0x1800L); // BTS and PEBS unavailable, as KVM's default
-        msrs.put(MSR_IA32_CR_PAT, 0x0007_0406_0007_0406L);
-        msrs.put(MSR_MTRRCAP, 0x508L);
-        msrs.put(MSR_IA32_MCG_CAP, 32 | (1L << 8)); // 32 banks, MCG_CTL_P
-    }
-
-    private static boolean emulated(long msr) {
-        if (msr >= 0x800 && msr <= 0x8FF) {
-            // x2APIC registers the CPU virtualizes are not KVM's to emulate: TPR, PPR, EOI, ISR, TMR, IRR.
-            return !(msr == 0x808 || msr == 0x80A || msr == 0x80B || (msr >= 0x810 && msr <= 0x827));
-        }
-        return msr == MSR_IA32_UCODE_REV || msr == MSR_IA32_ARCH_CAPABILITIES || msr == 0x1FC /* POWER_CTL */
-                || msr == MSR_IA32_CR_PAT || msr == MSR_MTRRCAP || (msr >= 0x200 && msr <= 0x2FF) /* MTRRs */
-                || msr == 0x6E0 /* TSC_DEADLINE */ || msr == MSR_IA32_MISC_ENABLE || msr == MSR_PLATFORM_INFO
-                || msr == 0x140 /* MISC_FEATURES_ENABLES */ || msr == MSR_IA32_APICBASE || msr == MSR_EFER
-                || msr == MSR_IA32_FEAT_CTL || (msr >= MSR_IA32_MCG_CAP && msr <= 0x17B) /* MCG_CAP/STATUS/CTL */
-                || msr == 0x4D0 /* MCG_EXT_CTL */ || (msr >= 0x400 && msr < 0x400 + 4 * 32) /* MCi_CTL..MISC */
-                || (msr >= 0x280 && msr < 0x280 + 32) /* MCi_CTL2 */ || msr == 0x4B56_4D05L /* KVM_POLL_CONTROL */;
-    }
-
-    private static boolean readOnly(long msr) {
-        return msr == MSR_IA32_APICBASE || msr == MSR_EFER || msr == MSR_IA32_FEAT_CTL
-                || msr == MSR_IA32_ARCH_CAPABILITIES || msr == MSR_PLATFORM_INFO || msr == MSR_MTRRCAP
-                || msr == MSR_IA32_MCG_CAP || msr == MSR_IA32_UCODE_REV;
-    }
-
     /** Instruction.RDMSR: R12 MSR; R11 = EDX:EAX. An MSR KVM does not emulate for TDs is INVALID_OPERAND. */
-    private void rdmsr(VmcallExit exit) {
+    private void instructionRdmsr(VmcallExit exit) {
         long msr = exit.r12() & 0xFFFF_FFFFL;
-        if (!emulated(msr)) {
+        OptionalLong value = msrs.read(msr);
+        if (value.isEmpty()) {
             reject(exit, "vmm.msr.not-emulated", INVALID_OPERAND);
             return;
         }
-        exit.setR11(msrs.getOrDefault(msr, 0L));
+        exit.setR11(value.getAsLong());
         exit.setStatus(SUCCESS);
     }
 
     /** Instruction.WRMSR: R12 MSR, R13 value. Not emulated or read-only (APICBASE, EFER, FEAT_CTL, ...): error. */
-    private void wrmsr(VmcallExit exit) {
+    private void instructionWrmsr(VmcallExit exit) {
         long msr = exit.r12() & 0xFFFF_FFFFL;
-        if (!emulated(msr) || readOnly(msr)) {
-            reject(exit, emulated(msr) ? "vmm.msr.read-only" : "vmm.msr.not-emulated", INVALID_OPERAND);
+        boolean emulated = KvmMsrs.emulated(msr);
+        if (!emulated || KvmMsrs.readOnly(msr)) {
+            reject(exit, emulated ? "vmm.msr.read-only" : "vmm.msr.not-emulated", INVALID_OPERAND);
             return;
         }
-        msrs.put(msr, exit.r13());
+        msrs.write(msr, exit.r13());
         exit.setStatus(SUCCESS);
     }
 
@@ -415,95 +342,6 @@ public final class HonestVmm implements Vmm {
     }
 
     /**
-     * GetQuote: R12 shared GPA of the buffer, R13 its size. KVM: a private GPA is INVALID_OPERAND. QEMU
-     * {@code tdx_handle_get_quote}: size 0 INVALID_OPERAND; GPA or size not 4 KiB aligned ALIGN_ERROR; header
-     * unreadable, version != 1, size &gt; 128 KiB or in_len &gt; size − 24 INVALID_OPERAND; no QGS: status
-     * SERVICE_UNAVAILABLE and SUCCESS; 16 requests in flight: RETRY; else status IN_FLIGHT, SUCCESS, and the quote
-     * is written later (quote and out_len, then status, then the notify interrupt).
-     */
-    private void getQuote(VmcallExit exit) {
-        long gpa = exit.r12();
-        long size = exit.r13();
-        if ((gpa & sharedBit) == 0) {
-            reject(exit, "vmm.getquote.private-gpa", INVALID_OPERAND);
-            return;
-        }
-        long g = gpa & ~sharedBit;
-        if (size == 0) {
-            reject(exit, "vmm.getquote.size-zero", INVALID_OPERAND);
-            return;
-        }
-        if ((g & 0xFFF) != 0 || (size & 0xFFF) != 0) {
-            reject(exit, "vmm.getquote.align", ALIGN_ERROR);
-            return;
-        }
-        HostMemory m = host.memory();
-        if (!m.isRam(g) || !m.isRam(g + GetQuoteBufferLayout.DATA_OFFSET - 1)) {
-            reject(exit, "vmm.getquote.unreadable", INVALID_OPERAND);
-            return;
-        }
-        long version = m.readLong(g + GetQuoteBufferLayout.VERSION_OFFSET);
-        long inLen = m.readInt(g + GetQuoteBufferLayout.IN_LEN_OFFSET) & 0xFFFF_FFFFL;
-        if (version != GetQuoteBufferLayout.STRUCTURE_VERSION) {
-            reject(exit, "vmm.getquote.version", INVALID_OPERAND);
-            return;
-        }
-        if (Long.compareUnsigned(size, GetQuoteBufferLayout.MAX_BUFFER_SIZE) > 0) {
-            reject(exit, "vmm.getquote.too-large", INVALID_OPERAND);
-            return;
-        }
-        if (inLen > size - GetQuoteBufferLayout.DATA_OFFSET || !m.isRam(g + size - 1)) {
-            reject(exit, "vmm.getquote.in-len", INVALID_OPERAND);
-            return;
-        }
-        if (!host.settings().quoteServiceAvailable()) {
-            m.writeLong(g + GetQuoteBufferLayout.STATUS_OFFSET, GetQuoteStatus.SERVICE_UNAVAILABLE.raw());
-            m.writeInt(g + GetQuoteBufferLayout.OUT_LEN_OFFSET, 0);
-            exit.setStatus(SUCCESS);
-            return;
-        }
-        if (quotesInFlight >= GetQuoteBufferLayout.MAX_REQUESTS_IN_FLIGHT) {
-            exit.setStatus(RETRY);
-            return;
-        }
-        // Deviation: the request data goes to the quoting service as is: the raw TDREPORT that the Linux driver
-        // puts there. QEMU wraps it in a QGS GET_QUOTE_REQ message for its socket, and libtdx_attest's legacy mode
-        // puts a whole QGS message in the buffer, which this service rejects (GET_QUOTE_ERROR).
-        // qemu/qemu target/i386/kvm/tdx-quote-generator.c.
-        byte[] request = new byte[(int) inLen];
-        m.read(g + GetQuoteBufferLayout.DATA_OFFSET, request, 0, request.length);
-        m.writeLong(g + GetQuoteBufferLayout.STATUS_OFFSET, GetQuoteStatus.IN_FLIGHT.raw());
-        quotesInFlight++;
-        host.schedule(host.nanoTime() + host.settings().quoteLatencyNanos(), () -> completeQuote(g, size, request));
-        exit.setStatus(SUCCESS);
-    }
-
-    /** QEMU {@code tdx_get_quote_completion}: quote and out_len, then the status word, then the notification. */
-    private void completeQuote(long g, long size, byte[] request) {
-        quotesInFlight--;
-        HostMemory m = host.memory();
-        long status;
-        int outLen = 0;
-        try {
-            byte[] quote = host.quoteService().getQuote(request);
-            if (quote.length > size - GetQuoteBufferLayout.DATA_OFFSET) {
-                status = GetQuoteStatus.ERROR.raw();
-            } else {
-                m.write(g + GetQuoteBufferLayout.DATA_OFFSET, quote, 0, quote.length);
-                outLen = quote.length;
-                status = GetQuoteStatus.SUCCESS.raw();
-            }
-        } catch (QuoteGenerationException e) {
-            status = GetQuoteStatus.ERROR.raw();
-        }
-        m.writeInt(g + GetQuoteBufferLayout.OUT_LEN_OFFSET, outLen);
-        m.writeLong(g + GetQuoteBufferLayout.STATUS_OFFSET, status);
-        if (notifyVector != 0) {
-            host.injectInterrupt(notifyVcpu, notifyVector);
-        }
-    }
-
-    /**
      * ReportFatalError: R12 error code (bits 15:0 must be 0; bit 63: R13 holds a GPA); the message is up to 64
      * bytes in R14, R15, RBX, RDI, RSI, R8, R9, RDX, each only if exposed. KVM exits with
      * KVM_SYSTEM_EVENT_TDX_FATAL; QEMU reports a guest panic and the TD stops.
@@ -541,8 +379,7 @@ public final class HonestVmm implements Vmm {
             reject(exit, "vmm.notify.vector", INVALID_OPERAND);
             return;
         }
-        notifyVector = (int) vector;
-        notifyVcpu = exit.vcpuIndex();
+        quotes.setNotification((int) vector, exit.vcpuIndex());
         exit.setStatus(SUCCESS);
     }
 
@@ -573,9 +410,4 @@ public final class HonestVmm implements Vmm {
         return true;
     }
 
-    private record PortRange(int first, int count, PortDevice device) {
-    }
-
-    private record MmioRange(long base, long size, MmioDevice device) {
-    }
 }

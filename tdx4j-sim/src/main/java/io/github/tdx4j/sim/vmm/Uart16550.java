@@ -11,7 +11,6 @@ import java.util.function.IntConsumer;
  * 3 LCR, 4 MCR, 5 LSR, 6 MSR, 7 SCR. PC16550D data sheet, "Register Summary".
  */
 public final class Uart16550 implements PortDevice {
-    /** COM1. */
     public static final int COM1 = 0x3F8;
     /** LSR: THRE (bit 5) and TEMT (bit 6): ready to transmit. */
     private static final int LSR_IDLE = 0x60;

@@ -28,9 +28,4 @@ public interface Vmm {
      * @return whether the host changed the Secure EPT; false leaves the guest stuck, which stops the TD
      */
     boolean onPrivateEptViolation(long gpa, PageLevel acceptLevel);
-
-    /** The console text this VMM captured from the TD (serial port output), or empty. */
-    default String console() {
-        return "";
-    }
 }
