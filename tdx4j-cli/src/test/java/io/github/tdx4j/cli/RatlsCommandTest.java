@@ -41,6 +41,7 @@ class RatlsCommandTest {
         while (System.nanoTime() < deadline) {
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 // A plain TCP probe: the server counts it as a failed handshake, so it is one of CONNECTIONS.
+                assertThat(s.isConnected()).isTrue();
                 return;
             } catch (java.io.IOException notYet) {
                 Thread.sleep(100);

@@ -342,7 +342,7 @@ class EndToEndTest {
                 s.startHandshake(); // TLS 1.3: the client finishes first; the server's refusal arrives as an alert
                 assertThatThrownBy(() -> LoopbackServer.greeting(s)).isInstanceOf(java.io.IOException.class);
             }
-            server.close();
+            server.stop();
             assertThat(refusalIn(server.failures.getFirst()).getMessage()).contains("DEBUG_TD");
         }
     }

@@ -68,9 +68,18 @@ final class LoopbackServer implements AutoCloseable {
         return new String(in.readNBytes(6), StandardCharsets.US_ASCII);
     }
 
-    @Override
-    public void close() throws Exception {
+    /** Stops accepting and waits (bounded) for the serving thread; may be called more than once. */
+    void stop() throws IOException {
         socket.close();
-        thread.join(5_000);
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        stop();
     }
 }
