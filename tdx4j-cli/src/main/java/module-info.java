@@ -8,6 +8,7 @@ module io.github.tdx4j.cli {
     requires io.github.tdx4j.linux;
     requires io.github.tdx4j.server;
     requires java.logging;
+    requires io.github.tdx4j.ratls;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
 

@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
                 RtmrCommand.class,
                 DetectCommand.class,
                 ServeCommand.class,
+                RatlsCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success", "  1  usage or input error (one sentence on stderr names the file and the problem)",
