@@ -26,10 +26,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The public API of every module, dumped from its compiled classes and compared with the dump checked in under
@@ -45,7 +47,9 @@ class ApiDumpTest {
     private static final Path ACTUAL = Path.of("target", "api");
     private static final boolean UPDATE = Boolean.getBoolean("tdx4j.api.update");
 
+    // Each module's import takes seconds; all nine on a loaded build machine may exceed the suite's default.
     @TestFactory
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     Stream<DynamicTest> publicApiMatchesTheCheckedInDump() throws IOException {
         List<ModuleDescriptor> modules = tdx4jModules();
         assertThat(modules).as("module descriptors of tdx4j on the class path").hasSizeGreaterThanOrEqualTo(8);

@@ -10,9 +10,11 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The layering rules of the README ("Modules"), checked on the compiled main classes of every module. Each rule
@@ -25,7 +27,9 @@ class ArchitectureTest {
             "io.github.tdx4j.sim.SimulatorException");
     private static JavaClasses classes;
 
+    // Importing every module's classes takes tens of seconds on a loaded build machine, beyond the suite's default.
     @BeforeAll
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     static void importMainClasses() {
         classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.github.tdx4j");
