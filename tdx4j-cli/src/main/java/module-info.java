@@ -6,6 +6,8 @@ module io.github.tdx4j.cli {
     requires io.github.tdx4j.campaign;
     requires io.github.tdx4j.attest;
     requires io.github.tdx4j.linux;
+    requires io.github.tdx4j.server;
+    requires java.logging;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
 

@@ -11,13 +11,17 @@ import io.github.tdx4j.campaign.Outcome;
 import io.github.tdx4j.campaign.RunResult;
 import io.github.tdx4j.campaign.RunSpec;
 import io.github.tdx4j.campaign.TapeFile;
+import io.github.tdx4j.campaign.Violation;
 import io.github.tdx4j.sim.adversary.FaultClass;
 import io.github.tdx4j.sim.adversary.InputSite;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -33,7 +37,7 @@ import picocli.CommandLine.Option;
         description = {"Run the guest services on the simulator against an adversarial VMM and a faulty TDX module, "
                 + "checking every oracle on every run; or replay one saved tape."})
 final class CampaignCommand implements Callable<Integer> {
-    @Option(names = "--runs", description = "Number of runs (default ${DEFAULT-VALUE}).", defaultValue = "10000")
+    @Option(names = "--runs", description = "Number of runs, at least 1 (default ${DEFAULT-VALUE}).", defaultValue = "10000")
     long runs;
 
     @Option(names = "--seed", description = "Campaign seed, decimal or 0x-hex (default ${DEFAULT-VALUE}).",
@@ -43,7 +47,7 @@ final class CampaignCommand implements Callable<Integer> {
     @Option(names = "--shard", description = "Run only shard i of n (run k belongs to shard k mod n), as i/n.")
     String shard;
 
-    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    @Option(names = "--json", description = "Print one JSON object instead of text (with --sites and --replay too).")
     boolean json;
 
     @Option(names = "--replay", description = "Replay one tape file and print its trace.")
@@ -63,12 +67,21 @@ final class CampaignCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Set by {@link Main#commandLine(AttestationBackends, CliEnvironment)}: the clock and terminal for progress. */
+    CliEnvironment env = CliEnvironment.EMBEDDED;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
     @Override
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (sites) {
-            printSites(o, null);
+            if (json) {
+                o.println(JSON.writeValueAsString(sitesJson()));
+            } else {
+                printSites(o, null);
+            }
             return Main.OK;
         }
         if (replay != null) {
@@ -97,52 +110,44 @@ final class CampaignCommand implements Callable<Integer> {
                 return Main.USAGE;
             }
         }
-        if (runs < 0 || replayEvery < 1) {
-            err.println("tdx4j: --runs must be >= 0 and --replay-every >= 1.");
+        if (runs < 1 || replayEvery < 1) {
+            err.println("tdx4j: --runs must be at least 1 (zero runs check nothing) and --replay-every at least 1.");
+            return Main.USAGE;
+        }
+        long total = runs / shardCount + (shardIndex < runs % shardCount ? 1 : 0);
+        if (total == 0) {
+            err.println("tdx4j: shard " + shardIndex + "/" + shardCount + " of " + runs + " runs has no run (run k "
+                    + "belongs to shard k mod n); zero runs check nothing.");
             return Main.USAGE;
         }
         Campaign campaign = new Campaign(runs, s, shardIndex, shardCount, replayEvery, out);
-        boolean terminal = !json && System.console() != null && System.console().isTerminal();
-        long total = (runs + shardCount - 1 - shardIndex) / shardCount;
-        CampaignReport report = campaign.execute(n -> {
-            if (terminal) {
-                progress(o, n, total);
-            }
-        });
-        if (terminal) {
-            o.print("\r" + " ".repeat(60) + "\r");
-        }
+        Progress progress = new Progress(err, env.stderrTerminal(), env.nanoClock(), total, "runs");
+        CampaignReport report = campaign.execute(progress::update);
+        progress.finish();
         if (json) {
-            o.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(report.toJson()));
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("seed", "0x" + Long.toHexString(s));
+            j.put("shard", Map.of("index", shardIndex, "count", shardCount));
+            j.putAll(report.toJson());
+            o.println(JSON.writeValueAsString(j));
         } else {
             printTable(o, report, s, shardIndex, shardCount);
         }
         for (CampaignReport.Failure f : report.failures()) {
             if (f.saved() != null && !json) {
-                o.println("failing tape: " + f.saved() + "  (tdx4j campaign --replay " + f.saved() + ")");
+                String shown = CliPaths.show(f.saved());
+                o.println("failing tape: " + shown + "  (tdx4j campaign --replay " + shown + ")");
             }
         }
         return report.passed() ? Main.OK : Main.CHECK_FAILED;
     }
 
-    private static synchronized void progress(PrintWriter o, long n, long total) {
-        int width = 40;
-        int filled = total == 0 ? width : (int) (width * n / total);
-        o.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + n + "/" + total);
-        o.flush();
-    }
-
     private int replay(PrintWriter o, PrintWriter err) throws IOException {
-        if (!Files.isReadable(replay)) {
-            err.println("tdx4j: cannot read tape file " + replay + ".");
-            return Main.USAGE;
-        }
         TapeFile t;
         try {
-            t = TapeFile.read(replay);
-        } catch (IllegalArgumentException e) {
-            err.println("tdx4j: " + e.getMessage());
+            t = TapeFile.parse(CliPaths.show(replay), CliFiles.read(replay, TapeFile.MAX_SIZE, "a tape file"));
+        } catch (CliFiles.FileFailure | IllegalArgumentException e) {
+            err.println("tdx4j: " + e.getMessage() + ".");
             return Main.USAGE;
         }
         if (t.version() != CampaignRun.MODEL_VERSION) {
@@ -152,12 +157,33 @@ final class CampaignCommand implements Callable<Integer> {
         }
         RunResult r = CampaignRun.run(RunSpec.of(t.seed(), t.tape()).withText());
         RunResult again = CampaignRun.run(RunSpec.of(t.seed(), t.tape()).withText());
+        boolean mismatch = r.traceHash() != again.traceHash();
+        if (json) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("modelVersion", t.version());
+            j.put("seed", "0x" + Long.toHexString(t.seed()));
+            j.put("tape", t.tape().toString());
+            j.put("operations", r.operations());
+            j.put("trace", r.trace());
+            j.put("traceHash", String.format("0x%016x", r.traceHash()));
+            j.put("replayedTraceHash", String.format("0x%016x", again.traceHash()));
+            List<Map<String, Object>> violations = new ArrayList<>();
+            for (Violation v : r.violations()) {
+                violations.add(violation(v.oracle().name(), v.toString()));
+            }
+            if (mismatch) {
+                violations.add(violation(Oracle.REPLAY_MISMATCH.name(), "two replays gave different traces"));
+            }
+            j.put("passed", violations.isEmpty());
+            j.put("violations", violations);
+            o.println(JSON.writeValueAsString(j));
+            return violations.isEmpty() ? Main.OK : Main.CHECK_FAILED;
+        }
         o.println("replay of seed 0x" + Long.toHexString(t.seed()) + " tape " + t.tape() + " (model version "
                 + t.version() + ")");
         o.println("operations: " + String.join(", ", r.operations()));
         r.trace().forEach(line -> o.println("  " + line));
         o.printf("trace hash 0x%016x, replayed 0x%016x%n", r.traceHash(), again.traceHash());
-        boolean mismatch = r.traceHash() != again.traceHash();
         if (r.passed() && !mismatch) {
             o.println("every oracle holds");
             return Main.OK;
@@ -167,6 +193,30 @@ final class CampaignCommand implements Callable<Integer> {
             o.println("VIOLATION REPLAY_MISMATCH: two replays gave different traces");
         }
         return Main.CHECK_FAILED;
+    }
+
+    private static Map<String, Object> violation(String oracle, String detail) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("oracle", oracle);
+        m.put("detail", detail);
+        return m;
+    }
+
+    /** {@code --sites --json}: the input sites with their seam, fault classes and description. */
+    private static Map<String, Object> sitesJson() {
+        Map<String, Object> sites = new LinkedHashMap<>();
+        for (InputSite s : InputSite.values()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("seam", s.seam().name());
+            e.put("classes", s.classes().stream().map(Enum::name).toList());
+            e.put("description", s.description());
+            sites.put(s.name(), e);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("modelVersion", CampaignRun.MODEL_VERSION);
+        m.put("inputSites", InputSite.values().length);
+        m.put("sites", sites);
+        return m;
     }
 
     private static void printTable(PrintWriter o, CampaignReport r, long seed, int shard, int shards) {

@@ -32,18 +32,26 @@ final class CliFiles {
 
     /** The whole content of {@code file}, at most {@link #MAX_INPUT_SIZE} bytes. */
     static byte[] read(Path file) throws FileFailure {
+        return read(file, MAX_INPUT_SIZE, "attestation evidence");
+    }
+
+    /**
+     * The whole content of {@code file}, at most {@code maxSize} bytes.
+     *
+     * @param what what the file should hold, for the message when it is larger ("a tape file")
+     */
+    static byte[] read(Path file, int maxSize, String what) throws FileFailure {
         if (Files.isDirectory(file)) {
-            throw new FileFailure("cannot read " + file + " (it is a directory)");
+            throw new FileFailure("cannot read " + CliPaths.show(file) + " (it is a directory)");
         }
         byte[] content;
         try (InputStream in = Files.newInputStream(file)) {
-            content = in.readNBytes(MAX_INPUT_SIZE + 1);
+            content = in.readNBytes(maxSize + 1);
         } catch (IOException e) {
-            throw new FileFailure("cannot read " + file + " (" + reason(e) + ")");
+            throw new FileFailure("cannot read " + CliPaths.show(file) + " (" + reason(e) + ")");
         }
-        if (content.length > MAX_INPUT_SIZE) {
-            throw new FileFailure(file + " is larger than " + MAX_INPUT_SIZE
-                    + " bytes, too large for attestation evidence");
+        if (content.length > maxSize) {
+            throw new FileFailure(CliPaths.show(file) + " is larger than " + maxSize + " bytes, too large for " + what);
         }
         return content;
     }
@@ -51,12 +59,12 @@ final class CliFiles {
     /** Writes {@code bytes} to {@code file}, replacing it. */
     static void write(Path file, byte[] bytes) throws FileFailure {
         if (Files.isDirectory(file)) {
-            throw new FileFailure("cannot write " + file + " (it is a directory)");
+            throw new FileFailure("cannot write " + CliPaths.show(file) + " (it is a directory)");
         }
         try {
             Files.write(file, bytes);
         } catch (IOException e) {
-            throw new FileFailure("cannot write " + file + " (" + reason(e) + ")");
+            throw new FileFailure("cannot write " + CliPaths.show(file) + " (" + reason(e) + ")");
         }
     }
 

@@ -9,7 +9,12 @@ import io.github.tdx4j.abi.TdvmcallStatus;
 import io.github.tdx4j.abi.TdvmcallSubFunction;
 import io.github.tdx4j.abi.TdxStatus;
 import io.github.tdx4j.abi.VeExitReason;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +27,8 @@ import picocli.CommandLine.Parameters;
                 "Examples:",
                 "  tdx4j decode 0xC000010000000001            (TDX-module status: TDX_OPERAND_INVALID(RCX))",
                 "  tdx4j decode --as tdvmcall 0x8000000000000002",
-                "  tdx4j decode --as mask 0xFFCC              (TDG.VP.VMCALL register-expose mask)", ""})
+                "  tdx4j decode --as mask 0xFFCC              (TDG.VP.VMCALL register-expose mask)",
+                "  tdx4j decode --json 0xC000010000000001", ""})
 final class DecodeCommand implements Callable<Integer> {
 
     enum Kind { status, tdvmcall, getquote, rax, subfunction, exit, io, attributes, mask }
@@ -36,6 +42,9 @@ final class DecodeCommand implements Callable<Integer> {
                     + "status; rax = TDCALL RAX input; subfunction = TDVMCALL R11; exit = #VE exit reason; "
                     + "io = I/O exit qualification; attributes = TD attributes; mask = TDG.VP.VMCALL RCX.")
     Kind kind;
+
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    boolean json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -51,6 +60,14 @@ final class DecodeCommand implements Callable<Integer> {
             return Main.USAGE;
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            try {
+                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json(raw)));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e); // an in-memory map of strings and booleans always serializes
+            }
+            return Main.OK;
+        }
         out.printf("value      0x%016x%n", raw);
         switch (kind) {
             case status -> {
@@ -82,6 +99,46 @@ final class DecodeCommand implements Callable<Integer> {
             }
         }
         return Main.OK;
+    }
+
+    /** The decoded fields: {@code value}, {@code kind}, {@code name} (the text form), and the kind's own fields. */
+    private Map<String, Object> json(long raw) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("value", JsonShapes.u64(raw));
+        m.put("kind", kind.name());
+        switch (kind) {
+            case status -> {
+                TdxStatus s = new TdxStatus(raw);
+                m.put("name", s.toString());
+                m.put("error", s.isError());
+                m.put("nonRecoverable", s.isNonRecoverable());
+                m.put("fatal", s.isFatal());
+                m.put("hostRecoverabilityHint", s.hostRecoverabilityHint());
+                m.put("class", String.format("0x%02x", s.statusClass()));
+                m.put("details", String.format("0x%02x", s.detailsL1()));
+                m.put("operand", JsonShapes.u32(s.operandId()));
+            }
+            case tdvmcall -> {
+                TdvmcallStatus s = new TdvmcallStatus(raw);
+                m.put("name", s.toString());
+                m.put("meaning", s.isSuccess() ? "success" : s.isRetry() ? "retry" : "VMM error");
+            }
+            case getquote -> m.put("name", new GetQuoteStatus(raw).toString());
+            case rax -> m.put("name", new TdcallRax(raw).toString());
+            case subfunction -> m.put("name", new TdvmcallSubFunction(raw).toString());
+            case exit -> m.put("name", new VeExitReason(raw).toString());
+            case io -> m.put("name", new IoExitQualification(raw).toString());
+            case attributes -> {
+                m.put("name", new TdAttributes(raw).toString());
+                m.put("tdAttributes", JsonShapes.tdAttributes(new TdAttributes(raw)));
+            }
+            case mask -> {
+                GprSelect g = new GprSelect(raw);
+                m.put("name", g.toString());
+                m.put("valid", g.isValid(false));
+            }
+        }
+        return m;
     }
 
     static long parse(String s) {

@@ -149,6 +149,26 @@ final class DemoCommand implements Callable<Integer> {
         return m;
     }
 
+    /** The summary as numbers: per kind of event the count and the count per leaf; sizes; times. */
+    private static Map<String, Object> summaryJson(DemoRun run) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (TraceEvent.Kind kind : TraceEvent.Kind.values()) {
+            Map<String, Long> byLeaf = new TreeMap<>();
+            run.events.stream().filter(e -> e.event().kind() == kind)
+                    .forEach(e -> byLeaf.merge(e.event().leaf(), 1L, Long::sum));
+            Map<String, Object> k = new java.util.LinkedHashMap<>();
+            k.put("count", byLeaf.values().stream().mapToLong(Long::longValue).sum());
+            k.put("byLeaf", byLeaf);
+            m.put(JsonShapes.camelCase(kind.name()), k);
+        }
+        m.put("failedCalls", run.events.stream().filter(e -> e.event().origin() != null).count());
+        m.put("consoleBytes", run.console.length());
+        m.put("quoteBytes", run.quote.length);
+        m.put("simulatedMillis", run.simulatedNanos / 1e6);
+        m.put("wallMillis", run.wallNanos / 1e6);
+        return m;
+    }
+
     /** {@code " (Instruction.IO 72, MapGPA 3)"}: the events of {@code kind} by leaf, most frequent first. */
     private static String byLeaf(DemoRun run, TraceEvent.Kind kind) {
         Map<String, Long> n = new java.util.HashMap<>();
@@ -200,7 +220,7 @@ final class DemoCommand implements Callable<Integer> {
             o.put("origin", ev.origin() == null ? null : ev.origin().name());
             if (ev instanceof TraceEvent.Ve ve) {
                 o.put("exitReason", ve.exitReason().raw());
-                o.put("rip", String.format("0x%x", ve.rip()));
+                o.put("rip", JsonShapes.u64(ve.rip()));
             }
             o.put("detail", switch (ev) {
                 case TraceEvent.Tdcall t -> TraceFormatter.tdcallArgs(t);
@@ -216,13 +236,16 @@ final class DemoCommand implements Callable<Integer> {
         root.put("tdReport", hex.formatHex(run.tdReport));
         root.put("quote", hex.formatHex(run.quote));
         root.put("tcbStatus", run.tcbStatus);
-        ObjectNode q = root.putObject("quoteFields");
-        run.quoteFields.forEach(q::put);
+        if (run.decodedQuote != null) {
+            root.set("quoteFields", mapper.valueToTree(QuoteSummary.td(run.decodedQuote)));
+        } else {
+            root.putNull("quoteFields");
+        }
         if (run.info != null) {
             ObjectNode td = root.putObject("td");
             td.put("gpaWidth", run.info.gpaWidth());
-            td.put("sharedMask", String.format("0x%x", run.info.sharedMask()));
-            td.put("attributes", String.format("0x%016x", run.info.attributes().raw()));
+            td.put("sharedMask", JsonShapes.u64(run.info.sharedMask()));
+            td.set("tdAttributes", mapper.valueToTree(JsonShapes.tdAttributes(run.info.attributes())));
             td.put("septVeDisabled", run.info.septVeDisabled());
             td.put("reduceVe", run.info.reduceVe());
         }
@@ -235,8 +258,7 @@ final class DemoCommand implements Callable<Integer> {
             ArrayNode r = o.putArray("results");
             s.results().forEach(r::add);
         }
-        ObjectNode sum = root.putObject("summary");
-        summary(run).forEach(sum::put);
+        root.set("summary", mapper.valueToTree(summaryJson(run)));
         ArrayNode checks = root.putArray("checks");
         for (DemoRun.Check c : run.checks) {
             checks.addObject().put("name", c.name()).put("passed", c.passed());

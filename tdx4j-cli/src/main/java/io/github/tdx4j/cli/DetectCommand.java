@@ -30,7 +30,7 @@ final class DetectCommand implements Callable<Integer> {
             root.put("kernel", d.kernelRelease());
             root.put("tdxGuest", d.isTdxGuest());
             for (TdxDiagnostics.Check c : d.checks()) {
-                ObjectNode n = root.putObject(c.item().name());
+                ObjectNode n = root.putObject(JsonShapes.camelCase(c.item().name()));
                 n.put("present", c.present());
                 n.put("path", c.path());
                 n.put("detail", c.detail());
@@ -42,4 +42,5 @@ final class DetectCommand implements Callable<Integer> {
         out.flush();
         return d.checks().stream().allMatch(TdxDiagnostics.Check::present) ? Main.OK : Main.CHECK_FAILED;
     }
+
 }

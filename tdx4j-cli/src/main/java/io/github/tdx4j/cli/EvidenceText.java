@@ -53,8 +53,7 @@ final class EvidenceText {
             try {
                 root = new ObjectMapper().readTree(text);
             } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("starts with '{' but is not valid JSON ("
-                        + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+                throw new IllegalArgumentException("starts with '{' but " + JsonInput.problem(e, text));
             }
             if (root == null || !root.isObject()) {
                 throw new IllegalArgumentException("is JSON but not an object");

@@ -1,6 +1,5 @@
 package io.github.tdx4j.cli;
 
-import io.github.tdx4j.abi.TdAttributes;
 import io.github.tdx4j.abi.TdReportLayout;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,19 +48,22 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code tdx4j inspect FILE [--json]}: what a piece of attestation evidence contains.
  *
- * <p>Recognises, in this order: QuoteCollateralV3 JSON (text starting with '{'), an ACPI CCEL table, a CC event
- * log, a 1024-byte TDREPORT_STRUCT, a TD quote v4/v5 and an SGX quote v3; binary input may also be given as hex text with an
+ * <p>Recognises, in this order: QuoteCollateralV3 JSON (text starting with '{'), X.509 certificates and CRLs
+ * ({@link CertificateDescriber}), an ACPI CCEL table, a CC event log, a 1024-byte TDREPORT_STRUCT, a TD quote v4/v5 and an SGX quote v3; binary input may also be given as hex text with an
  * optional 0x prefix. Every decoded field is printed, as aligned text or as one JSON object. Input that decodes
  * as none of these is reported in one sentence on stderr with exit code 1. Problems inside a decoded quote that do
  * not stop decoding (a PCK certificate that does not parse) are shown in the output as an {@code error} field.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Print every field of a TDREPORT, TD quote (v4/v5), SGX quote (v3), quote collateral (QuoteCollateralV3 "
-                + "JSON), ACPI CCEL table or CC event log.", "",
+                + "JSON, or a PCS TCB info or QE identity response, with every TCB level), ACPI CCEL table, CC event "
+                + "log, or X.509 certificates and CRLs (PEM, DER or hex: names, validity, key, the SGX extensions of "
+                + "a PCK certificate, every revoked serial).", "",
                 "Examples:",
                 "  tdx4j inspect quote.dat",
                 "  tdx4j inspect --json tdreport.bin",
-                "  tdx4j inspect tdx-quote.hex              (hex text, optional 0x prefix)", ""})
+                "  tdx4j inspect tdx-quote.hex              (hex text, optional 0x prefix)",
+                "  tdx4j inspect pckCert.pem                (certificates; CRLs likewise)", ""})
 final class InspectCommand implements Callable<Integer> {
     private static final HexFormat HEX = HexFormat.of();
     private static final byte[] SPEC_ID = "Spec ID Event03\0".getBytes(StandardCharsets.US_ASCII);
@@ -89,10 +91,10 @@ final class InspectCommand implements Callable<Integer> {
         try {
             model = inspect(content);
         } catch (MalformedEvidenceException e) {
-            err.println("tdx4j inspect: " + file + " is not valid evidence: " + e.getMessage() + ".");
+            err.println("tdx4j inspect: " + CliPaths.show(file) + " is not valid evidence: " + e.getMessage() + ".");
             return Main.USAGE;
         } catch (NotEvidence e) {
-            err.println("tdx4j inspect: " + file + " " + e.getMessage() + ".");
+            err.println("tdx4j inspect: " + CliPaths.show(file) + " " + e.getMessage() + ".");
             return Main.USAGE;
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -136,7 +138,9 @@ final class InspectCommand implements Callable<Integer> {
         String text = decoded.text();
         boolean fromText = decoded.encoding() != EvidenceText.Encoding.BINARY;
         Map<String, Object> model;
-        if (bytes.length >= 4 && new String(bytes, 0, 4, StandardCharsets.US_ASCII).equals("CCEL")) {
+        if (CertificateDescriber.isX509(bytes, text)) {
+            model = CertificateDescriber.describe(bytes);
+        } else if (bytes.length >= 4 && new String(bytes, 0, 4, StandardCharsets.US_ASCII).equals("CCEL")) {
             model = ccelTable(bytes);
         } else if (bytes.length >= 48 && Arrays.equals(bytes, 32, 48, SPEC_ID, 0, SPEC_ID.length)) {
             model = eventLog(bytes);
@@ -151,7 +155,8 @@ final class InspectCommand implements Callable<Integer> {
             throw new NotEvidence("is text but neither collateral JSON nor hex");
         } else {
             throw new NotEvidence("is " + bytes.length + " bytes and none of: a 1024-byte TDREPORT, a TD quote "
-                    + "(version 4 or 5), an SGX quote (version 3), a CCEL table, a CC event log");
+                    + "(version 4 or 5), an SGX quote (version 3), a CCEL table, a CC event log, an X.509 certificate "
+                    + "or CRL");
         }
         if (fromText) {
             Map<String, Object> withSource = new LinkedHashMap<>();
@@ -199,15 +204,17 @@ final class InspectCommand implements Callable<Integer> {
         m.put("reserved", hex(r.reserved()));
         var d = r.tdInfo();
         Map<String, Object> dm = new LinkedHashMap<>();
-        dm.put("attributes", attributes(d.attributes()));
-        dm.put("xfam", String.format("0x%016x", d.xfam()));
+        dm.put("tdAttributes", JsonShapes.tdAttributes(d.attributes()));
+        dm.put("xfam", JsonShapes.u64(d.xfam()));
         dm.put("mrTd", hex(d.mrTd()));
         dm.put("mrConfigId", hex(d.mrConfigId()));
         dm.put("mrOwner", hex(d.mrOwner()));
         dm.put("mrOwnerConfig", hex(d.mrOwnerConfig()));
+        List<String> rtmrs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            dm.put("rtmr" + i, hex(d.rtmr(i)));
+            rtmrs.add(hex(d.rtmr(i)));
         }
+        dm.put("rtmrs", rtmrs);
         dm.put("servTdHash", hex(d.servTdHash()));
         dm.put("reserved", hex(d.reserved()));
         m.put("tdInfo", dm);
@@ -227,15 +234,14 @@ final class InspectCommand implements Callable<Integer> {
         QuoteHeader h = q.header();
         Map<String, Object> hm = new LinkedHashMap<>();
         hm.put("version", h.version());
-        hm.put("attestationKeyType", h.attestationKeyType() + " (ECDSA-256 with P-256)");
-        hm.put("teeType", String.format("0x%08x (TDX)", h.teeType()));
+        hm.put("attestationKeyType", h.attestationKeyType());
+        hm.put("teeType", JsonShapes.u32(h.teeType()));
         hm.put("reserved", hex(h.reserved()));
         hm.put("qeVendorId", hex(h.qeVendorId()));
         hm.put("userData", hex(h.userData()));
         m.put("header", hm);
-        if (h.version() == Quote.VERSION_5) {
-            m.put("bodyType", q.bodyType() + (q.body().tdx15() ? " (TDX 1.5)" : " (TDX 1.0)"));
-        }
+        m.put("bodyType", q.bodyType());
+        m.put("layout", q.body().tdx15() ? "TDX 1.5" : "TDX 1.0");
         m.put("body", body(q.body()));
         m.put("signedLength", q.signedLength());
         Map<String, Object> sm = new LinkedHashMap<>();
@@ -254,8 +260,8 @@ final class InspectCommand implements Callable<Integer> {
         QuoteHeader h = q.header();
         Map<String, Object> hm = new LinkedHashMap<>();
         hm.put("version", h.version());
-        hm.put("attestationKeyType", h.attestationKeyType() + " (ECDSA-256 with P-256)");
-        hm.put("attKeyData0", String.format("0x%08x", h.teeType()));
+        hm.put("attestationKeyType", h.attestationKeyType());
+        hm.put("attKeyData0", JsonShapes.u32(h.teeType()));
         hm.put("qeSvn", q.qeSvn());
         hm.put("pceSvn", q.pceSvn());
         hm.put("qeVendorId", hex(h.qeVendorId()));
@@ -292,27 +298,18 @@ final class InspectCommand implements Callable<Integer> {
         m.put("mrSeam", hex(b.mrSeam()));
         m.put("mrSignerSeam", hex(b.mrSignerSeam()));
         m.put("seamAttributes", String.format("0x%016x", b.seamAttributes()));
-        m.put("tdAttributes", attributes(b.tdAttributes()));
-        m.put("xfam", String.format("0x%016x", b.xfam()));
+        m.put("tdAttributes", JsonShapes.tdAttributes(b.tdAttributes()));
+        m.put("xfam", JsonShapes.u64(b.xfam()));
         m.put("mrTd", hex(b.mrTd()));
         m.put("mrConfigId", hex(b.mrConfigId()));
         m.put("mrOwner", hex(b.mrOwner()));
         m.put("mrOwnerConfig", hex(b.mrOwnerConfig()));
-        for (int i = 0; i < 4; i++) {
-            m.put("rtmr" + i, hex(b.rtmr(i)));
-        }
+        m.put("rtmrs", JsonShapes.rtmrs(b.rtmrs()));
         m.put("reportData", hex(b.reportData()));
         if (b.tdx15()) {
             m.put("teeTcbSvn2", hex(b.teeTcbSvn2()));
             m.put("mrServiceTd", hex(b.mrServiceTd()));
         }
-        return m;
-    }
-
-    private static Map<String, Object> attributes(TdAttributes a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("raw", String.format("0x%016x", a.raw()));
-        m.put("flags", a.setBitNames());
         return m;
     }
 
@@ -362,7 +359,7 @@ final class InspectCommand implements Callable<Integer> {
         return m;
     }
 
-    private static Map<String, Object> pck(PckExtensions p) {
+    static Map<String, Object> pck(PckExtensions p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("fmspc", hex(p.fmspc()));
         m.put("pceId", hex(p.pceId()));
@@ -385,13 +382,7 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static Map<String, Object> certificate(X509Certificate c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("subject", c.getSubjectX500Principal().getName());
-        m.put("issuer", c.getIssuerX500Principal().getName());
-        m.put("serial", c.getSerialNumber().toString(16));
-        m.put("notBefore", c.getNotBefore().toInstant().toString());
-        m.put("notAfter", c.getNotAfter().toInstant().toString());
-        return m;
+        return CertificateDescriber.certificate(c);
     }
 
     // ---- CCEL ----
@@ -403,16 +394,18 @@ final class InspectCommand implements Callable<Integer> {
         m.put("signature", t.signature());
         m.put("length", t.length());
         m.put("revision", t.revision());
-        m.put("checksum", String.format("0x%02x (%s)", t.checksum(), t.checksumValid() ? "valid" : "INVALID"));
+        m.put("checksum", String.format("0x%02x", t.checksum()));
+        m.put("checksumValid", t.checksumValid());
         m.put("oemId", t.oemId());
         m.put("oemTableId", t.oemTableId());
         m.put("oemRevision", t.oemRevision());
         m.put("creatorId", t.creatorId());
-        m.put("creatorRevision", String.format("0x%08x", t.creatorRevision()));
-        m.put("ccType", t.ccType() + (t.ccType() == CcelTable.CC_TYPE_TDX ? " (Intel TDX)" : ""));
+        m.put("creatorRevision", JsonShapes.u32(t.creatorRevision()));
+        m.put("ccType", t.ccType());
+        m.put("ccTypeName", t.ccType() == CcelTable.CC_TYPE_TDX ? "Intel TDX" : "other");
         m.put("ccSubtype", t.ccSubtype());
         m.put("logAreaMinimumLength", t.logAreaMinimumLength());
-        m.put("logAreaStartAddress", String.format("0x%016x", t.logAreaStartAddress()));
+        m.put("logAreaStartAddress", JsonShapes.u64(t.logAreaStartAddress()));
         return m;
     }
 
@@ -435,12 +428,7 @@ final class InspectCommand implements Callable<Integer> {
             events.add(em);
         }
         m.put("events", events);
-        List<byte[]> rtmrs = RtmrReplay.replay(log);
-        Map<String, Object> replay = new LinkedHashMap<>();
-        for (int i = 0; i < rtmrs.size(); i++) {
-            replay.put("rtmr" + i, hex(rtmrs.get(i)));
-        }
-        m.put("replayedRtmrs", replay);
+        m.put("replayedRtmrs", JsonShapes.rtmrs(RtmrReplay.replay(log)));
         return m;
     }
 
@@ -478,31 +466,26 @@ final class InspectCommand implements Callable<Integer> {
                 } else if (key.endsWith("_crl") && value.isTextual()) {
                     X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509")
                             .generateCRL(new ByteArrayInputStream(HEX.parseHex(value.asText())));
-                    item.put("issuer", crl.getIssuerX500Principal().getName());
-                    item.put("thisUpdate", crl.getThisUpdate().toInstant().toString());
-                    item.put("nextUpdate", crl.getNextUpdate() == null ? "none"
-                            : crl.getNextUpdate().toInstant().toString());
-                    item.put("revokedCertificates", crl.getRevokedCertificates() == null ? 0
-                            : crl.getRevokedCertificates().size());
+                    item.putAll(CertificateDescriber.crl(crl));
                 } else if ((key.equals("tcb_info") || key.equals("qe_identity")) && value.isTextual()) {
-                    JsonNode signed = new ObjectMapper().readTree(value.asText());
-                    for (String field : List.of("id", "version", "issueDate", "nextUpdate", "fmspc", "pceId",
-                            "tcbEvaluationDataNumber")) {
-                        if (signed.has(field)) {
-                            item.put(field, signed.get(field).asText());
-                        }
-                    }
-                    item.put("tcbLevels", signed.path("tcbLevels").size());
+                    item.putAll(CollateralDescriber.signedDocument(new ObjectMapper().readTree(value.asText())));
                     item.put("textLength", value.asText().length());
+                } else if ((key.equals("tcbInfo") || key.equals("enclaveIdentity")) && value.isObject()) {
+                    item.putAll(CollateralDescriber.signedDocument(value));
                 } else if (key.endsWith("_signature") && value.isTextual()) {
                     item.put("bytes", value.asText().length() / 2);
                     item.put("hex", value.asText());
                 } else {
                     item.put("value", value.isTextual() ? value.asText() : value.toString());
                 }
-            } catch (CertificateException | CRLException | JsonProcessingException | IllegalArgumentException
-                    | ClassCastException e) {
-                item.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
+            } catch (CertificateException | ClassCastException e) {
+                item.put("error", "not a PEM X.509 certificate chain");
+            } catch (CRLException e) {
+                item.put("error", "not a DER X.509 CRL");
+            } catch (JsonProcessingException e) {
+                item.put("error", "a string that " + JsonInput.problem(e, value.asText()));
+            } catch (IllegalArgumentException e) {
+                item.put("error", "not hex with an even number of digits");
             }
             m.put(key, item);
         }
@@ -521,6 +504,12 @@ final class InspectCommand implements Callable<Integer> {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> typed = (Map<String, Object>) sub;
                 printText(out, typed, indent + 2);
+            } else if (v instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof String
+                    && e.getKey().toLowerCase(java.util.Locale.ROOT).endsWith("rtmrs")) {
+                for (int i = 0; i < list.size(); i++) {
+                    String key = "rtmr" + i;
+                    out.println(pad + key + " ".repeat(Math.max(1, width - key.length() + 2)) + list.get(i));
+                }
             } else if (v instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof Map) {
                 out.println(pad + e.getKey() + " (" + list.size() + ")");
                 for (int i = 0; i < list.size(); i++) {

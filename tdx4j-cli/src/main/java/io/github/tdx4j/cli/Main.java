@@ -7,9 +7,10 @@ import picocli.CommandLine.Command;
 /**
  * The {@code tdx4j} command line.
  *
- * <p>Exit codes, the same for every command: 0 success; 1 usage or I/O error (bad arguments, unreadable file);
- * 2 a check failed (verification, campaign oracle). Bad input gets one clear message on stderr, never a stack
- * trace.
+ * <p>Exit codes, the same for every command: 0 success; 1 usage or input error (bad arguments, a file that cannot
+ * be read or is not what the command expects); 2 a check failed (verification, campaign oracle, demo check,
+ * detect); the {@code ./tdx4j} launcher adds 3 when it cannot run the command at all. Bad input gets one clear
+ * message on stderr, never a stack trace.
  */
 @Command(name = "tdx4j",
         mixinStandardHelpOptions = true,
@@ -22,14 +23,19 @@ import picocli.CommandLine.Command;
                 DecodeCommand.class,
                 InspectCommand.class,
                 VerifyCommand.class,
+                CollateralCommand.class,
                 ReportCommand.class,
                 QuoteCommand.class,
                 ExtendCommand.class,
                 RtmrCommand.class,
                 DetectCommand.class,
+                ServeCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
-        footer = {"  0  success", "  1  usage or I/O error", "  2  a check failed (verification, campaign oracle)"})
+        footer = {"  0  success", "  1  usage or input error (one sentence on stderr names the file and the problem)",
+                "  2  a check failed (verification, campaign oracle, demo check, detect)",
+                "  3  the ./tdx4j launcher could not run tdx4j (no JDK 25 or Maven, the build failed)", "",
+                "Every command takes --json; the JSON Schemas of the outputs are in schemas/ of the repository."})
 public final class Main implements Callable<Integer> {
     /** Exit code: success. */
     public static final int OK = 0;
@@ -49,7 +55,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(commandLine(AttestationBackends.DEFAULT, CliEnvironment.ofThisProcess(args)).execute(args));
     }
 
     /** Runs the command line on the process's stdout and stderr and returns its exit code. */
@@ -59,7 +65,12 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line with the given output streams and returns its exit code; for tests and embedding. */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        CommandLine cl = commandLine();
+        return run(CliEnvironment.EMBEDDED, out, err, args);
+    }
+
+    /** As {@link #run(java.io.PrintWriter, java.io.PrintWriter, String...)} in the environment {@code env}. */
+    static int run(CliEnvironment env, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cl = commandLine(AttestationBackends.DEFAULT, env);
         cl.setOut(out);
         cl.setErr(err);
         try {
@@ -76,6 +87,11 @@ public final class Main implements Callable<Integer> {
 
     /** The command line with the attestation commands on {@code backends}. */
     static CommandLine commandLine(AttestationBackends backends) {
+        return commandLine(backends, CliEnvironment.EMBEDDED);
+    }
+
+    /** The command line with the attestation commands on {@code backends}, in the environment {@code env}. */
+    static CommandLine commandLine(AttestationBackends backends, CliEnvironment env) {
         CommandLine.IFactory defaults = CommandLine.defaultFactory();
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
@@ -84,10 +100,15 @@ public final class Main implements Callable<Integer> {
                 if (made instanceof AttestationCommand c) {
                     c.backends = backends;
                 }
+                if (made instanceof CampaignCommand c) {
+                    c.env = env;
+                }
                 return made;
             }
         };
         CommandLine cl = new CommandLine(new Main(), factory);
+        cl.registerConverter(java.nio.file.Path.class,
+                new CliPaths.Converter(env.rawArguments(), RawArguments.fileNameCharset()));
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine bad = ex.getCommandLine();
             bad.getErr().println("tdx4j: " + ex.getMessage());

@@ -1,7 +1,6 @@
 package io.github.tdx4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tdx4j.cli.AttestationBackends.Need;
 import io.github.tdx4j.cli.AttestationBackends.Ready;
 import java.io.IOException;
@@ -9,8 +8,9 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -76,27 +76,29 @@ final class QuoteCommand extends AttestationCommand {
         // Quote header (Intel TDX DCAP Quote Generation Library, "Quote Format"): version u16 at 0, TEE type u32 at
         // 4 (0x81 = TDX), little-endian; printed for orientation, not verified here.
         ByteBuffer b = ByteBuffer.wrap(quote).order(ByteOrder.LITTLE_ENDIAN);
-        String version = quote.length >= 8 ? Integer.toString(Short.toUnsignedInt(b.getShort(0))) : "?";
-        String teeType = quote.length >= 8 ? String.format("0x%x", b.getInt(4)) : "?";
+        boolean hasHeader = quote.length >= 8;
+        Integer version = hasHeader ? Short.toUnsignedInt(b.getShort(0)) : null;
+        Integer teeType = hasHeader ? b.getInt(4) : null;
         if (json) {
-            ObjectNode root = new ObjectMapper().createObjectNode();
+            Map<String, Object> root = new LinkedHashMap<>();
             root.put("backend", backend.label());
-            root.put("reportData", HEX.formatHex(data));
+            root.put("reportData", JsonShapes.hex(data));
             root.put("size", quote.length);
             root.put("version", version);
-            root.put("teeType", teeType);
+            root.put("teeType", teeType == null ? null : JsonShapes.u32(teeType));
             if (out != null) {
-                root.put("out", out.toString());
+                root.put("out", CliPaths.show(out));
             } else {
-                root.put("quote", HEX.formatHex(quote));
+                root.put("quote", JsonShapes.hex(quote));
             }
-            stdout.println(root.toPrettyString());
+            stdout.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root));
         } else {
             stdout.printf("%-11s %s%n", "backend", backend.label());
             stdout.printf("%-11s %s%n", "reportdata", HEX.formatHex(data));
-            stdout.printf("%-11s %d bytes, version %s, TEE type %s%n", "quote", quote.length, version, teeType);
+            stdout.printf("%-11s %d bytes, version %s, TEE type %s%n", "quote", quote.length,
+                    version == null ? "?" : version, teeType == null ? "?" : String.format("0x%x", teeType));
             if (out != null) {
-                stdout.printf("%-11s %s%n", "written to", out);
+                stdout.printf("%-11s %s%n", "written to", CliPaths.show(out));
             } else {
                 stdout.println(HEX.formatHex(quote));
             }

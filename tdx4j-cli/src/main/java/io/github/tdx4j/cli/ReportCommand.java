@@ -1,13 +1,17 @@
 package io.github.tdx4j.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.github.tdx4j.abi.TdAttributes;
 import io.github.tdx4j.abi.TdReportLayout;
 import io.github.tdx4j.cli.AttestationBackends.Need;
 import io.github.tdx4j.cli.AttestationBackends.Ready;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -28,6 +32,8 @@ final class ReportCommand extends AttestationCommand {
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
+    private static final ObjectWriter JSON = new ObjectMapper().writerWithDefaultPrettyPrinter();
+
     private byte[] data;
 
     @Override
@@ -42,22 +48,35 @@ final class ReportCommand extends AttestationCommand {
     }
 
     @Override
-    int run(Ready backend, PrintWriter out) {
+    int run(Ready backend, PrintWriter out) throws IOException {
         byte[] report = backend.attestation().report(data);
         if (json) {
-            ObjectMapper mapper = new ObjectMapper();
-            ObjectNode root = mapper.createObjectNode();
+            ByteBuffer b = ByteBuffer.wrap(report).order(ByteOrder.LITTLE_ENDIAN);
+            int type = TdReportLayout.REPORTTYPE_OFFSET;
+            Map<String, Object> root = new LinkedHashMap<>();
             root.put("backend", backend.label());
-            root.put("reportData", HEX.formatHex(data));
-            for (String[] f : fields(report)) {
-                root.put(f[0], f[1]);
-            }
-            ArrayNode rtmrs = root.putArray("rtmr");
+            root.put("reportData", JsonShapes.hex(data));
+            Map<String, Object> reportType = new LinkedHashMap<>();
+            reportType.put("type", String.format("0x%02x", report[type] & 0xFF));
+            reportType.put("subtype", report[type + 1] & 0xFF);
+            reportType.put("version", report[type + 2] & 0xFF);
+            root.put("reportType", reportType);
+            root.put("teeTcbSvn", field(report, TdReportLayout.TEE_TCB_SVN_OFFSET, 16));
+            root.put("mrSeam", field(report, TdReportLayout.MRSEAM_OFFSET, 48));
+            root.put("tdAttributes", JsonShapes.tdAttributes(new TdAttributes(
+                    b.getLong(TdReportLayout.ATTRIBUTES_OFFSET))));
+            root.put("xfam", JsonShapes.u64(b.getLong(TdReportLayout.XFAM_OFFSET)));
+            root.put("mrTd", field(report, TdReportLayout.MRTD_OFFSET, 48));
+            root.put("mrConfigId", field(report, TdReportLayout.MRCONFIGID_OFFSET, 48));
+            root.put("mrOwner", field(report, TdReportLayout.MROWNER_OFFSET, 48));
+            root.put("mrOwnerConfig", field(report, TdReportLayout.MROWNERCONFIG_OFFSET, 48));
+            List<String> rtmrs = new ArrayList<>();
             for (int i = 0; i < TdReportLayout.RTMR_COUNT; i++) {
                 rtmrs.add(field(report, TdReportLayout.rtmrOffset(i), TdReportLayout.MEASUREMENT_SIZE));
             }
-            root.put("tdreport", HEX.formatHex(report));
-            out.println(root.toPrettyString());
+            root.put("rtmrs", rtmrs);
+            root.put("tdReport", JsonShapes.hex(report));
+            out.println(JSON.writeValueAsString(root));
         } else {
             out.printf("%-14s %s%n", "backend", backend.label());
             out.printf("%-14s %s%n", "reportdata", HEX.formatHex(data));

@@ -5,19 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tdx4j.attest.collateral.Collateral;
-import io.github.tdx4j.attest.collateral.CollateralException;
-import io.github.tdx4j.attest.collateral.QuoteCollateralV3;
 import io.github.tdx4j.attest.format.Quote;
 import io.github.tdx4j.attest.format.TdQuoteBody;
+import io.github.tdx4j.attest.policy.TdPolicy;
 import io.github.tdx4j.attest.verify.DecodedQuote;
 import io.github.tdx4j.attest.verify.ErrorCode;
 import io.github.tdx4j.attest.verify.QuoteVerifier;
-import io.github.tdx4j.attest.verify.TrustedRoot;
 import io.github.tdx4j.attest.verify.VerificationResult;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -25,6 +21,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -32,14 +29,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code tdx4j verify QUOTE --collateral FILE}: DCAP verification of a TDX quote, Intel QVL semantics. */
+/**
+ * {@code tdx4j verify QUOTE [--collateral FILE|DIR] [policy options]}: DCAP verification of a TDX quote, Intel QVL
+ * semantics, then the relying party's policy if one is given ({@link PolicyOptions}). Collateral comes from
+ * {@link CollateralSource}: a file, Intel's separate files, or fetched.
+ */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Verify a TDX quote (v4 or v5) or an SGX quote (v3) against Intel DCAP collateral and print "
                 + "its TCB status.", "",
-                "Exit 0 when the quote verified and a TCB status was computed (whatever the status), 2 when "
-                        + "verification failed, 1 on usage or I/O errors.", "",
+                "Without a policy: exit 0 when the quote verified and a TCB status was computed (whatever the "
+                        + "status; a DEBUG TD and expired collateral get a warning), 2 when verification failed, "
+                        + "1 on usage or I/O errors (including collateral that cannot be fetched).",
+                "With a policy (--policy or any policy flag): exit 2 also when a rule fails, each failed rule "
+                        + "listed with what was expected and what the quote has; a DEBUG TD fails unless "
+                        + "--allow-debug, and only UpToDate is accepted unless --accept-status.", "",
                 "Examples:",
                 "  tdx4j verify quote.dat --collateral collateral.json --at 2025-07-01T00:00:00Z",
+                "  tdx4j verify quote.dat                  (collateral from Intel PCS, cached)",
+                "  tdx4j verify quote.dat --pccs https://pccs.example:8081 --mrtd HEX --rtmr 2=HEX",
+                "  tdx4j verify quote.dat --collateral intel-qvl/ --root root.pem",
+                "  tdx4j verify quote.dat --collateral c.json --policy policy.json --json",
                 "  tdx4j verify quote.hex --collateral collateral.json --at 1751328000 --json",
                 "  tdx4j verify quote.dat --collateral collateral.json --repeat 1000 --json   (timing)", ""})
 final class VerifyCommand implements Callable<Integer> {
@@ -54,9 +63,11 @@ final class VerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "QUOTE", description = "The quote: binary, hex text with an optional 0x prefix, or the output of tdx4j quote --json.")
     Path quoteFile;
 
-    @Option(names = "--collateral", required = true, paramLabel = "FILE",
-            description = "Collateral as dcap-qvl QuoteCollateralV3 JSON.")
-    Path collateralFile;
+    @CommandLine.Mixin
+    CollateralSource source = new CollateralSource();
+
+    @CommandLine.Mixin
+    PolicyOptions policyOptions = new PolicyOptions();
 
     @Option(names = "--root", paramLabel = "CERT",
             description = "Trusted root CA certificate, PEM or DER (default: Intel's production SGX root CA).")
@@ -90,47 +101,77 @@ final class VerifyCommand implements Callable<Integer> {
             err.println("tdx4j verify: --repeat must be 1..10000000, not " + repeat);
             return Main.USAGE;
         }
+        String badSource = source.check();
+        if (badSource != null) {
+            err.println("tdx4j verify: " + badSource + ".");
+            return Main.USAGE;
+        }
         byte[] quote;
-        byte[] collateralJson;
+        Optional<TdPolicy> policy;
         QuoteVerifier.Builder builder = QuoteVerifier.builder();
         Path reading = quoteFile;
         try {
+            policy = policyOptions.policy();
             quote = readQuote(quoteFile);
-            reading = collateralFile;
-            collateralJson = CliFiles.read(collateralFile);
             if (rootFile != null) {
                 reading = rootFile;
-                builder.trustedRoot(TrustedRoot.of(CliFiles.read(rootFile)));
+                builder.trustedRoot(RootFile.read(rootFile));
             }
         } catch (CliFiles.FileFailure e) {
             err.println("tdx4j verify: " + e.getMessage() + ".");
             return Main.USAGE;
+        } catch (PolicyOptions.BadPolicy e) {
+            err.println("tdx4j verify: " + e.getMessage() + ".");
+            return Main.USAGE;
         } catch (IllegalArgumentException e) {
-            err.println("tdx4j verify: " + reading + ": " + e.getMessage() + ".");
+            err.println("tdx4j verify: " + CliPaths.show(reading) + ": " + e.getMessage() + ".");
             return Main.USAGE;
         }
         QuoteVerifier verifier = builder.build();
 
         VerificationResult result;
         Timing timing = null;
+        CollateralSource.Loaded loaded;
         try {
-            Collateral collateral = QuoteCollateralV3.parse(collateralJson);
+            loaded = source.load(quote);
+        } catch (CliFiles.FileFailure | CollateralSource.Unavailable e) {
+            err.println("tdx4j verify: " + e.getMessage() + ".");
+            return Main.USAGE;
+        } catch (IllegalArgumentException e) {
+            // Fetching needs the quote's FMSPC; a quote without one fails as verification would.
+            result = new VerificationResult.Failed(ErrorCode.MALFORMED_QUOTE, "cannot fetch collateral for this "
+                    + "quote: " + e.getMessage(), Optional.empty(), Optional.empty());
+            return finish(result, null, time, policy, err);
+        }
+        loaded.notes().forEach(n -> err.println("tdx4j verify: note: " + n + "."));
+        if (loaded.collateral().isPresent()) {
+            Collateral collateral = loaded.collateral().get();
             result = verifier.verify(quote, collateral, time);
             if (repeat != null) {
                 timing = Timing.measure(() -> verifier.verify(quote, collateral, time), Math.max(repeat, WARMUP_MIN), repeat);
             }
-        } catch (CollateralException e) {
+        } else {
             result = new VerificationResult.Failed(ErrorCode.MALFORMED_COLLATERAL,
-                    collateralFile + ": " + e.getMessage(), Optional.empty(), Optional.empty());
+                    loaded.malformed().orElseThrow().getMessage(), Optional.empty(), Optional.empty());
         }
+        return finish(result, timing, time, policy, err);
+    }
+
+    /** Prints the result, the policy's outcome and warnings, and returns the exit code. */
+    private int finish(VerificationResult result, Timing timing, Instant time, Optional<TdPolicy> policy,
+                       PrintWriter err) {
+        PolicyOutcome outcome = PolicyOutcome.of(policy, result);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(json(result, timing));
+            out.println(json(result, timing, time, outcome));
         } else {
             text(out, result, timing, time);
+            outcome.text(out);
         }
         out.flush();
-        return result instanceof VerificationResult.Verified ? Main.OK : Main.CHECK_FAILED;
+        outcome.warn(err);
+        err.flush();
+        return result instanceof VerificationResult.Verified && !outcome.failed() ? Main.OK : Main.CHECK_FAILED;
     }
 
     static Instant parseTime(String s) {
@@ -165,8 +206,10 @@ final class VerifyCommand implements Callable<Integer> {
         return d.bytes();
     }
 
-    private static String json(VerificationResult r, Timing timing) {
+    private static String json(VerificationResult r, Timing timing, Instant at, PolicyOutcome outcome) {
         ObjectNode o = JSON.createObjectNode();
+        o.put("verified", r instanceof VerificationResult.Verified);
+        o.put("verifiedAt", at.toString());
         ArrayNode advisories = o.putArray("advisoryIds");
         switch (r) {
             case VerificationResult.Verified v -> {
@@ -189,10 +232,11 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Optional<DecodedQuote> q = r.decodedQuote();
         if (q.isPresent()) {
-            o.set("quote", quoteJson(q.get(), r.platformFmspc().orElse(null)));
+            o.set("quoteFields", JSON.valueToTree(QuoteSummary.of(q.get(), r.platformFmspc().orElse(null))));
         } else {
-            o.putNull("quote");
+            o.putNull("quoteFields");
         }
+        outcome.json(o);
         if (timing != null) {
             ObjectNode t = o.putObject("timing");
             t.put("iterations", timing.iterations);
@@ -206,49 +250,11 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private static ObjectNode quoteJson(DecodedQuote d, String fmspc) {
-        HexFormat hex = HexFormat.of();
-        ObjectNode o = JSON.createObjectNode();
-        o.put("version", d.header().version());
-        o.put("teeType", String.format("0x%x", d.header().teeType()));
-        switch (d) {
-            case DecodedQuote.Td td -> {
-                Quote q = td.quote();
-                TdQuoteBody b = q.body();
-                o.put("bodyType", q.bodyType());
-                o.put("mrTd", hex.formatHex(b.mrTd()));
-                ArrayNode rtmrs = o.putArray("rtmrs");
-                b.rtmrs().forEach(m -> rtmrs.add(hex.formatHex(m)));
-                o.put("reportData", hex.formatHex(b.reportData()));
-                o.put("tdAttributes", hex.formatHex(le64(b.tdAttributes().raw())));
-                o.put("teeTcbSvn", hex.formatHex(b.teeTcbSvn()));
-            }
-            case DecodedQuote.Sgx sgx -> {
-                // An SGX enclave quote has no TD fields; its enclave identity instead.
-                o.putNull("mrTd");
-                o.putArray("rtmrs");
-                o.put("reportData", hex.formatHex(sgx.reportData()));
-                o.putNull("tdAttributes");
-                o.put("mrEnclave", hex.formatHex(sgx.quote().enclaveReport().mrEnclave()));
-                o.put("mrSigner", hex.formatHex(sgx.quote().enclaveReport().mrSigner()));
-            }
-        }
-        o.put("fmspc", fmspc);
-        // Bytes after the signature data (buffer padding, or data appended to the quote): ignored by verification,
-        // reported so that a caller can tell a padded buffer from the quote alone.
-        o.put("trailingBytes", trailing(d).length);
-        return o;
-    }
-
     private static byte[] trailing(DecodedQuote d) {
         return switch (d) {
             case DecodedQuote.Td td -> td.quote().trailingBytes();
             case DecodedQuote.Sgx sgx -> sgx.quote().trailingBytes();
         };
-    }
-
-    private static byte[] le64(long v) {
-        return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
     }
 
     private static void text(PrintWriter out, VerificationResult r, Timing timing, Instant at) {

@@ -141,7 +141,7 @@ class AttestationCommandsTest {
     }
 
     @Test
-    @DisplayName("quote --json has backend, size, version, TEE type and the quote in hex")
+    @DisplayName("quote --json has backend, size, version as a number, TEE type as a 32-bit hex code and the quote in hex")
     void quoteJson() throws Exception {
         Run r = run(onTd, "quote", "--json");
 
@@ -149,8 +149,9 @@ class AttestationCommandsTest {
         assertThat(r.exit()).isZero();
         assertThat(j.get("backend").asText()).isEqualTo("linux");
         assertThat(j.get("size").asInt()).isEqualTo(632);
-        assertThat(j.get("version").asText()).isEqualTo("4");
-        assertThat(j.get("teeType").asText()).isEqualTo("0x81");
+        assertThat(j.get("version").isInt()).as("version is a number, not the string \"4\"").isTrue();
+        assertThat(j.get("version").asInt()).isEqualTo(4);
+        assertThat(j.get("teeType").asText()).isEqualTo("0x00000081");
         assertThat(HexFormat.of().parseHex(j.get("quote").asText())).isEqualTo(MemoryTd.quoteFor(new byte[64]));
     }
 
@@ -164,9 +165,11 @@ class AttestationCommandsTest {
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(r.exit()).isZero();
         assertThat(j.get("reportData").asText()).isEqualTo("0011" + "00".repeat(62));
-        assertThat(j.get("reportType").asText()).startsWith("type 0x81");
-        assertThat(j.get("rtmr").get(1).asText()).isEqualTo(HexFormat.of().formatHex(td.rtmr[1]));
-        assertThat(j.get("tdreport").asText()).hasSize(2048);
+        assertThat(j.get("reportType").get("type").asText()).isEqualTo("0x81");
+        assertThat(j.get("rtmrs").get(1).asText()).isEqualTo(HexFormat.of().formatHex(td.rtmr[1]));
+        assertThat(j.get("tdReport").asText()).hasSize(2048);
+        assertThat(j.get("tdAttributes").get("raw").asText()).matches("0x[0-9a-f]{16}");
+        assertThat(j.get("tdAttributes").get("flags").isArray()).isTrue();
     }
 
     @Test
@@ -183,6 +186,29 @@ class AttestationCommandsTest {
         assertThat(e.out()).contains("rtmr2    " + expected);
         assertThat(r.out()).contains("rtmr2    " + expected).contains("rtmr3    " + "00".repeat(48));
         assertThat(td.eventLog()).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("rtmr --json and extend --json: the four RTMRs as the array rtmrs (rtmr had no --json)")
+    void rtmrAndExtendJson() throws Exception {
+        byte[] digest = new byte[48];
+        Arrays.fill(digest, (byte) 9);
+        String expected = HexFormat.of().formatHex(sha384(new byte[48], digest));
+
+        Run e = run(onTd, "extend", "--rtmr", "3", "--digest", HexFormat.of().formatHex(digest), "--json");
+        Run r = run(onTd, "rtmr", "--json");
+
+        assertThat(e.exit()).as(e.err()).isZero();
+        JsonNode ej = new ObjectMapper().readTree(e.out());
+        assertThat(ej.get("index").asInt()).isEqualTo(3);
+        assertThat(ej.get("digest").asText()).isEqualTo(HexFormat.of().formatHex(digest));
+        assertThat(ej.get("rtmrs").get(3).asText()).isEqualTo(expected);
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode rj = new ObjectMapper().readTree(r.out());
+        assertThat(rj.get("backend").asText()).isEqualTo("linux");
+        assertThat(rj.get("rtmrs")).hasSize(4);
+        assertThat(rj.get("rtmrs").get(3).asText()).isEqualTo(expected);
+        assertThat(rj.get("rtmrs").get(0).asText()).isEqualTo("00".repeat(48));
     }
 
     @Test
@@ -224,14 +250,14 @@ class AttestationCommandsTest {
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("backend").asText()).isEqualTo("simulated");
-        assertThat(json.get("teeType").asText()).isEqualTo("0x81");
+        assertThat(json.get("teeType").asText()).isEqualTo("0x00000081");
 
         CliRun ok = CliRun.of("verify", quote.toString(), "--collateral", collateral.toString(),
                 "--root", root.toString(), "--json");
         assertThat(ok.exitCode()).as(ok.err()).isZero();
         JsonNode v = new ObjectMapper().readTree(ok.out());
         assertThat(v.get("status").asText()).isEqualTo("UpToDate");
-        assertThat(v.get("quote").get("reportData").asText()).startsWith("00112233").endsWith("0000");
+        assertThat(v.get("quoteFields").get("reportData").asText()).startsWith("00112233").endsWith("0000");
 
         CliRun intel = CliRun.of("verify", quote.toString(), "--collateral", collateral.toString(), "--json");
         assertThat(intel.exitCode()).as("Intel's production root does not trust the simulated platform").isEqualTo(2);

@@ -84,4 +84,74 @@ class CampaignCommandTest {
         Run missing = run("campaign", "--replay", dir.resolve("absent.txt").toString());
         assertThat(missing.exit()).isEqualTo(1);
     }
+
+    @Test
+    @DisplayName("--runs 0 is refused (zero runs check nothing): exit 1, no 'all oracles hold'")
+    void zeroRunsRefused(@TempDir Path dir) {
+        Run r = run("campaign", "--runs", "0", "--out", dir.toString());
+        assertThat(r.exit()).isEqualTo(Main.USAGE);
+        assertThat(r.out()).doesNotContain("all oracles hold");
+        assertThat(r.err().lines().toList()).containsExactly(
+                "tdx4j: --runs must be at least 1 (zero runs check nothing) and --replay-every at least 1.");
+    }
+
+    @Test
+    @DisplayName("A shard that gets no run (--runs 2 --shard 3/4) is refused like --runs 0")
+    void emptyShardRefused(@TempDir Path dir) {
+        Run r = run("campaign", "--runs", "2", "--shard", "3/4", "--out", dir.toString());
+        assertThat(r.exit()).isEqualTo(Main.USAGE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("has no run").contains("zero runs check nothing");
+    }
+
+    @Test
+    @DisplayName("Not on a terminal, a long campaign prints progress lines to stderr (runs done, runs/s, ETA), "
+            + "at most one per 10 s of clock time; stdout keeps only the result")
+    void progressLinesWhenNotATerminal(@TempDir Path dir) throws Exception {
+        long[] now = {0};
+        // Every clock reading is 20 s later, so each progress report the campaign makes (every 1024 runs and at the
+        // end) is past the 10 s bound and printed.
+        CliEnvironment env = new CliEnvironment(RawArguments.NONE, false, () -> now[0] += 20_000_000_000L);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(env, new PrintWriter(out), new PrintWriter(err), "campaign", "--runs", "60", "--json",
+                "--out", dir.toString());
+        assertThat(exit).as(err.toString()).isZero();
+        new ObjectMapper().readTree(out.toString()); // stdout is the JSON alone
+        var lines = err.toString().lines().toList();
+        assertThat(lines).last().asString().startsWith("progress: 60/60 runs (100.0%), ");
+        assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l)
+                .matches("progress: \\d+/60 runs \\(\\d+\\.\\d%\\), \\d+ runs/s, ETA \\S+"));
+        long seconds = now[0] / 1_000_000_000L;
+        assertThat(lines.size()).as("lines over %d s of clock time", seconds).isLessThanOrEqualTo((int) (seconds / 10));
+    }
+
+    @Test
+    @DisplayName("--sites --json prints one JSON object with every input site, its seam, classes and description")
+    void sitesJson() throws Exception {
+        Run r = run("campaign", "--sites", "--json");
+        assertThat(r.exit()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("inputSites").asInt()).isEqualTo(InputSite.values().length);
+        for (InputSite s : InputSite.values()) {
+            assertThat(j.get("sites").get(s.name()).get("seam").asText()).isEqualTo(s.seam().name());
+            assertThat(j.get("sites").get(s.name()).get("description").asText()).isEqualTo(s.description());
+        }
+    }
+
+    @Test
+    @DisplayName("--replay TAPE --json prints one JSON object: seed, tape, trace, both trace hashes, passed")
+    void replayJson(@TempDir Path dir) throws Exception {
+        Path f = new TapeFile(CampaignRun.MODEL_VERSION, 99, FaultTape.ofHex("0000000011"), null)
+                .write(dir.resolve("t.txt"));
+        Run r = run("campaign", "--replay", f.toString(), "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("seed").asText()).isEqualTo("0x63");
+        assertThat(j.get("tape").asText()).isEqualTo("0000000011");
+        assertThat(j.get("passed").asBoolean()).isTrue();
+        assertThat(j.get("traceHash").asText()).isEqualTo(j.get("replayedTraceHash").asText());
+        assertThat(j.get("trace").toString()).contains("MODULE_VP_INFO <-");
+        assertThat(j.get("violations")).isEmpty();
+    }
 }

@@ -128,4 +128,23 @@ class DemoCommandTest {
                 .containsPattern("\\n +TDVMCALL Instruction.IO +OUT 1 byte\\(s\\) port 0x3f8 value 0x48")
                 .contains("more like this");
     }
+
+    @Test
+    @DisplayName("The demo says Intel's production root rejects the simulated quote because it is not signed by "
+            + "Intel's root, not with a bare CRL_INVALID")
+    void intelRootRejectionIsExplained() {
+        assertThat(text).contains("with Intel's production root:    rejected: not signed by Intel's root")
+                .doesNotContain("(CRL_INVALID)");
+    }
+
+    @Test
+    @DisplayName("JSON: the TD's attributes and the quote's use the one tdAttributes shape {raw, flags}; "
+            + "the summary's keys are camelCase with numbers")
+    void jsonShapes() {
+        assertThat(json.get("td").get("tdAttributes").get("raw").asText()).matches("0x[0-9a-f]{16}");
+        assertThat(json.get("quoteFields").get("tdAttributes")).isEqualTo(json.get("td").get("tdAttributes"));
+        assertThat(json.get("quoteFields").get("version").isInt()).isTrue();
+        assertThat(json.get("summary").get("tdcall").get("count").asLong()).isPositive();
+        json.get("summary").fieldNames().forEachRemaining(k -> assertThat(k).matches("[a-z][A-Za-z]*"));
+    }
 }

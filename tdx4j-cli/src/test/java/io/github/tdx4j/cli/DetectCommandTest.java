@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** {@code tdx4j detect} on whatever machine runs the tests: its JSON, and an exit code that agrees with it. */
 class DetectCommandTest {
-    private static final List<String> ITEMS = List.of("CPU_FLAG", "REPORT_DEVICE", "CONFIGFS_TSM", "MEASUREMENTS");
+    private static final List<String> ITEMS = List.of("cpuFlag", "reportDevice", "configfsTsm", "measurements");
 
     @Test
     @DisplayName("detect --json names every interface with present, path and detail; exit 0 only when all are present, else 2")
@@ -44,6 +44,6 @@ class DetectCommandTest {
                 .anyMatch(l -> List.of(l.substring(l.indexOf(':') + 1).trim().split("\\s+")).contains("tdx_guest"));
         JsonNode j = new ObjectMapper().readTree(CliRun.of("detect", "--json").out());
         assertThat(j.get("tdxGuest").asBoolean()).isEqualTo(flag);
-        assertThat(j.get("CPU_FLAG").get("present").asBoolean()).isEqualTo(flag);
+        assertThat(j.get("cpuFlag").get("present").asBoolean()).isEqualTo(flag);
     }
 }

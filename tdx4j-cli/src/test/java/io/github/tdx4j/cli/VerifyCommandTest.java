@@ -47,14 +47,15 @@ class VerifyCommandTest {
         assertThat(j.get("advisoryIds")).isEmpty();
         assertThat(j.get("collateralExpired").asBoolean()).isFalse();
         assertThat(j.get("error").isNull()).isTrue();
-        JsonNode q = j.get("quote");
+        JsonNode q = j.get("quoteFields");
         assertThat(q.get("version").asInt()).isEqualTo(4);
-        assertThat(q.get("teeType").asText()).isEqualTo("0x81");
+        assertThat(q.get("teeType").asText()).isEqualTo("0x00000081");
         assertThat(q.get("mrTd").asText()).isEqualTo(
                 "91eb2b44d141d4ece09f0c75c2c53d247a3c68edd7fafe8a3520c942a604a407de03ae6dc5f87f27428b2538873118b7");
         assertThat(q.get("rtmrs")).hasSize(4);
         assertThat(q.get("reportData").asText()).hasSize(128).isLowerCase();
-        assertThat(q.get("tdAttributes").asText()).isEqualTo("0000001000000000");
+        assertThat(q.get("tdAttributes").get("raw").asText()).isEqualTo("0x0000000010000000");
+        assertThat(q.get("tdAttributes").get("flags").toString()).isEqualTo("[\"SEPT_VE_DISABLE\"]");
         assertThat(q.get("fmspc").asText()).isEqualTo("b0c06f000000");
         assertThat(j.has("timing")).isFalse();
     }
@@ -68,7 +69,7 @@ class VerifyCommandTest {
         JsonNode j = r.json();
         assertThat(j.get("status").isNull()).isTrue();
         assertThat(j.get("error").asText()).isEqualTo("TCB_NOT_SUPPORTED");
-        assertThat(j.get("quote").get("fmspc").asText()).isEqualTo("b0c06f000000");
+        assertThat(j.get("quoteFields").get("fmspc").asText()).isEqualTo("b0c06f000000");
         assertThat(r.err()).isEmpty();
     }
 
@@ -111,8 +112,8 @@ class VerifyCommandTest {
         assertThat(j.get("status").asText()).isEqualTo("ConfigurationAndSWHardeningNeeded");
         assertThat(j.get("advisoryIds")).extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder("INTEL-SA-00289", "INTEL-SA-00615");
-        assertThat(j.get("quote").get("version").asInt()).isEqualTo(3);
-        assertThat(j.get("quote").get("mrTd").isNull()).isTrue();
+        assertThat(j.get("quoteFields").get("version").asInt()).isEqualTo(3);
+        assertThat(j.get("quoteFields").get("mrTd").isNull()).isTrue();
     }
 
     @Test
@@ -143,7 +144,7 @@ class VerifyCommandTest {
         Run badTime = run("verify", QUOTE, "--collateral", COLLATERAL, "--at", "tomorrow");
         assertThat(badTime.exit()).isEqualTo(Main.USAGE);
         assertThat(badTime.err()).contains("--at");
-        Run noCollateral = run("verify", QUOTE);
+        Run noCollateral = run("verify", QUOTE, "--pccs", "http://127.0.0.1:1", "--no-cache"); // nothing listens
         assertThat(noCollateral.exit()).isEqualTo(Main.USAGE);
         Path notRoot = dir.resolve("root.pem");
         Files.writeString(notRoot, "not a certificate");
@@ -160,10 +161,10 @@ class VerifyCommandTest {
         Run spr = run("verify", DATA.resolve("go-tdx-guest/tdx_prod_quote_SPR_E4.dat").toString(), "--collateral",
                 DATA.resolve("go-tdx-guest/derived_collateral_v4.json").toString(), "--at", "1688173200", "--json");
         assertThat(spr.json().get("error").asText()).isEqualTo("TCB_NOT_SUPPORTED");
-        assertThat(spr.json().get("quote").get("trailingBytes").asInt()).isEqualTo(39);
+        assertThat(spr.json().get("quoteFields").get("trailingBytes").asInt()).isEqualTo(39);
         Run dcap = run("verify", QUOTE, "--collateral", COLLATERAL, "--at", "1751328000", "--json");
         assertThat(dcap.json().get("status").asText()).isEqualTo("UpToDate");
-        assertThat(dcap.json().get("quote").get("trailingBytes").asInt()).isEqualTo(70);
+        assertThat(dcap.json().get("quoteFields").get("trailingBytes").asInt()).isEqualTo(70);
         Run text = run("verify", QUOTE, "--collateral", COLLATERAL, "--at", "1751328000");
         assertThat(text.out()).contains("trailing    70 bytes after the signature data (not verified)");
     }
@@ -187,6 +188,6 @@ class VerifyCommandTest {
         Run r = run("verify", QUOTE, "--collateral", bad.toString(), "--at", "1751328000", "--json");
         assertThat(r.exit()).isEqualTo(Main.CHECK_FAILED);
         assertThat(r.json().get("error").asText()).isEqualTo("MALFORMED_COLLATERAL");
-        assertThat(r.json().get("quote").isNull()).isTrue();
+        assertThat(r.json().get("quoteFields").isNull()).isTrue();
     }
 }

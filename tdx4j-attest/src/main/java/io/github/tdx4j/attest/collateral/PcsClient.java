@@ -1,18 +1,25 @@
 package io.github.tdx4j.attest.collateral;
 
+import io.github.tdx4j.attest.format.MalformedEvidenceException;
+import io.github.tdx4j.attest.format.PckCertChain;
+import io.github.tdx4j.attest.format.Quote;
+import io.github.tdx4j.attest.format.SgxQuote;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.CRLException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +33,7 @@ import java.util.Optional;
  * API (PCCS), on the JDK {@link HttpClient}, with an optional on-disk cache.
  *
  * <p>Endpoints (Intel PCS API v4): {@code GET {base}/tdx/certification/v4/tcb?fmspc=…},
- * {@code GET {base}/tdx/certification/v4/qe/identity}, {@code GET {base}/sgx/certification/v4/pckcrl?ca=…&encoding=der}
+ * {@code GET {base}/tdx/certification/v4/qe/identity} (for SGX quotes the same under {@code /sgx/}), {@code GET {base}/sgx/certification/v4/pckcrl?ca=…&encoding=der}
  * and the root CA CRL at {@link Builder#rootCaCrlUri(URI)}. Issuer chains come in response headers
  * ({@link PcsResponses}).
  *
@@ -50,6 +57,19 @@ public final class PcsClient {
 
         String query() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The CA that issued {@code pck}, by the common name of its issuer. */
+        static PckCa issuing(X509Certificate pck) {
+            String issuer = pck.getIssuerX500Principal().getName();
+            if (issuer.contains("CN=Intel SGX PCK Platform CA")) {
+                return PLATFORM;
+            }
+            if (issuer.contains("CN=Intel SGX PCK Processor CA")) {
+                return PROCESSOR;
+            }
+            throw new IllegalArgumentException("the PCK certificate's issuer (" + issuer + ") is neither Intel SGX PCK "
+                    + "Platform CA nor Intel SGX PCK Processor CA");
         }
     }
 
@@ -82,14 +102,69 @@ public final class PcsClient {
      *                             the cache cannot be read or written
      */
     public Collateral fetchTdx(String fmspc, PckCa ca) {
+        return fetch(Tee.TDX, fmspc, ca);
+    }
+
+    /**
+     * The collateral to verify SGX quotes (v3) of platform family {@code fmspc}: the same items from the SGX routes
+     * ({@code /sgx/certification/v4/tcb} and {@code /sgx/certification/v4/qe/identity}).
+     *
+     * @param fmspc 6 bytes as 12 hex digits (any case)
+     * @throws CollateralException as {@link #fetchTdx(String, PckCa)}
+     */
+    public Collateral fetchSgx(String fmspc, PckCa ca) {
+        return fetch(Tee.SGX, fmspc, ca);
+    }
+
+    /**
+     * The collateral to verify {@code quote}: TDX or SGX routes by the quote's version (3 is SGX), the FMSPC from
+     * its PCK certificate's SGX extension and the PCK CA from the certificate's issuer ("Intel SGX PCK Platform
+     * CA" or "Intel SGX PCK Processor CA"). Nothing in the quote is verified here; {@code QuoteVerifier} does that.
+     *
+     * @throws IllegalArgumentException if the quote does not decode, carries no PCK certificate chain
+     *                                  (certification data type 5) or its PCK certificate names no known PCK CA
+     * @throws CollateralException      as {@link #fetchTdx(String, PckCa)}
+     */
+    public Collateral fetchFor(byte[] quote) {
+        Objects.requireNonNull(quote, "quote");
+        boolean sgx = quote.length >= 2 && ((quote[0] & 0xFF) | (quote[1] & 0xFF) << 8) == SgxQuote.VERSION_3;
+        Optional<PckCertChain> chain;
+        try {
+            chain = sgx ? SgxQuote.decode(quote).qeReportCertificationData().pckCertChain()
+                    : Quote.decode(quote).pckCertChain();
+        } catch (MalformedEvidenceException e) {
+            throw new IllegalArgumentException("the quote does not decode: " + e.getMessage(), e);
+        }
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException("the quote carries no PCK certificate chain (certification data type 5),"
+                    + " so its FMSPC and PCK CA are unknown");
+        }
+        String fmspc;
+        PckCa ca;
+        try {
+            fmspc = HexFormat.of().formatHex(chain.get().pckExtensions().fmspc());
+            ca = PckCa.issuing(chain.get().pckCertificate());
+        } catch (MalformedEvidenceException e) {
+            throw new IllegalArgumentException("the quote's PCK certificate cannot be read: " + e.getMessage(), e);
+        }
+        return fetch(sgx ? Tee.SGX : Tee.TDX, fmspc, ca);
+    }
+
+    /** Which family of PCS routes: {@code /tdx/certification/v4/…} or {@code /sgx/certification/v4/…}. */
+    private enum Tee { TDX, SGX }
+
+    private Collateral fetch(Tee tee, String fmspc, PckCa ca) {
         Objects.requireNonNull(ca, "ca");
         if (!fmspc.matches("[0-9a-fA-F]{12}")) {
             throw new IllegalArgumentException("FMSPC must be 12 hex digits: " + fmspc);
         }
         String fm = fmspc.toUpperCase(Locale.ROOT);
-        Item tcb = get("tcb-" + fm, base.resolve("/tdx/certification/v4/tcb?fmspc=" + fm),
+        String t = tee.name().toLowerCase(Locale.ROOT);
+        String prefix = tee == Tee.TDX ? "" : "sgx-";
+        Item tcb = get(prefix + "tcb-" + fm, base.resolve("/" + t + "/certification/v4/tcb?fmspc=" + fm),
                 PcsResponses.TCB_INFO_ISSUER_CHAIN, Kind.TCB_INFO);
-        Item qe = get("qe-identity-td", base.resolve("/tdx/certification/v4/qe/identity"),
+        Item qe = get(tee == Tee.TDX ? "qe-identity-td" : "qe-identity-sgx",
+                base.resolve("/" + t + "/certification/v4/qe/identity"),
                 PcsResponses.QE_IDENTITY_ISSUER_CHAIN, Kind.QE_IDENTITY);
         Item pckCrl = get("pckcrl-" + ca.query(),
                 base.resolve("/sgx/certification/v4/pckcrl?ca=" + ca.query() + "&encoding=der"),
@@ -145,16 +220,23 @@ public final class PcsClient {
             try (InputStream in = response.body()) {
                 body = in.readNBytes(MAX_RESPONSE_SIZE + 1);
             }
+        } catch (HttpTimeoutException e) {
+            throw new CollateralException(CollateralException.Reason.UNAVAILABLE,
+                    "GET " + uri + " got no answer within " + timeout.toSeconds() + " s", e);
+        } catch (ConnectException e) {
+            throw new CollateralException(CollateralException.Reason.UNAVAILABLE,
+                    "GET " + uri + " could not connect (" + (e.getMessage() == null || e.getMessage().isBlank()
+                            ? "connection refused" : e.getMessage()) + ")", e);
         } catch (IOException e) {
             throw new CollateralException(CollateralException.Reason.UNAVAILABLE,
-                    "GET " + uri + " failed: " + e.getMessage(), e);
+                    "GET " + uri + " failed before the whole response arrived (" + describe(e) + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CollateralException(CollateralException.Reason.UNAVAILABLE, "GET " + uri + " interrupted", e);
         }
         if (response.statusCode() != 200) {
             throw new CollateralException(CollateralException.Reason.UNAVAILABLE,
-                    "GET " + uri + " answered HTTP " + response.statusCode()
+                    "GET " + uri + " answered HTTP " + response.statusCode() + statusMeaning(response)
                             + response.headers().firstValue("Request-ID").map(id -> " (Request-ID " + id + ")")
                                     .orElse(""));
         }
@@ -165,9 +247,50 @@ public final class PcsClient {
         String chain = "";
         if (chainHeader != null) {
             chain = PcsResponses.issuerChain(response.headers().firstValue(chainHeader).orElseThrow(
-                    () -> CollateralException.malformed("GET " + uri + ": no " + chainHeader + " header")));
+                    () -> CollateralException.malformed("GET " + uri + ": the response has no " + chainHeader
+                            + " header")));
+            checkChain(chain, chainHeader, uri);
         }
         return new Item(body, chain);
+    }
+
+    /** What an error status of PCS or a PCCS means to the caller (Intel PCS API v4 and PCCS status codes). */
+    private static String statusMeaning(HttpResponse<?> response) {
+        int code = response.statusCode();
+        if (code == 404) {
+            return " Not Found: the service has no such item (for TCB info: no platform of this FMSPC)";
+        }
+        if (code == 429) {
+            return " Too Many Requests: retry after " + response.headers().firstValue("Retry-After")
+                    .map(s -> s.strip() + (s.strip().matches("\\d+") ? " seconds" : "")).orElse("a while")
+                    + " (Retry-After)";
+        }
+        if (code >= 500 && code <= 599) {
+            return ": the service failed; try again later";
+        }
+        return "";
+    }
+
+    /**
+     * An issuer-chain header must hold at least one PEM certificate; which certificates, and whether they sign
+     * the item, is the verifier's job. Checked here so that a wrong header is named as such, before caching.
+     */
+    private static void checkChain(String pem, String header, URI uri) {
+        int count;
+        try {
+            count = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))).size();
+        } catch (CertificateException e) {
+            count = 0;
+        }
+        if (count == 0 || !pem.contains("-----BEGIN CERTIFICATE-----")) {
+            throw CollateralException.malformed("GET " + uri + ": the " + header
+                    + " header is not a URL-encoded PEM certificate chain");
+        }
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static Instant nextUpdate(byte[] body, Kind kind, URI uri) {

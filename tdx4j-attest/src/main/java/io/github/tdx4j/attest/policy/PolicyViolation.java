@@ -5,10 +5,12 @@ import java.util.Objects;
 /**
  * One way a verified quote breaks a {@link TdPolicy}.
  *
- * @param rule   which rule, a stable code
- * @param detail what the quote has and what the policy wants
+ * @param rule     which rule, a stable code
+ * @param detail   what the quote has and what the policy wants, one sentence fragment for people
+ * @param expected what the policy wants, e.g. the expected MRTD in lowercase hex or "DEBUG clear"
+ * @param actual   what the quote (or its verification result) has, in the same form as {@code expected}
  */
-public record PolicyViolation(Rule rule, String detail) {
+public record PolicyViolation(Rule rule, String detail, String expected, String actual) {
     /** The rules of {@link TdPolicy}. A closed set we produce. */
     public enum Rule {
         /** The verified quote is an SGX enclave quote, not a TD quote: no TD rule can hold. */
@@ -34,12 +36,21 @@ public record PolicyViolation(Rule rule, String detail) {
         /** MRSERVICETD differs from the expected value (by default: all zero, no service TD bound). */
         MRSERVICETD_MISMATCH,
         /** A TEE_TCB_SVN component is below the required minimum. */
-        TEE_TCB_SVN_TOO_LOW
+        TEE_TCB_SVN_TOO_LOW,
+        /** REPORTDATA differs from the expected value (a nonce or key hash the relying party chose). */
+        REPORT_DATA_MISMATCH
     }
 
     public PolicyViolation {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(actual, "actual");
+    }
+
+    /** A violation described only in words (expected and actual empty); kept for callers of the first version. */
+    public PolicyViolation(Rule rule, String detail) {
+        this(rule, detail, "", "");
     }
 
     @Override

@@ -20,8 +20,9 @@ import java.util.TreeMap;
  * a status, not a decision).
  *
  * <p>Defaults, strict: no debug TD, SEPT_VE_DISABLE required, TCB status UpToDate only, unexpired collateral,
- * MRSERVICETD all zero (no service TD bound; TDX 1.5 bodies). Expected measurements and minimum SVNs are checked
- * only when set. Immutable; build with {@link #builder()}.
+ * MRSERVICETD all zero (no service TD bound; TDX 1.5 bodies). Expected measurements, REPORTDATA and minimum SVNs
+ * are checked only when set. Immutable; build with {@link #builder()}, or read a policy document with
+ * {@link #fromJson(byte[])} (whose defaults are {@link #relyingParty()}'s).
  */
 public final class TdPolicy {
     private static final HexFormat HEX = HexFormat.of();
@@ -38,6 +39,7 @@ public final class TdPolicy {
     private final Optional<String> mrOwnerConfig;
     private final Optional<String> mrServiceTd;
     private final Optional<byte[]> minTeeTcbSvn;
+    private final Optional<String> reportData;
 
     private TdPolicy(Builder b) {
         this.allowDebug = b.allowDebug;
@@ -51,6 +53,7 @@ public final class TdPolicy {
         this.mrOwnerConfig = b.mrOwnerConfig;
         this.mrServiceTd = b.mrServiceTd;
         this.minTeeTcbSvn = b.minTeeTcbSvn.map(byte[]::clone);
+        this.reportData = b.reportData;
     }
 
     /** The default policy (see the class comment). */
@@ -62,31 +65,55 @@ public final class TdPolicy {
         return new Builder();
     }
 
+    /** A builder holding this policy's settings, to change some of them (e.g. command-line flags over a file). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.allowDebug = allowDebug;
+        b.requireSeptVeDisable = requireSeptVeDisable;
+        b.acceptedStatuses = EnumSet.copyOf(acceptedStatuses);
+        b.acceptExpiredCollateral = acceptExpiredCollateral;
+        b.mrTd = mrTd;
+        b.rtmrs.putAll(rtmrs);
+        b.mrConfigId = mrConfigId;
+        b.mrOwner = mrOwner;
+        b.mrOwnerConfig = mrOwnerConfig;
+        b.mrServiceTd = mrServiceTd;
+        b.minTeeTcbSvn = minTeeTcbSvn.map(byte[]::clone);
+        b.reportData = reportData;
+        return b;
+    }
+
     /** Every rule {@code verified} breaks, in rule order; empty when the TD is acceptable. */
     public List<PolicyViolation> violations(VerificationResult.Verified verified) {
         Objects.requireNonNull(verified, "verified");
         List<PolicyViolation> out = new ArrayList<>();
         if (verified.tdQuote().isEmpty()) {
-            out.add(new PolicyViolation(PolicyViolation.Rule.NOT_A_TD, "the quote is an SGX enclave quote"));
+            out.add(new PolicyViolation(PolicyViolation.Rule.NOT_A_TD, "the quote is an SGX enclave quote",
+                    "a TD quote (v4 or v5)", "an SGX enclave quote (v3)"));
             return List.copyOf(out);
         }
         TdQuoteBody body = verified.tdQuote().get().body();
+        String attributes = body.tdAttributes().toString();
         if (!allowDebug && body.tdAttributes().debug()) {
-            out.add(new PolicyViolation(PolicyViolation.Rule.DEBUG_TD, "TDATTRIBUTES " + body.tdAttributes()
-                    + " has DEBUG set"));
+            out.add(new PolicyViolation(PolicyViolation.Rule.DEBUG_TD, "TDATTRIBUTES " + attributes
+                    + " has DEBUG set", "DEBUG clear", attributes));
         }
         if (requireSeptVeDisable && !body.tdAttributes().septVeDisable()) {
             out.add(new PolicyViolation(PolicyViolation.Rule.SEPT_VE_DISABLE_OFF, "TDATTRIBUTES "
-                    + body.tdAttributes() + " lacks SEPT_VE_DISABLE"));
+                    + attributes + " lacks SEPT_VE_DISABLE", "SEPT_VE_DISABLE set", attributes));
         }
         if (!acceptedStatuses.contains(verified.status())) {
+            String accepted = acceptedStatuses.stream().map(TcbStatus::jsonName).sorted().toList().toString();
+            String actual = verified.status().jsonName()
+                    + (verified.advisoryIds().isEmpty() ? "" : " " + verified.advisoryIds());
             out.add(new PolicyViolation(PolicyViolation.Rule.TCB_STATUS_NOT_ACCEPTED, "TCB status "
-                    + verified.status() + " (advisories " + verified.advisoryIds() + ") is not one of "
-                    + acceptedStatuses.stream().map(TcbStatus::jsonName).sorted().toList()));
+                    + verified.status() + " (advisories " + verified.advisoryIds() + ") is not one of " + accepted,
+                    "one of " + accepted, actual));
         }
         if (!acceptExpiredCollateral && verified.collateralExpired()) {
-            out.add(new PolicyViolation(PolicyViolation.Rule.COLLATERAL_EXPIRED, verified.expiringItem()
-                    + " expired at " + verified.collateralExpiry()));
+            String actual = verified.expiringItem() + " expired at " + verified.collateralExpiry();
+            out.add(new PolicyViolation(PolicyViolation.Rule.COLLATERAL_EXPIRED, actual,
+                    "collateral valid at the verification time", actual));
         }
         expect(out, PolicyViolation.Rule.MRTD_MISMATCH, "MRTD", body.mrTd(), mrTd);
         for (var e : new TreeMap<>(rtmrs).entrySet()) {
@@ -100,7 +127,8 @@ public final class TdPolicy {
             expect(out, PolicyViolation.Rule.MRSERVICETD_MISMATCH, "MRSERVICETD", body.mrServiceTd(), mrServiceTd);
         } else if (mrServiceTd.isPresent() && !mrServiceTd.get().equals(ZERO48)) {
             out.add(new PolicyViolation(PolicyViolation.Rule.MRSERVICETD_MISMATCH,
-                    "a TDX 1.0 body has no MRSERVICETD; expected " + mrServiceTd.get()));
+                    "a TDX 1.0 body has no MRSERVICETD; expected " + mrServiceTd.get(), mrServiceTd.get(),
+                    "none (TDX 1.0 body)"));
         }
         if (minTeeTcbSvn.isPresent()) {
             byte[] have = body.teeTcbSvn();
@@ -108,11 +136,13 @@ public final class TdPolicy {
             for (int i = 0; i < min.length; i++) {
                 if (Byte.toUnsignedInt(have[i]) < Byte.toUnsignedInt(min[i])) {
                     out.add(new PolicyViolation(PolicyViolation.Rule.TEE_TCB_SVN_TOO_LOW, "TEE_TCB_SVN "
-                            + HEX.formatHex(have) + " is below the minimum " + HEX.formatHex(min) + " at index " + i));
+                            + HEX.formatHex(have) + " is below the minimum " + HEX.formatHex(min) + " at index " + i,
+                            "every byte at least " + HEX.formatHex(min), HEX.formatHex(have)));
                     break;
                 }
             }
         }
+        expect(out, PolicyViolation.Rule.REPORT_DATA_MISMATCH, "REPORTDATA", body.reportData(), reportData);
         return List.copyOf(out);
     }
 
@@ -121,12 +151,119 @@ public final class TdPolicy {
         return violations(verified).isEmpty();
     }
 
+    /**
+     * Reads a policy document, the JSON form shared by {@code tdx4j verify --policy} and the verification server:
+     * its schema is {@code td-policy.schema.json} in this package, described in tdx4j-attest's README. The
+     * document's defaults are those of a relying party that names only what it checks, not those of
+     * {@link #strict()}: a DEBUG TD is refused unless {@code allowDebug} is true, the TCB status must be UpToDate
+     * unless {@code acceptedStatuses} says otherwise, and every other rule applies only when its field is present
+     * (SEPT_VE_DISABLE, expired collateral and MRSERVICETD are not checked by default).
+     *
+     * @param json the document, UTF-8
+     * @throws IllegalArgumentException with one sentence naming the field when the document is not a valid policy
+     */
+    public static TdPolicy fromJson(byte[] json) {
+        return TdPolicyJson.parse(json, relyingParty());
+    }
+
+    /**
+     * The policy with nothing set but the two rules every relying-party policy has: DEBUG refused, TCB status
+     * UpToDate only. The starting point of {@link #fromJson(byte[])} and of the command line's policy flags.
+     */
+    public static Builder relyingParty() {
+        return builder().requireSeptVeDisable(false).acceptExpiredCollateral(true).anyMrServiceTd();
+    }
+
+    /**
+     * The JSON Schema (draft 2020-12) of the policy document {@link #fromJson(byte[])} reads, as text: for
+     * editors, and for services that publish it.
+     */
+    public static String jsonSchema() {
+        try (var in = TdPolicy.class.getResourceAsStream("td-policy.schema.json")) {
+            if (in == null) {
+                throw new IllegalStateException("td-policy.schema.json is missing from the tdx4j-attest jar");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** This policy as a policy document ({@link #fromJson(byte[])} reads it back to an equal policy), compact JSON. */
+    public String toJson() {
+        return TdPolicyJson.write(this);
+    }
+
+    boolean allowDebug() {
+        return allowDebug;
+    }
+
+    boolean requireSeptVeDisable() {
+        return requireSeptVeDisable;
+    }
+
+    Set<TcbStatus> acceptedStatuses() {
+        return acceptedStatuses;
+    }
+
+    boolean acceptExpiredCollateral() {
+        return acceptExpiredCollateral;
+    }
+
+    Optional<String> mrTd() {
+        return mrTd;
+    }
+
+    Map<Integer, String> rtmrs() {
+        return new TreeMap<>(rtmrs);
+    }
+
+    Optional<String> mrConfigId() {
+        return mrConfigId;
+    }
+
+    Optional<String> mrOwner() {
+        return mrOwner;
+    }
+
+    Optional<String> mrOwnerConfig() {
+        return mrOwnerConfig;
+    }
+
+    Optional<String> mrServiceTd() {
+        return mrServiceTd;
+    }
+
+    Optional<String> minTeeTcbSvn() {
+        return minTeeTcbSvn.map(HEX::formatHex);
+    }
+
+    Optional<String> reportData() {
+        return reportData;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TdPolicy p && toJson().equals(p.toJson());
+    }
+
+    @Override
+    public int hashCode() {
+        return toJson().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "TdPolicy" + toJson();
+    }
+
     private static void expect(List<PolicyViolation> out, PolicyViolation.Rule rule, String name, byte[] actual,
                                Optional<String> expected) {
         if (expected.isPresent()) {
             String have = HEX.formatHex(actual);
             if (!have.equals(expected.get())) {
-                out.add(new PolicyViolation(rule, name + " is " + have + ", expected " + expected.get()));
+                out.add(new PolicyViolation(rule, name + " is " + have + ", expected " + expected.get(),
+                        expected.get(), have));
             }
         }
     }
@@ -144,6 +281,7 @@ public final class TdPolicy {
         private Optional<String> mrOwnerConfig = Optional.empty();
         private Optional<String> mrServiceTd = Optional.of(ZERO48);
         private Optional<byte[]> minTeeTcbSvn = Optional.empty();
+        private Optional<String> reportData = Optional.empty();
 
         private Builder() {
         }
@@ -218,11 +356,27 @@ public final class TdPolicy {
 
         /** Minimum TEE_TCB_SVN, compared byte by byte (16 bytes of hex; zero bytes impose nothing). */
         public Builder minTeeTcbSvn(String hex) {
+            if (!hex.matches("[0-9a-fA-F]{32}")) {
+                throw new IllegalArgumentException("TEE_TCB_SVN is 16 bytes of hex: " + hex);
+            }
             byte[] b = HEX.parseHex(hex);
             if (b.length != 16) {
                 throw new IllegalArgumentException("TEE_TCB_SVN is 16 bytes: " + hex);
             }
             this.minTeeTcbSvn = Optional.of(b);
+            return this;
+        }
+
+        /**
+         * Expected REPORTDATA: 1 to 64 bytes of hex (any case), padded with zero bytes to 64, as
+         * {@code tdx4j quote --report-data} pads what it puts there.
+         */
+        public Builder reportData(String hex) {
+            String h = hex.toLowerCase(Locale.ROOT);
+            if (!h.matches("([0-9a-f]{2}){1,64}")) {
+                throw new IllegalArgumentException("REPORTDATA must be 1 to 64 bytes of hex: " + hex);
+            }
+            this.reportData = Optional.of(h + "00".repeat(64 - h.length() / 2));
             return this;
         }
 

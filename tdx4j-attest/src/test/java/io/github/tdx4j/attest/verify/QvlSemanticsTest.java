@@ -105,6 +105,16 @@ class QvlSemanticsTest {
     }
 
     @Test
+    @DisplayName("Two QE identity levels of ISVSVN 4: the later tcbDate is the QE's level whatever the JSON order (QVL IdentityTcbLevel::operator>); the same date twice is MALFORMED_COLLATERAL")
+    void qeLevelsOfOneSvn() throws Exception {
+        String later = QE_LEVEL.replace("2024-03-13", "2024-05-01").replace("UpToDate", "OutOfDate");
+        status(qeIdentity(QE_LEVEL, QE_LEVEL + "," + later), TcbStatus.OUT_OF_DATE);
+        status(qeIdentity(QE_LEVEL, later + "," + QE_LEVEL), TcbStatus.OUT_OF_DATE);
+        fails(qeIdentity(QE_LEVEL, QE_LEVEL + "," + QE_LEVEL.replace("UpToDate", "OutOfDate")),
+                ErrorCode.MALFORMED_COLLATERAL, "two TCB levels have isvsvn 4");
+    }
+
+    @Test
     @DisplayName("QE identity miscselect 00000001 under mask FFFFFFFE: the expected value is not masked, QE_IDENTITY_MISMATCH (QVL 4.1.2.9.5)")
     void miscselectOutsideMask() throws Exception {
         fails(qeIdentity("\"miscselect\":\"00000000\",\"miscselectMask\":\"FFFFFFFF\"",

@@ -104,6 +104,17 @@ class SecurityChecksTest {
     }
 
     @Test
+    @DisplayName("Chains#verify root copy: the chain's root with the trusted name and key but a broken self-signature is PCK_CHAIN_INVALID (QVL verifyRootCACert)")
+    void rootCopySelfSignature() throws Exception {
+        byte[] der = pki.root.getEncoded();
+        der[der.length - 1] ^= 0x01; // the last byte of the signature's s
+        X509Certificate broken = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(der));
+        byte[] q = TestPki.recertify(realQuote, pki.pckKeys.getPrivate(), pki.pck, pki.pckCa, broken);
+        fails(fresh().verify(q, collateral, AT_2025_07_01), ErrorCode.PCK_CHAIN_INVALID, "self-signature");
+    }
+
+    @Test
     @DisplayName("Chains#verify signature: a PCK certificate with the right names and key but signed by another key is PCK_CHAIN_INVALID")
     void pckChainSignature() throws Exception {
         X509Certificate forged = TestPki.cert(nameOf(pki.pckCa), nameOf(pki.pck), pki.pck.getSerialNumber(),

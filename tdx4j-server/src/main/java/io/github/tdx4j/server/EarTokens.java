@@ -1,0 +1,160 @@
+package io.github.tdx4j.server;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.github.tdx4j.attest.format.TdQuoteBody;
+import io.github.tdx4j.attest.verify.DecodedQuote;
+import io.github.tdx4j.attest.verify.VerificationResult;
+import java.security.KeyPair;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Attestation-result tokens in EAR form (draft-ietf-rats-ear, "EAR JSON" / JWT serialization), signed ES256
+ * (RFC 7518, "ECDSA using P-256 and SHA-256") with the server's key, whose public half is {@link #jwks()} and is also
+ * in each token's JOSE {@code jwk} header as Trustee does.
+ *
+ * <p>Two spellings of the claim names: by default those of drafts -00 to -02, which Trustee's attestation service
+ * emits ({@code ear.status}, {@code ear.trustworthiness-vector}, {@code ear.appraisal-policy-id},
+ * {@code ear.verifier-id}, profile {@code tag:ietf.org,2025-07:ear}); with {@code underscored}, those of
+ * draft -03 ({@code ear_status} also at the top level, {@code ear_trustworthiness_vector},
+ * {@code ear_appraisal_policy_ids} as a list, {@code ear_verifier_id}, profile {@code tag:ietf.org,2026:rats/ear#03}).
+ * The verified TD's claims sit in the submodule's annotated evidence with Trustee's TDX claim names
+ * ({@code tdx.quote.body.mr_td}, ...).
+ */
+final class EarTokens {
+    /** EAR profile of drafts -00 to -02. */
+    static final String PROFILE_DOTTED = "tag:ietf.org,2025-07:ear";
+    /** EAR profile of draft -03. */
+    static final String PROFILE_UNDERSCORED = "tag:ietf.org,2026:rats/ear#03";
+    /** The submodule name of the CPU TEE, as Trustee names it. */
+    static final String SUBMOD = "cpu0";
+
+    private final ECKey key;
+    private final ECDSASigner signer;
+    private final boolean underscored;
+    private final Duration lifetime;
+    private final String build;
+
+    EarTokens(KeyPair pair, boolean underscored, Duration lifetime, String build) {
+        try {
+            this.key = new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic())
+                    .privateKey((ECPrivateKey) pair.getPrivate()).keyUse(KeyUse.SIGNATURE)
+                    .algorithm(JWSAlgorithm.ES256)
+                    .keyIDFromThumbprint() // RFC 7638 thumbprint: the same key always has the same kid
+                    .build();
+            this.signer = new ECDSASigner(key);
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("the EAR signing key is not a P-256 key", e);
+        }
+        this.underscored = underscored;
+        this.lifetime = lifetime;
+        this.build = build;
+    }
+
+    /** The public key set, as {@code GET /.well-known/jwks.json} serves it. */
+    String jwks() {
+        return new JWKSet(key.toPublicJWK()).toString(true);
+    }
+
+    ECKey publicKey() {
+        return key.toPublicJWK();
+    }
+
+    /** A signed EAR for {@code outcome}. */
+    String issue(VerificationService.Outcome outcome, Appraisal appraisal, String policyId, Optional<String> nonce) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        long iat = outcome.at().getEpochSecond();
+        ObjectNode claims = f.objectNode();
+        claims.put("eat_profile", underscored ? PROFILE_UNDERSCORED : PROFILE_DOTTED);
+        claims.put("iat", iat);
+        claims.put("exp", iat + lifetime.toSeconds());
+        nonce.ifPresent(n -> claims.put("eat_nonce", n));
+        ObjectNode verifier = f.objectNode();
+        verifier.put("developer", "https://github.com/tdx4j");
+        verifier.put("build", build);
+        claims.set(underscored ? "ear_verifier_id" : "ear.verifier-id", verifier);
+        if (underscored) {
+            claims.put("ear_status", appraisal.status());
+        }
+        ObjectNode sub = claims.putObject("submods").putObject(SUBMOD);
+        sub.put(underscored ? "ear_status" : "ear.status", appraisal.status());
+        ObjectNode vector = sub.putObject(underscored ? "ear_trustworthiness_vector" : "ear.trustworthiness-vector");
+        appraisal.vector().forEach(vector::put);
+        String policy = "tdx4j:policy:" + policyId;
+        if (underscored) {
+            sub.putArray("ear_appraisal_policy_ids").add(policy);
+        } else {
+            sub.put("ear.appraisal-policy-id", policy);
+        }
+        sub.set(underscored ? "ear_veraison_annotated_evidence" : "ear.veraison.annotated-evidence",
+                evidence(outcome.result()));
+        try {
+            JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT)
+                    .keyID(key.getKeyID()).jwk(key.toPublicJWK()).build();
+            SignedJWT jwt = new SignedJWT(header, JWTClaimsSet.parse(claims.toString()));
+            jwt.sign(signer);
+            return jwt.serialize();
+        } catch (JOSEException | ParseException e) {
+            throw new IllegalStateException("signing an EAR failed", e); // an in-memory P-256 signature cannot fail
+        }
+    }
+
+    /** The verified quote's claims with Trustee's TDX names ({@code tdx.quote.body.*}, {@code tdx.td_attributes.*}). */
+    private static ObjectNode evidence(VerificationResult r) {
+        HexFormat hex = HexFormat.of();
+        ObjectNode e = JsonNodeFactory.instance.objectNode();
+        if (!(r instanceof VerificationResult.Verified v)) {
+            VerificationResult.Failed failed = (VerificationResult.Failed) r;
+            e.putObject("tdx4j").put("error", failed.code().name()).put("detail", failed.detail());
+            return e;
+        }
+        ObjectNode tdx = e.putObject("tdx");
+        if (v.quote() instanceof DecodedQuote.Td td) {
+            TdQuoteBody b = td.quote().body();
+            ObjectNode quote = tdx.putObject("quote");
+            ObjectNode header = quote.putObject("header");
+            header.put("version", td.quote().header().version());
+            header.put("tee_type", String.format("%08x", td.quote().header().teeType()));
+            ObjectNode body = quote.putObject("body");
+            body.put("tcb_svn", hex.formatHex(b.teeTcbSvn()));
+            body.put("mr_seam", hex.formatHex(b.mrSeam()));
+            body.put("mrsigner_seam", hex.formatHex(b.mrSignerSeam()));
+            body.put("seam_attributes", String.format("%016x", b.seamAttributes()));
+            body.put("td_attributes", String.format("%016x", b.tdAttributes().raw()));
+            body.put("xfam", String.format("%016x", b.xfam()));
+            body.put("mr_td", hex.formatHex(b.mrTd()));
+            body.put("mr_config_id", hex.formatHex(b.mrConfigId()));
+            body.put("mr_owner", hex.formatHex(b.mrOwner()));
+            body.put("mr_owner_config", hex.formatHex(b.mrOwnerConfig()));
+            for (int i = 0; i < 4; i++) {
+                body.put("rtmr_" + i, hex.formatHex(b.rtmr(i)));
+            }
+            body.put("report_data", hex.formatHex(b.reportData()));
+            ObjectNode attributes = tdx.putObject("td_attributes");
+            attributes.put("debug", b.tdAttributes().debug());
+            attributes.put("septve_disable", b.tdAttributes().septVeDisable());
+        }
+        tdx.put("tcb_status", v.status().jsonName());
+        tdx.putArray("advisory_ids").addAll(v.advisoryIds().stream()
+                .map(JsonNodeFactory.instance::textNode).toList());
+        tdx.put("collateral_expiration_status", v.collateralExpired() ? "1" : "0");
+        tdx.put("fmspc", v.fmspc());
+        return e;
+    }
+}

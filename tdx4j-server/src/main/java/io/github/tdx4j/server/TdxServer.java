@@ -1,0 +1,200 @@
+package io.github.tdx4j.server;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.tdx4j.attest.collateral.Collateral;
+import io.github.tdx4j.attest.collateral.PcsClient;
+import io.github.tdx4j.attest.collateral.QuoteCollateralV3;
+import io.github.tdx4j.attest.verify.QuoteVerifier;
+import io.github.tdx4j.attest.verify.TrustedRoot;
+import io.github.tdx4j.sim.quote.SimulatedQuotingService;
+import io.helidon.common.tls.Tls;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@code tdx4j serve} server: one Helidon SE WebServer (every request on its own virtual thread) with
+ * <ul>
+ *   <li>the native face ({@link VerifyRoutes}: {@code POST /verify}, {@code GET /.well-known/jwks.json});</li>
+ *   <li>the PCCS-compatible face ({@link PccsRoutes});</li>
+ *   <li>the Intel Trust Authority-compatible face ({@link ItaRoutes});</li>
+ *   <li>the web page ({@link WebPage}), {@code GET /healthz} and {@code GET /metrics} (Prometheus text).</li>
+ * </ul>
+ * Bounds: request body ({@link ServerConfig#maxBodyBytes()}, 413), request line and headers
+ * ({@link ServerConfig#maxHeaderBytes()}), verifications at once ({@link ServerConfig#maxConcurrentVerifications()},
+ * 503 after {@link ServerConfig#queueWait()}), upstream requests ({@link ServerConfig#upstreamTimeout()} each).
+ * Errors are JSON ({@link HttpErrors}); {@link #stop()} lets requests in flight finish for
+ * {@link ServerConfig#shutdownGrace()}.
+ */
+public final class TdxServer implements AutoCloseable {
+    /** The version string in tokens and {@code /healthz}. */
+    public static final String BUILD = "tdx4j-server 0.1.0";
+
+    private final WebServer server;
+    private final ServerConfig config;
+    private final String collateralDescription;
+    private final boolean ephemeralKey;
+
+    private TdxServer(WebServer server, ServerConfig config, String collateralDescription, boolean ephemeralKey) {
+        this.server = server;
+        this.config = config;
+        this.collateralDescription = collateralDescription;
+        this.ephemeralKey = ephemeralKey;
+    }
+
+    /**
+     * Starts a server.
+     *
+     * @throws IllegalArgumentException one sentence when a file named by the configuration is not usable
+     */
+    public static TdxServer start(ServerConfig config) {
+        Objects.requireNonNull(config, "config");
+        ServerMetrics metrics = new ServerMetrics();
+        TrustedRoot root;
+        CollateralSource source;
+        switch (config.collateral()) {
+            case ServerConfig.CollateralMode.Simulated s -> {
+                SimulatedQuotingService qs = new SimulatedQuotingService(s.seed(), 4, report -> true);
+                Collateral c = QuoteCollateralV3.parse(qs.collateral().quoteCollateralV3Json()
+                        .getBytes(StandardCharsets.UTF_8));
+                source = new FixedCollateral(List.of(c), "the simulated platform (seed " + s.seed() + ")");
+                root = TrustedRoot.of(qs.pki().rootPem().getBytes(StandardCharsets.US_ASCII));
+            }
+            case ServerConfig.CollateralMode.Offline o -> {
+                source = FixedCollateral.bundle(o.bundle());
+                root = TrustedRoot.intelProduction();
+            }
+            case ServerConfig.CollateralMode.Lazy l -> {
+                PcsClient.Builder b = PcsClient.builder().baseUri(l.baseUri()).timeout(config.upstreamTimeout())
+                        .clock(config.clock());
+                if (l.upstreamPccs()) {
+                    b.rootCaCrlUri(l.baseUri().resolve("/sgx/certification/v4/rootcacrl"));
+                }
+                l.cacheDir().ifPresent(b::cacheDirectory);
+                source = new LazyCollateral(b.build(), config.clock(), (l.upstreamPccs() ? "PCCS " : "PCS ")
+                        + l.baseUri() + ", fetched on a miss" + l.cacheDir().map(d -> ", cached in " + d).orElse(""));
+                root = TrustedRoot.intelProduction();
+            }
+        }
+        if (config.trustedRootPem().isPresent()) {
+            try {
+                root = TrustedRoot.of(config.trustedRootPem().get().getBytes(StandardCharsets.US_ASCII));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("the trusted root is not a PEM or DER X.509 certificate");
+            }
+        }
+        KeyPair earKey = config.signingKey().map(SigningKeys::readP256).orElseGet(SigningKeys::generateP256);
+        EarTokens tokens = new EarTokens(earKey, config.underscoredEarClaims(), Duration.ofMinutes(5), BUILD);
+        QuoteVerifier verifier = QuoteVerifier.builder().trustedRoot(root).build();
+        VerificationService service = new VerificationService(verifier, source, config.maxConcurrentVerifications(),
+                config.queueWait(), config.clock(), metrics);
+        RequestBodies bodies = new RequestBodies(config.maxBodyBytes());
+        java.util.concurrent.atomic.AtomicReference<String> base = new java.util.concurrent.atomic.AtomicReference<>();
+        ItaRoutes ita = new ItaRoutes(service, bodies, config.clock(), base::get);
+        String description = source.describe();
+        boolean ephemeral = config.signingKey().isEmpty();
+
+        HttpRouting.Builder routing = HttpRouting.builder()
+                .addFilter(new AccessLog(config.accessLog(), metrics, config.clock()))
+                .register(new VerifyRoutes(service, tokens, bodies))
+                .register(new PccsRoutes(source, metrics, config.dcapQvlJsCompat()))
+                .register(ita)
+                .register(new WebPage())
+                .get("/healthz", (req, res) -> {
+                    ObjectNode o = JsonNodeFactory.instance.objectNode();
+                    o.put("status", "ok");
+                    o.put("build", BUILD);
+                    o.put("collateral", description);
+                    o.put("trustedRoot", verifierRootName(config));
+                    o.put("earSigningKey", ephemeral ? "generated at start" : "from file");
+                    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+                    res.send(o.toString().getBytes(StandardCharsets.UTF_8));
+                })
+                .get("/metrics", (req, res) -> {
+                    res.header(HeaderNames.CONTENT_TYPE, metrics.contentType());
+                    res.send(metrics.scrape());
+                })
+                .any((req, res) -> HttpErrors.send(res, 404, "NOT_FOUND", "no route " + req.prologue().method().text()
+                        + " " + bounded(req.path().rawPath())))
+                .error(ApiException.class, (req, res, e) -> HttpErrors.send(res, e))
+                .error(Exception.class, (req, res, e) -> {
+                    System.getLogger(TdxServer.class.getName()).log(System.Logger.Level.ERROR,
+                            "request " + req.prologue().method().text() + " " + bounded(req.path().rawPath())
+                                    + " failed", e);
+                    HttpErrors.send(res, 500, "INTERNAL", "the server failed on this request; see its log");
+                });
+
+        var builder = WebServer.builder()
+                .host(config.bind())
+                .port(config.port())
+                .maxPayloadSize(config.maxBodyBytes())
+                .shutdownGracePeriod(config.shutdownGrace())
+                .directHandlers(HttpErrors.directHandlers(config.maxBodyBytes(), config.maxHeaderBytes()))
+                .addProtocol(Http1Config.builder().maxHeadersSize(config.maxHeaderBytes())
+                        .maxPrologueLength(Math.min(config.maxHeaderBytes(), 8192)).build())
+                .routing(routing);
+        config.tls().ifPresent(t -> builder.tls(Tls.builder()
+                .sslContext(TlsContexts.fromPem(t.certificateChain(), t.privateKey())).build()));
+        WebServer server = builder.build().start();
+        TdxServer started = new TdxServer(server, config, description, ephemeral);
+        base.set(started.baseUri());
+        return started;
+    }
+
+    private static String verifierRootName(ServerConfig config) {
+        if (config.trustedRootPem().isPresent()) {
+            return "from file";
+        }
+        return config.collateral() instanceof ServerConfig.CollateralMode.Simulated
+                ? "the simulated platform's root" : "Intel SGX Root CA";
+    }
+
+    private static String bounded(String s) {
+        return s.length() <= 128 ? s : s.substring(0, 128) + "…";
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return server.port();
+    }
+
+    /** {@code http://HOST:PORT} or {@code https://…}, as clients reach it. */
+    public String baseUri() {
+        return (config.tls().isPresent() ? "https://" : "http://") + hostForUri(config.bind()) + ":" + port();
+    }
+
+    private static String hostForUri(String bind) {
+        return bind.contains(":") ? "[" + bind + "]" : bind;
+    }
+
+    /** Where collateral comes from, one line. */
+    public String collateralDescription() {
+        return collateralDescription;
+    }
+
+    /** Whether the EAR key was generated at start (tokens then verify only against this run's JWKS). */
+    public boolean ephemeralKey() {
+        return ephemeralKey;
+    }
+
+    public boolean isRunning() {
+        return server.isRunning();
+    }
+
+    /** Stops accepting connections and lets requests in flight finish, for at most the configured grace. */
+    public void stop() {
+        server.stop();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
