@@ -61,6 +61,11 @@ final class CampaignCommand implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE}; failing runs are always replayed).", defaultValue = "16")
     int replayEvery;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML page: a heat map of "
+            + "input site x fault class, the outcome totals, the oracles and each failing case with its replay command "
+            + "(aggregates only: its size does not grow with --runs).")
+    Path html;
+
     @Option(names = "--sites", description = "Print the input sites with their seam and fault classes, and stop.")
     boolean sites;
 
@@ -124,6 +129,16 @@ final class CampaignCommand implements Callable<Integer> {
         Progress progress = new Progress(err, env.stderrTerminal(), env.nanoClock(), total, "runs");
         CampaignReport report = campaign.execute(progress::update);
         progress.finish();
+        if (html != null) {
+            String title = "seed 0x" + Long.toHexString(s) + ", shard " + shardIndex + "/" + shardCount;
+            try {
+                CliFiles.write(html, CampaignHtml.render(CampaignPage.of(report, title))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (CliFiles.FileFailure e) {
+                err.println("tdx4j: " + e.getMessage() + ".");
+                return Main.USAGE;
+            }
+        }
         if (json) {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("seed", "0x" + Long.toHexString(s));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tdx4j.call.trace.TraceEvent;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -31,6 +32,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--full", description = "Print every trace line (by default repeated groups are folded).")
     boolean full;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML page: a sequence "
+            + "diagram per step (guest, TDX module, VMM, quoting service), one arrow per call, registers on hover.")
+    Path html;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -41,6 +46,14 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DemoRun run = DemoRun.run();
         PrintWriter out = spec.commandLine().getOut();
+        if (html != null) {
+            try {
+                CliFiles.write(html, DemoHtml.render(run).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (CliFiles.FileFailure e) {
+                spec.commandLine().getErr().println("tdx4j demo: " + e.getMessage() + ".");
+                return Main.USAGE;
+            }
+        }
         if (json) {
             out.println(json(run));
         } else {
@@ -99,13 +112,7 @@ final class DemoCommand implements Callable<Integer> {
      * only in values (same leaves, statuses and origins) are folded into one line with a count.
      */
     static List<String> traceLines(List<DemoRun.Entry> events, boolean full, long sharedMask) {
-        List<List<DemoRun.Entry>> groups = new ArrayList<>();
-        for (DemoRun.Entry e : events) {
-            if (!e.nested() || groups.isEmpty()) {
-                groups.add(new ArrayList<>());
-            }
-            groups.getLast().add(e);
-        }
+        List<List<DemoRun.Entry>> groups = groups(events);
         List<String> lines = new ArrayList<>();
         int i = 0;
         while (i < groups.size()) {
@@ -127,7 +134,20 @@ final class DemoCommand implements Callable<Integer> {
         return lines;
     }
 
-    private static List<String> signature(List<DemoRun.Entry> g) {
+    /** The events as groups: a top-level event with the calls nested under it. */
+    static List<List<DemoRun.Entry>> groups(List<DemoRun.Entry> events) {
+        List<List<DemoRun.Entry>> groups = new ArrayList<>();
+        for (DemoRun.Entry e : events) {
+            if (!e.nested() || groups.isEmpty()) {
+                groups.add(new ArrayList<>());
+            }
+            groups.getLast().add(e);
+        }
+        return groups;
+    }
+
+    /** What must be equal for two groups to fold: kinds, leaves, statuses and origins, not values. */
+    static List<String> signature(List<DemoRun.Entry> g) {
         return g.stream().map(e -> e.event().kind() + " " + e.event().leaf() + " " + e.event().status() + " "
                 + e.event().origin()).toList();
     }

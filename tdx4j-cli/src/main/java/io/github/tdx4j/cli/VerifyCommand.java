@@ -50,7 +50,8 @@ import picocli.CommandLine.Parameters;
                 "  tdx4j verify quote.dat --collateral intel-qvl/ --root root.pem",
                 "  tdx4j verify quote.dat --collateral c.json --policy policy.json --json",
                 "  tdx4j verify quote.hex --collateral collateral.json --at 1751328000 --json",
-                "  tdx4j verify quote.dat --collateral collateral.json --repeat 1000 --json   (timing)", ""})
+                "  tdx4j verify quote.dat --collateral collateral.json --repeat 1000 --json   (timing)",
+                "  tdx4j verify quote.dat --collateral collateral.json --at 1751328000 --html verify.html", ""})
 final class VerifyCommand implements Callable<Integer> {
     /**
      * Fewest untimed calls before a --repeat measurement: with 500 the median still included interpreted and C1
@@ -79,6 +80,10 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
+
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Also write a self-contained HTML page (no network): the decoded quote, the PCK chain, the collateral's validity windows on a time axis, the TCB level matched and why, and the verdict.")
+    Path htmlFile;
 
     @Option(names = "--repeat", paramLabel = "N",
             description = "Verify N more times after a warm-up of max(N, 2000) calls (enough for the JIT to compile the verifier) and report the median and p90 time.")
@@ -141,7 +146,7 @@ final class VerifyCommand implements Callable<Integer> {
             // Fetching needs the quote's FMSPC; a quote without one fails as verification would.
             result = new VerificationResult.Failed(ErrorCode.MALFORMED_QUOTE, "cannot fetch collateral for this "
                     + "quote: " + e.getMessage(), Optional.empty(), Optional.empty());
-            return finish(result, null, time, policy, err);
+            return finish(result, null, time, policy, null, err);
         }
         loaded.notes().forEach(n -> err.println("tdx4j verify: note: " + n + "."));
         if (loaded.collateral().isPresent()) {
@@ -154,13 +159,22 @@ final class VerifyCommand implements Callable<Integer> {
             result = new VerificationResult.Failed(ErrorCode.MALFORMED_COLLATERAL,
                     loaded.malformed().orElseThrow().getMessage(), Optional.empty(), Optional.empty());
         }
-        return finish(result, timing, time, policy, err);
+        return finish(result, timing, time, policy, loaded.collateral().orElse(null), err);
     }
 
     /** Prints the result, the policy's outcome and warnings, and returns the exit code. */
     private int finish(VerificationResult result, Timing timing, Instant time, Optional<TdPolicy> policy,
-                       PrintWriter err) {
+                       Collateral collateral, PrintWriter err) {
         PolicyOutcome outcome = PolicyOutcome.of(policy, result);
+        if (htmlFile != null) {
+            try {
+                CliFiles.write(htmlFile, VerifyHtml.render(VerifyPage.of(result, collateral, time))
+                        .getBytes(StandardCharsets.UTF_8));
+            } catch (CliFiles.FileFailure e) {
+                err.println("tdx4j verify: " + e.getMessage() + ".");
+                return Main.USAGE;
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(json(result, timing, time, outcome));

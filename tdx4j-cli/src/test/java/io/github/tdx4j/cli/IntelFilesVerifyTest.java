@@ -47,7 +47,7 @@ class IntelFilesVerifyTest {
     }
 
     @Test
-    @DisplayName("verify intel-qvl/quote.dat --collateral vectors/intel-qvl/ gives the verdict of the same collateral as QuoteCollateralV3, past the PCK chain, CRLs and signed JSON to the FMSPC")
+    @DisplayName("verify intel-qvl/quote.dat --collateral vectors/intel-qvl/ gives the verdict of the same collateral as QuoteCollateralV3, past the PCK chain, CRLs and signed JSON to the TCB info's SVNs")
     void directoryVerifies(@TempDir Path dir) throws Exception {
         CliRun fromDir = CliRun.of("verify", QUOTE, "--collateral", QVL.toString(), "--root", ROOT, "--at", AT, "--json");
         CliRun fromJson = CliRun.of("verify", QUOTE, "--collateral", byHand(dir).toString(), "--root", ROOT, "--at", AT,
@@ -55,9 +55,11 @@ class IntelFilesVerifyTest {
         assertThat(json(fromDir)).isEqualTo(json(fromJson));
         assertThat(fromDir.exitCode()).isEqualTo(fromJson.exitCode());
         JsonNode j = json(fromDir);
-        assertThat(j.get("quote").get("fmspc").asText()).isEqualTo("ed742af8adf5");
-        assertThat(j.path("error").asText()).isNotIn("MALFORMED_COLLATERAL", "CRL_INVALID", "PCK_CHAIN_INVALID",
-                "TCB_SIGNING_CHAIN_INVALID", "TCB_INFO_SIGNATURE_INVALID", "QE_IDENTITY_SIGNATURE_INVALID");
+        // Intel's sample tcbInfo.json has component SVNs above 255 (65473 = 0xFFC1), which tdx4j refuses as malformed
+        // collateral (tdx4j-attest/DEVIATIONS.md, D7). Both routes reach that verdict, so the directory's chains,
+        // CRLs and signed JSON were all read and checked before the TCB info's contents.
+        assertThat(j.path("error").asText()).isEqualTo("MALFORMED_COLLATERAL");
+        assertThat(j.path("detail").asText()).contains("svn");
         // The directory's other files are named once each as passed over, never used.
         assertThat(fromDir.err().lines().filter(l -> l.contains("note:")).toList()).hasSize(3)
                 .anyMatch(l -> l.contains("quote.dat is not collateral"))

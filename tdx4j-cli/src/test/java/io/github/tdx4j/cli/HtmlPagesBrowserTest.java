@@ -1,0 +1,103 @@
+package io.github.tdx4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The {@code --html} pages in a real browser (headless Chromium from Debian's {@code chromium} package): each loads
+ * without a console message (a blocked network request or a script error would print one), has the expected
+ * elements, and leaves a screenshot in {@code target/screenshots/} for people to look at. Skipped with one line
+ * when Chromium is not installed ({@code .ci/run} installs it when apt can).
+ */
+@Timeout(180)
+class HtmlPagesBrowserTest {
+    static final Path SHOTS = Path.of("target", "screenshots");
+    private static Optional<Chromium> chromium;
+
+    @BeforeAll
+    static void findChromium() throws Exception {
+        chromium = Chromium.find();
+        if (chromium.isEmpty()) {
+            System.out.println("HtmlPagesBrowserTest: skipped, no chromium on PATH (Debian: apt-get install chromium)");
+        }
+        Files.createDirectories(SHOTS);
+    }
+
+    private static Chromium.Load load(String page, String name, int height) throws Exception {
+        assumeTrue(chromium.isPresent(), "no chromium on PATH");
+        Path file = SHOTS.resolve(name + ".html");
+        Files.writeString(file, page, StandardCharsets.UTF_8);
+        return chromium.get().load(file, SHOTS.resolve(name + ".png"), 1250, height);
+    }
+
+    @Test
+    @DisplayName("verify page: no console message, verdict, 3 chain certificates, one bar per collateral window, time line")
+    void verifyPage() throws Exception {
+        Path html = Files.createTempFile("verify", ".html");
+        CliRun r = CliRun.of("verify", TestVectors.DIR.resolve("dcap-qvl/tdx_quote").toString(), "--collateral",
+                TestVectors.DIR.resolve("dcap-qvl/tdx_quote_collateral.json").toString(), "--at",
+                "2025-07-01T00:00:00Z", "--html", html.toString());
+        assertThat(r.exitCode()).isZero();
+        Chromium.Load l = load(Files.readString(html), "verify", 1600);
+        assertThat(l.console()).isEmpty();
+        assertThat(l.dom()).contains("id=\"verdict\"").contains("verified, TCB status UpToDate");
+        assertThat(l.count("<tr class=\"cert\">")).isEqualTo(3);
+        assertThat(l.count("<rect class=\"window valid\"")).isEqualTo(8);
+        assertThat(l.count("id=\"now\"")).isEqualTo(1);
+        assertThat(l.count("<tr class=\"level")).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("verify page from a hostile model: no console message and no element made from input (no script, no img)")
+    void hostileVerifyPage() throws Exception {
+        Chromium.Load l = load(VerifyHtml.render(VerifyHtmlTest.hostileModel()), "verify-hostile", 900);
+        assertThat(l.console()).isEmpty();
+        assertThat(l.dom()).doesNotContain("<script").doesNotContain("<img")
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+    }
+
+    @Test
+    @DisplayName("campaign page: no console message, heat-map cells == input sites x fault classes")
+    void campaignPage() throws Exception {
+        Path dir = Files.createTempDirectory("campaign");
+        Path html = dir.resolve("campaign.html");
+        assertThat(CliRun.of("campaign", "--runs", "200", "--out", dir.toString(), "--html", html.toString())
+                .exitCode()).isZero();
+        Chromium.Load l = load(Files.readString(html), "campaign", 1500);
+        assertThat(l.console()).isEmpty();
+        assertThat(l.count("<rect class=\"cell\"")).isEqualTo(
+                io.github.tdx4j.sim.adversary.InputSite.values().length
+                        * io.github.tdx4j.sim.adversary.FaultClass.values().length);
+        assertThat(l.count("<tr class=\"ok\">")).isEqualTo(io.github.tdx4j.campaign.Oracle.values().length);
+    }
+
+    @Test
+    @DisplayName("campaign page from a hostile model with a failing case: no console message, no element made from input")
+    void hostileCampaignPage() throws Exception {
+        Chromium.Load l = load(CampaignHtml.render(CampaignHtmlTest.hostileModel()), "campaign-hostile", 900);
+        assertThat(l.console()).isEmpty();
+        assertThat(l.dom()).doesNotContain("<script").doesNotContain("<img");
+        assertThat(l.count("<tr class=\"failure\">")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("demo page: no console message, 4 lanes per diagram, arrows == the trace's event count")
+    void demoPage() throws Exception {
+        DemoRun run = DemoRun.run();
+        Chromium.Load l = load(DemoHtml.render(run), "demo", 2400);
+        assertThat(l.console()).isEmpty();
+        int diagrams = l.count("<svg class=\"sequence\"");
+        assertThat(diagrams).isPositive();
+        assertThat(l.count("<text class=\"lane\"")).isEqualTo(diagrams * 4);
+        assertThat(l.count("<g class=\"arrow\"")).isEqualTo(run.events.size());
+    }
+}
