@@ -46,12 +46,12 @@ class DetectCommandTest {
         try (SimulatedQgsServer qgs = SimulatedQgsServer.start(tmp.resolve("qgs.sock"), report -> new byte[1])) {
             CliRun up = CliRun.of("detect", "--json", "--qgs-socket", qgs.socketPath().toString());
             JsonNode j = new ObjectMapper().readTree(up.out());
-            assertThat(j.get("QGS").get("present").asBoolean()).isTrue();
-            assertThat(j.get("QGS").get("path").asText()).isEqualTo("UNIX socket " + qgs.socketPath());
+            assertThat(j.get("qgs").get("present").asBoolean()).isTrue();
+            assertThat(j.get("qgs").get("path").asText()).isEqualTo("UNIX socket " + qgs.socketPath());
             CliRun down = CliRun.of("detect", "--json", "--qgs-socket", tmp.resolve("none.sock").toString());
             JsonNode k = new ObjectMapper().readTree(down.out());
-            assertThat(k.get("QGS").get("present").asBoolean()).isFalse();
-            assertThat(k.get("QGS").get("detail").asText()).contains("unreachable");
+            assertThat(k.get("qgs").get("present").asBoolean()).isFalse();
+            assertThat(k.get("qgs").get("detail").asText()).contains("unreachable");
             assertThat(down.exitCode()).isEqualTo(up.exitCode());
         }
     }
@@ -62,8 +62,8 @@ class DetectCommandTest {
         Path conf = tmp.resolve("tdx-attest.conf");
         Files.writeString(conf, "# port = 4050\n");
         JsonNode j = new ObjectMapper().readTree(CliRun.of("detect", "--json", "--attest-conf", conf.toString()).out());
-        assertThat(j.get("QGS").get("present").asBoolean()).isFalse();
-        assertThat(j.get("QGS").get("detail").asText()).contains("not configured").contains("has no 'port = N' line");
+        assertThat(j.get("qgs").get("present").asBoolean()).isFalse();
+        assertThat(j.get("qgs").get("detail").asText()).contains("not configured").contains("has no 'port = N' line");
     }
 
     @Test
