@@ -2,6 +2,7 @@ package io.github.tdx4j.sim;
 
 import io.github.tdx4j.abi.GprSelect;
 import io.github.tdx4j.abi.OperandId;
+import io.github.tdx4j.abi.PageAcceptRcx;
 import io.github.tdx4j.abi.PageLevel;
 import io.github.tdx4j.abi.TdcallLeaf;
 import io.github.tdx4j.abi.TdcallRax;
@@ -30,8 +31,6 @@ final class TdxModuleModel {
 
     private static final long OPERAND_INVALID = TdxStatus.OPERAND_INVALID.raw();
 
-    /** TDG.MEM.PAGE.ACCEPT RCX: level in 2:0, reserved 11:3, GPA 51:12, reserved 63:52. */
-    private static final long ACCEPT_RESERVED = 0xFF8L | 0xFFF0_0000_0000_0000L;
     /** TDG.VP.CPUIDVE.SET RCX: bit 0 supervisor, bit 1 user; the rest reserved. */
     private static final long CPUIDVE_RESERVED = ~3L;
     /** MD_FIELD_ID_NA: "no next field" in TDG.VM.RD version 1. */
@@ -328,13 +327,13 @@ final class TdxModuleModel {
      * </ul>
      */
     private long tdgMemPageAccept(long[] r) {
-        long rcx = r[RCX];
-        int level = (int) (rcx & 7);
-        long gpa = rcx & ~0xFFFL & ~ACCEPT_RESERVED;
-        PageLevel pl = PageLevel.ofLevel(level);
-        if ((rcx & ACCEPT_RESERVED) != 0 || pl == null) {
+        PageAcceptRcx rcx = new PageAcceptRcx(r[RCX]);
+        long gpa = rcx.gpa();
+        PageLevel pl = rcx.level();
+        if (rcx.hasReservedBits() || pl == null) {
             return violation("module.accept.rcx", OPERAND_INVALID | OperandId.RCX.id());
         }
+        int level = pl.level();
         if (level > td.settings.maxAcceptLevel().level()) {
             // A guest may probe the largest size first, as Linux does with 1G: counted apart from real misuse.
             return violation("module.accept.level-unsupported", OPERAND_INVALID | OperandId.RCX.id());

@@ -2,7 +2,6 @@ package io.github.tdx4j.guest.memory;
 
 import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.abi.TdvmcallSubFunction;
-import io.github.tdx4j.call.GuestBugException;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.TdxCalls;
 import io.github.tdx4j.call.TdxFailure;
@@ -54,15 +53,13 @@ public final class MapGpa {
      * @return null on success, else the failure (origin VMM), not yet reported
      */
     public TdxFailure map(long start, long end, boolean shared) {
-        if ((start | end) % GuestMemory.PAGE_SIZE != 0 || end <= start || ((start | (end - 1)) & sharedMask) != 0) {
-            throw new GuestBugException("tdx.mapgpa.range", String.format("MapGPA range must be 4K-aligned, "
-                    + "non-empty and without the shared bit: [0x%x, 0x%x)", start, end));
-        }
-        long s = shared ? start | sharedMask : start;
-        long e = shared ? end | sharedMask : end;
+        MapGpaRange range = MapGpaRange.of(start, end, shared, sharedMask);
+        long e = range.end();
         int noProgress = 0;
         while (noProgress < MAX_RETRIES_PER_PAGE) {
-            VmcallResult r = calls.tdvmcall(VmcallRequest.standard(TdvmcallSubFunction.MAP_GPA, s, e - s, 0, 0));
+            long s = range.start();
+            VmcallResult r = calls.tdvmcall(VmcallRequest.standard(TdvmcallSubFunction.MAP_GPA, s, range.size(), 0,
+                    0));
             switch (r) {
                 case VmcallResult.Success _ -> {
                     return null;
@@ -82,13 +79,14 @@ public final class MapGpa {
                     if (resume == s) {
                         noProgress++;
                     } else {
-                        s = resume;
+                        range = range.from(resume);
                         noProgress = 0;
                     }
                 }
             }
         }
         return TdxFailure.sensitive(Origin.VMM, "tdx.mapgpa.no-progress", String.format(
-                "MapGPA made no progress at 0x%x after %d RETRY answers in a row", s, MAX_RETRIES_PER_PAGE));
+                "MapGPA made no progress at 0x%x after %d RETRY answers in a row", range.start(),
+                MAX_RETRIES_PER_PAGE));
     }
 }

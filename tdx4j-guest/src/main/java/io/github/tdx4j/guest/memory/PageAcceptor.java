@@ -1,5 +1,6 @@
 package io.github.tdx4j.guest.memory;
 
+import io.github.tdx4j.abi.PageAcceptRcx;
 import io.github.tdx4j.abi.PageLevel;
 import io.github.tdx4j.abi.TdcallLeaf;
 import io.github.tdx4j.abi.TdxStatus;
@@ -18,7 +19,8 @@ import java.util.Objects;
  * Accepts pending private memory with TDG.MEM.PAGE.ACCEPT: Linux {@code tdx_accept_memory} /
  * {@code try_accept_one} (arch/x86/coco/tdx/tdx-shared.c).
  *
- * <p>TDX Module ABI v1.5, "TDG.MEM.PAGE.ACCEPT Leaf": RCX = GPA | level in bits 2:0 (0 = 4K, 1 = 2M, 2 = 1G).
+ * <p>TDX Module ABI v1.5, "TDG.MEM.PAGE.ACCEPT Leaf": RCX = GPA | level in bits 2:0 (0 = 4K, 1 = 2M, 2 = 1G),
+ * built by {@link PageAcceptRcx}.
  * Each chunk is tried at 1G, then 2M, then 4K; a size is tried only when the address is aligned to it and the rest
  * of the range is at least that long, and any status but TDX_SUCCESS (PAGE_SIZE_MISMATCH included) moves to the
  * next smaller size. A failure at 4K fails the range.
@@ -94,9 +96,9 @@ public final class PageAcceptor {
      * it as its own failure and quarantines the range instead of stopping the TD.
      */
     public Result accept(long start, long end) {
-        if ((start | end) % GuestMemory.PAGE_SIZE != 0 || end < start) {
-            throw new GuestBugException("tdx.accept.range", String.format("accept range must be 4K-aligned and "
-                    + "ordered: [0x%x, 0x%x)", start, end));
+        if ((start | end) % GuestMemory.PAGE_SIZE != 0 || end < start || (end & ~PageAcceptRcx.GPA_MASK) != 0) {
+            throw new GuestBugException("tdx.accept.range", String.format("accept range must be 4K-aligned, "
+                    + "ordered and below 2^52: [0x%x, 0x%x)", start, end));
         }
         Map<PageLevel, Long> counts = new EnumMap<>(PageLevel.class);
         long gpa = start;
@@ -108,7 +110,8 @@ public final class PageAcceptor {
                 if (gpa % size != 0 || end - gpa < size) {
                     continue;
                 }
-                ModuleCallResult r = calls.tdcall(TdcallLeaf.TDG_MEM_PAGE_ACCEPT, gpa | level.level(), 0, 0, 0, 0, 0);
+                ModuleCallResult r = calls.tdcall(TdcallLeaf.TDG_MEM_PAGE_ACCEPT,
+                        PageAcceptRcx.of(gpa, level).raw(), 0, 0, 0, 0, 0);
                 if (r.status().isSuccess()) {
                     accepted = size;
                     counts.merge(level, 1L, Long::sum);
