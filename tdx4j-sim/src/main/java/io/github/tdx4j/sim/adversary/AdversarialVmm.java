@@ -1,19 +1,15 @@
 package io.github.tdx4j.sim.adversary;
 
-import io.github.tdx4j.abi.GetQuoteBufferLayout;
-import io.github.tdx4j.abi.GetQuoteStatus;
 import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.abi.PageLevel;
 import io.github.tdx4j.abi.TdvmcallStatus;
 import io.github.tdx4j.abi.TdvmcallSubFunction;
 import io.github.tdx4j.call.VmcallOutputs;
 import io.github.tdx4j.sim.SimSettings;
-import io.github.tdx4j.sim.StopReason;
 import io.github.tdx4j.sim.TdConfig;
 import io.github.tdx4j.sim.quote.QuoteGenerationService;
 import io.github.tdx4j.sim.vmm.HonestVmm;
 import io.github.tdx4j.sim.vmm.Host;
-import io.github.tdx4j.sim.vmm.HostMemory;
 import io.github.tdx4j.sim.vmm.VmcallExit;
 import io.github.tdx4j.sim.vmm.Vmm;
 import io.github.tdx4j.sim.vmm.VmmFactory;
@@ -46,19 +42,18 @@ public final class AdversarialVmm implements Vmm {
 
     private final Host host;
     private final Adversary adversary;
+    private final WatchedHost watched;
     private final HonestVmm honest;
     private final long sharedBit;
     private final long[] lastAnswer = new long[16];
-    /** The GetQuote request being served: its shared GPA and size, while the honest VMM handles the exit. */
-    private long quoteGpa = -1;
-    private long quoteSize;
     private int notifyVector;
 
     private AdversarialVmm(Host host, Adversary adversary, QuoteGenerationService quotes) {
         this.host = host;
         this.adversary = adversary;
         this.sharedBit = host.config().sharedBit();
-        this.honest = new HonestVmm(new WatchedHost(host, quotes));
+        this.watched = new WatchedHost(host, adversary, quotes);
+        this.honest = new HonestVmm(watched);
     }
 
     /**
@@ -164,13 +159,7 @@ public final class AdversarialVmm implements Vmm {
 
     /** GetQuote: the honest VMM answers while the adversary knows the buffer, to see its completion. */
     private void getQuote(VmcallExit exit, long r12, long r13) {
-        quoteGpa = r12;
-        quoteSize = r13;
-        try {
-            honest.tdvmcall(exit);
-        } finally {
-            quoteGpa = -1;
-        }
+        watched.serving(r12, r13, () -> honest.tdvmcall(exit));
         status(exit, InputSite.GETQUOTE_STATUS);
     }
 
@@ -371,155 +360,5 @@ public final class AdversarialVmm implements Vmm {
             return false;
         }
         return honest.onPrivateEptViolation(gpa, acceptLevel);
-    }
-
-    /** Completion of a GetQuote request, run by the platform at the time the adversary chose. */
-    private void completeQuote(Runnable honestCompletion, long gpa, long size) {
-        honestCompletion.run();
-        HostMemory m = host.memory();
-        long g = gpa & ~sharedBit;
-        Decision st = adversary.decide(InputSite.GETQUOTE_BUFFER_STATUS);
-        long status = switch (st.fault()) {
-            case STATUS_SUCCESS -> GetQuoteStatus.SUCCESS.raw();
-            case QUOTE_ERROR -> GetQuoteStatus.ERROR.raw();
-            case QUOTE_UNAVAILABLE -> GetQuoteStatus.SERVICE_UNAVAILABLE.raw();
-            case QUOTE_STUCK_IN_FLIGHT -> GetQuoteStatus.IN_FLIGHT.raw();
-            case QUOTE_STATUS_RANDOM -> st.value() == 0 ? 2 : st.value();
-            default -> m.readLong(g + GetQuoteBufferLayout.STATUS_OFFSET);
-        };
-        // No must-fail flag here: the host may overwrite the header again before the guest reads it (a second
-        // completion, a notification the guest waits for); the campaign checks what the guest returned against the
-        // header it read instead.
-        m.writeLong(g + GetQuoteBufferLayout.STATUS_OFFSET, status);
-        Decision ol = adversary.decide(InputSite.GETQUOTE_OUT_LEN);
-        long room = size - GetQuoteBufferLayout.DATA_OFFSET;
-        long outLen = switch (ol.fault()) {
-            case OUT_LEN_ZERO -> 0;
-            case OUT_LEN_ONE -> 1;
-            case OUT_LEN_ROOM -> room;
-            case OUT_LEN_ROOM_PLUS_ONE -> room + 1;
-            case OUT_LEN_ALL_ONES -> 0xFFFF_FFFFL;
-            case OUT_LEN_RANDOM -> ol.value() & 0xFFFF_FFFFL;
-            default -> m.readInt(g + GetQuoteBufferLayout.OUT_LEN_OFFSET) & 0xFFFF_FFFFL;
-        };
-        m.writeInt(g + GetQuoteBufferLayout.OUT_LEN_OFFSET, (int) outLen);
-        adversary.trace("quote-complete", status, outLen);
-    }
-
-    /**
-     * The host the honest VMM acts through: the real one, except that GetQuote completions it schedules go through
-     * the adversary (timing, header) and quotes may come from a cheaper generator.
-     */
-    private final class WatchedHost implements Host {
-        private final Host h;
-        private final QuoteGenerationService quotes;
-
-        WatchedHost(Host h, QuoteGenerationService quotes) {
-            this.h = h;
-            this.quotes = quotes;
-        }
-
-        @Override
-        public void schedule(long atNanos, Runnable action) {
-            if (quoteGpa < 0) {
-                h.schedule(atNanos, action);
-                return;
-            }
-            long gpa = quoteGpa;
-            long size = quoteSize;
-            Decision d = adversary.decide(InputSite.GETQUOTE_COMPLETION_TIME);
-            long now = h.nanoTime();
-            long at = switch (d.fault()) {
-                case QUOTE_AT_DEADLINE -> now + LINUX_QUOTE_TIMEOUT_NANOS;
-                case QUOTE_LATE -> now + LINUX_QUOTE_TIMEOUT_NANOS + 1;
-                case QUOTE_IMMEDIATE -> now;
-                default -> atNanos;
-            };
-            // No must-fail flag for QUOTE_NEVER / QUOTE_LATE: the completion of an earlier request the host failed with
-            // R10 (and served anyway) may satisfy the guest instead; the campaign checks the header the guest read.
-            if (d.fault() != Fault.QUOTE_NEVER) {
-                h.schedule(at, () -> completeQuote(action, gpa, size));
-            }
-        }
-
-        @Override
-        public QuoteGenerationService quoteService() {
-            return quotes != null ? quotes : h.quoteService();
-        }
-
-        @Override
-        public TdConfig config() {
-            return h.config();
-        }
-
-        @Override
-        public SimSettings settings() {
-            return h.settings();
-        }
-
-        @Override
-        public HostMemory memory() {
-            return h.memory();
-        }
-
-        @Override
-        public long nanoTime() {
-            return h.nanoTime();
-        }
-
-        @Override
-        public void idle(int vcpu, long maxNanos) {
-            h.idle(vcpu, maxNanos);
-        }
-
-        @Override
-        public void convert(long gpa, long bytes, boolean shared) {
-            h.convert(gpa, bytes, shared);
-        }
-
-        @Override
-        public void augPrivate(long gpa, PageLevel level) {
-            h.augPrivate(gpa, level);
-        }
-
-        @Override
-        public void demotePrivate(long gpa) {
-            h.demotePrivate(gpa);
-        }
-
-        @Override
-        public void injectInterrupt(int vcpu, int vector) {
-            h.injectInterrupt(vcpu, vector);
-        }
-
-        @Override
-        public boolean hasPendingInterrupt(int vcpu) {
-            return h.hasPendingInterrupt(vcpu);
-        }
-
-        @Override
-        public boolean verifyReport(byte[] report) {
-            return h.verifyReport(report);
-        }
-
-        @Override
-        public void console(int b) {
-            h.console(b);
-        }
-
-        @Override
-        public void violation(String rule) {
-            h.violation(rule);
-        }
-
-        @Override
-        public void holdSeptLock(long gpa, boolean held) {
-            h.holdSeptLock(gpa, held);
-        }
-
-        @Override
-        public void stop(StopReason reason) {
-            h.stop(reason);
-        }
     }
 }
