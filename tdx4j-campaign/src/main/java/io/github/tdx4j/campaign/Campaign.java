@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.LongConsumer;
 import java.util.stream.LongStream;
@@ -70,48 +70,56 @@ public record Campaign(long runs, long seed, int shard, int shards, int replayEv
         return execute(progress, (seed, tape) -> CampaignRun.run(RunSpec.of(seed, tape)));
     }
 
+    /** The runs of this shard: run i belongs to shard i mod shards. */
+    public long shardRuns() {
+        return runs / shards + (shard < runs % shards ? 1 : 0);
+    }
+
     /** As {@link #execute(LongConsumer)} with {@code runner} in place of {@link CampaignRun#run(RunSpec)}. */
     CampaignReport execute(LongConsumer progress, BiFunction<Long, FaultTape, RunResult> runner) {
         Objects.requireNonNull(progress, "progress");
-        CampaignReport report = new CampaignReport();
-        AtomicLong done = new AtomicLong();
+        LongAdder done = new LongAdder();
         // The failing runs kept for shrinking and saving: the MAX_SAVED_FAILURES lowest run indexes, whatever order
         // the threads finish in, so that a campaign saves the same tapes every time.
         TreeMap<Long, Failing> kept = new TreeMap<>();
         long start = System.nanoTime();
-        LongStream.range(0, runs).filter(i -> i % shards == shard).parallel().forEach(i -> {
-            long s = runSeed(seed, i);
-            FaultTape tape = randomTape(s);
-            RunResult r = runner.apply(s, tape);
-            boolean mismatch = false;
-            if (i % replayEvery == 0 || !r.passed()) {
-                mismatch = runner.apply(s, tape).traceHash() != r.traceHash();
-            }
-            report.add(r, mismatch);
-            if (!r.passed() || mismatch) {
-                synchronized (kept) {
-                    kept.put(i, new Failing(r, mismatch));
-                    if (kept.size() > MAX_SAVED_FAILURES) {
-                        kept.pollLastEntry();
+        // Each worker thread adds its runs to a report of its own; the reports are summed at the end (every count is
+        // a sum over runs), so the threads share nothing per run but the progress counter.
+        CampaignReport report = LongStream.range(0, shardRuns()).parallel().collect(() -> new CampaignReport(this),
+                (part, k) -> {
+                    long i = shard + k * shards;
+                    long s = runSeed(seed, i);
+                    FaultTape tape = randomTape(s);
+                    RunResult r = runner.apply(s, tape);
+                    boolean mismatch = false;
+                    if (i % replayEvery == 0 || !r.passed()) {
+                        mismatch = runner.apply(s, tape).traceHash() != r.traceHash();
                     }
-                }
-            }
-            long n = done.incrementAndGet();
-            if ((n & 0x3FF) == 0) {
-                progress.accept(n);
-            }
-        });
-        kept.values().parallelStream().map(f -> save(f.result(), f.mismatch())).toList()
+                    part.add(r, mismatch);
+                    if (!r.passed() || mismatch) {
+                        synchronized (kept) {
+                            kept.put(i, new Failing(i, r, mismatch));
+                            if (kept.size() > MAX_SAVED_FAILURES) {
+                                kept.pollLastEntry();
+                            }
+                        }
+                    }
+                    done.increment();
+                    if (((k + 1) & 0x3FF) == 0) {
+                        progress.accept(done.sum());
+                    }
+                }, CampaignReport::merge);
+        kept.values().parallelStream().map(f -> save(f.run(), f.result(), f.mismatch())).toList()
                 .forEach(report::addFailure);
         report.elapsed(System.nanoTime() - start);
-        progress.accept(done.get());
+        progress.accept(done.sum());
         return report;
     }
 
-    private record Failing(RunResult result, boolean mismatch) {
+    private record Failing(long run, RunResult result, boolean mismatch) {
     }
 
-    private CampaignReport.Failure save(RunResult r, boolean mismatch) {
+    private CampaignReport.Failure save(long run, RunResult r, boolean mismatch) {
         Oracle oracle = mismatch && r.passed() ? Oracle.REPLAY_MISMATCH : r.firstOracle();
         FaultTape shrunk = oracle == Oracle.REPLAY_MISMATCH ? r.tape()
                 : Shrinker.shrink(r.seed(), r.tape(), oracle, SHRINK_RUNS);
@@ -124,6 +132,6 @@ public record Campaign(long runs, long seed, int shard, int shards, int replayEv
                 throw new UncheckedIOException(e);
             }
         }
-        return new CampaignReport.Failure(r, shrunk, saved);
+        return new CampaignReport.Failure(run, r, shrunk, saved);
     }
 }

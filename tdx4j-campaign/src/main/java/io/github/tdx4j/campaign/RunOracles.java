@@ -42,6 +42,8 @@ import io.github.tdx4j.sim.adversary.FaultyModule;
 import io.github.tdx4j.sim.adversary.InputSite;
 import io.github.tdx4j.sim.vmm.HostMemory;
 import io.github.tdx4j.sim.vmm.VmcallExit;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -155,10 +157,19 @@ final class RunOracles {
     }
 
     static void plantPrivateCanaries(CampaignRun run) {
-        GuestMemory m = run.td.memory();
-        for (int i = 0; i < 512; i++) {
-            m.writeLong(CampaignRun.STACK_GPA + 8L * i, canary(0x80 | (i & 0x3F)));
+        // One page write instead of 512 8-byte writes: the simulator checks the page once, not 4,096 times.
+        run.td.memory().write(CampaignRun.STACK_GPA, CANARY_PAGE);
+    }
+
+    /** The stack page's content: 512 little-endian canaries, slot i naming where 0x80 | (i & 0x3F). */
+    private static final byte[] CANARY_PAGE = canaryPage();
+
+    private static byte[] canaryPage() {
+        ByteBuffer b = ByteBuffer.allocate(GuestMemory.PAGE_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < GuestMemory.PAGE_SIZE / Long.BYTES; i++) {
+            b.putLong(canary(0x80 | (i & 0x3F)));
         }
+        return b.array();
     }
 
     /** What the VMM sees at each TDVMCALL exit: no register may hold a canary (the "no leak" oracle). */

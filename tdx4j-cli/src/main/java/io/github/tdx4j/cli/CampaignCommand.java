@@ -33,9 +33,10 @@ import picocli.CommandLine.Option;
  * oracle count is 0, 2 otherwise (each failing case written as a tape file whose path is printed), 1 on bad
  * arguments.
  */
-@Command(name = "campaign", mixinStandardHelpOptions = true,
+@Command(name = "campaign", mixinStandardHelpOptions = true, subcommands = CampaignMergeCommand.class,
         description = {"Run the guest services on the simulator against an adversarial VMM and a faulty TDX module, "
-                + "checking every oracle on every run; or replay one saved tape."})
+                + "checking every oracle on every run; or replay one saved tape; or merge shard reports "
+                + "(campaign merge)."})
 final class CampaignCommand implements Callable<Integer> {
     @Option(names = "--runs", description = "Number of runs, at least 1 (default ${DEFAULT-VALUE}).", defaultValue = "10000")
     long runs;
@@ -69,13 +70,17 @@ final class CampaignCommand implements Callable<Integer> {
     @Option(names = "--sites", description = "Print the input sites with their seam and fault classes, and stop.")
     boolean sites;
 
+    @Option(names = "--quiet", description = "No progress on stderr (e.g. in a pod whose log is collected as the "
+            + "JSON report).")
+    boolean quiet;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     /** Set by {@link Main#commandLine(AttestationBackends, CliEnvironment)}: the clock and terminal for progress. */
     CliEnvironment env = CliEnvironment.EMBEDDED;
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Override
     public Integer call() throws IOException {
@@ -127,8 +132,10 @@ final class CampaignCommand implements Callable<Integer> {
         }
         Campaign campaign = new Campaign(runs, s, shardIndex, shardCount, replayEvery, out);
         Progress progress = new Progress(err, env.stderrTerminal(), env.nanoClock(), total, "runs");
-        CampaignReport report = campaign.execute(progress::update);
-        progress.finish();
+        CampaignReport report = campaign.execute(quiet ? n -> { } : progress::update);
+        if (!quiet) {
+            progress.finish();
+        }
         if (html != null) {
             String title = "seed 0x" + Long.toHexString(s) + ", shard " + shardIndex + "/" + shardCount;
             try {
@@ -139,14 +146,18 @@ final class CampaignCommand implements Callable<Integer> {
                 return Main.USAGE;
             }
         }
+        return print(o, report, json, Main.Version.number());
+    }
+
+    /**
+     * Prints {@code report} as JSON ({@link #toJson}) or as the table with the failing tapes; returns the exit code:
+     * 0 when every oracle count is 0, else 2.
+     */
+    static int print(PrintWriter o, CampaignReport report, boolean json, String version) throws IOException {
         if (json) {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("seed", "0x" + Long.toHexString(s));
-            j.put("shard", Map.of("index", shardIndex, "count", shardCount));
-            j.putAll(report.toJson());
-            o.println(JSON.writeValueAsString(j));
+            o.println(JSON.writeValueAsString(toJson(report, version)));
         } else {
-            printTable(o, report, s, shardIndex, shardCount);
+            printTable(o, report);
         }
         for (CampaignReport.Failure f : report.failures()) {
             if (f.saved() != null && !json) {
@@ -155,6 +166,14 @@ final class CampaignCommand implements Callable<Integer> {
             }
         }
         return report.passed() ? Main.OK : Main.CHECK_FAILED;
+    }
+
+    /** The JSON object of {@code campaign --json}: the report and the tdx4j {@code version} that ran it. */
+    static Map<String, Object> toJson(CampaignReport report, String version) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("tdx4jVersion", version);
+        j.putAll(report.toJson());
+        return j;
     }
 
     private int replay(PrintWriter o, PrintWriter err) throws IOException {
@@ -234,9 +253,9 @@ final class CampaignCommand implements Callable<Integer> {
         return m;
     }
 
-    private static void printTable(PrintWriter o, CampaignReport r, long seed, int shard, int shards) {
-        o.printf("tdx4j campaign: %d runs, seed 0x%x, shard %d/%d, model version %d%n", r.runs(), seed, shard, shards,
-                CampaignRun.MODEL_VERSION);
+    private static void printTable(PrintWriter o, CampaignReport r) {
+        o.printf("tdx4j campaign: %d runs, seed 0x%x, shard %d/%d, model version %d%n", r.runs(), r.campaign().seed(),
+                r.campaign().shard(), r.campaign().shards(), r.modelVersion());
         o.printf("%.1f s, %.0f runs/s%n%n", r.elapsedNanos() / 1e9, r.runsPerSecond());
         o.printf("%-22s %12s%n", "oracle", "failing runs");
         for (Oracle oracle : Oracle.values()) {

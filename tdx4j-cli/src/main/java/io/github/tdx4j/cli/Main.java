@@ -126,9 +126,13 @@ public final class Main implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            return new String[] {"tdx4j " + number() + " (Java " + Runtime.version() + ")"};
+        }
+
+        /** This build's version, e.g. 0.1.0-SNAPSHOT. */
+        static String number() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"tdx4j " + (v == null ? "0.1.0-SNAPSHOT" : v)
-                    + " (Java " + Runtime.version() + ")"};
+            return v == null ? "0.1.0-SNAPSHOT" : v;
         }
     }
 }

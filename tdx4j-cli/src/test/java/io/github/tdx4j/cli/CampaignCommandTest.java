@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tdx4j.campaign.CampaignRun;
 import io.github.tdx4j.campaign.TapeFile;
 import io.github.tdx4j.sim.adversary.FaultTape;
@@ -12,6 +13,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,5 +162,73 @@ class CampaignCommandTest {
         assertThat(j.get("traceHash").asText()).isEqualTo(j.get("replayedTraceHash").asText());
         assertThat(j.get("trace").toString()).contains("MODULE_VP_INFO <-");
         assertThat(j.get("violations")).isEmpty();
+    }
+
+    private static JsonNode withoutTiming(String json) throws Exception {
+        ObjectNode j = (ObjectNode) new ObjectMapper().readTree(json);
+        j.remove("elapsedSeconds");
+        j.remove("runsPerSecond");
+        return j;
+    }
+
+    @Test
+    @DisplayName("campaign merge of the four --shard i/4 --json reports prints exactly the unsharded campaign's "
+            + "report (timing aside), and --out writes the same JSON")
+    void mergeFourShardsEqualsUnsharded(@TempDir Path dir) throws Exception {
+        Run whole = run("campaign", "--runs", "160", "--seed", "0xfeed", "--json", "--out", dir.toString());
+        assertThat(whole.exit()).as(whole.err()).isZero();
+        List<String> files = new ArrayList<>();
+        for (int i = 3; i >= 0; i--) {
+            Run shard = run("campaign", "--runs", "160", "--seed", "0xfeed", "--shard", i + "/4", "--json", "--quiet",
+                    "--out", dir.toString());
+            assertThat(shard.exit()).as(shard.err()).isZero();
+            assertThat(shard.err()).as("--quiet: no progress").isEmpty();
+            files.add(Files.writeString(dir.resolve("shard-" + i + ".json"), shard.out()).toString());
+        }
+        Path out = dir.resolve("merged.json");
+        List<String> args = new ArrayList<>(List.of("campaign", "merge", "--json", "--out", out.toString()));
+        args.addAll(files);
+        Run merged = run(args.toArray(String[]::new));
+        assertThat(merged.exit()).as(merged.err()).isZero();
+        assertThat(withoutTiming(merged.out())).isEqualTo(withoutTiming(whole.out()));
+        assertThat(withoutTiming(Files.readString(out))).isEqualTo(withoutTiming(whole.out()));
+        Run table = run("campaign", "merge", files.get(0), files.get(1), files.get(2), files.get(3));
+        assertThat(table.exit()).isZero();
+        assertThat(table.out()).contains("160 runs").contains("shard 0/1").contains("all oracles hold");
+    }
+
+    @Test
+    @DisplayName("campaign merge refuses a missing shard, a shard twice, shards of different seeds and a file that is "
+            + "not a report: one sentence on stderr, exit 1")
+    void mergeRefusesInconsistentInputs(@TempDir Path dir) throws Exception {
+        Path[] shard = new Path[2];
+        for (int i = 0; i < 2; i++) {
+            shard[i] = Files.writeString(dir.resolve("s" + i + ".json"), run("campaign", "--runs", "20", "--shard",
+                    i + "/2", "--json", "--quiet", "--out", dir.toString()).out());
+        }
+        Path otherSeed = Files.writeString(dir.resolve("seed.json"), run("campaign", "--runs", "20", "--seed", "7",
+                "--shard", "1/2", "--json", "--quiet", "--out", dir.toString()).out());
+        Path junk = Files.writeString(dir.resolve("junk.json"), "[1, 2]");
+        Path notJson = Files.writeString(dir.resolve("log.txt"), "progress: 1/2\n");
+        String s0 = CliPaths.show(shard[0]);
+        String s1 = CliPaths.show(shard[1]);
+        record Case(List<Path> files, String sentence) { }
+        for (Case c : List.of(
+                new Case(List.of(shard[1]), "tdx4j: Shard 0 of 2 is missing; a merge needs every shard of the campaign."),
+                new Case(List.of(shard[0], shard[1], shard[1]), "tdx4j: " + s1 + " and " + s1
+                        + " are both shard 1/2; each shard must be given once."),
+                new Case(List.of(shard[0], otherSeed), "tdx4j: " + s0 + " and " + CliPaths.show(otherSeed)
+                        + " are not shards of one campaign: their seed differs (0x7d45ca4ba16e and 0x7)."),
+                new Case(List.of(shard[0], junk), "tdx4j: " + CliPaths.show(junk)
+                        + " is not a tdx4j campaign --json report: it is not a JSON object."),
+                new Case(List.of(notJson), "tdx4j: " + CliPaths.show(notJson)
+                        + " is not a tdx4j campaign --json report: it is not a JSON object."))) {
+            List<String> args = new ArrayList<>(List.of("campaign", "merge"));
+            c.files().forEach(f -> args.add(f.toString()));
+            Run r = run(args.toArray(String[]::new));
+            assertThat(r.exit()).as(c.sentence()).isEqualTo(Main.USAGE);
+            assertThat(r.out()).isEmpty();
+            assertThat(r.err().lines().toList()).containsExactly(c.sentence());
+        }
     }
 }

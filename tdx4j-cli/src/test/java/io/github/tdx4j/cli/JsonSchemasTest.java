@@ -171,9 +171,17 @@ class JsonSchemasTest {
     }
 
     @Test
-    @DisplayName("campaign --json, --sites --json and --replay TAPE --json fit campaign.schema.json")
+    @DisplayName("campaign --json, campaign merge --json, --sites --json and --replay TAPE --json fit "
+            + "campaign.schema.json")
     void campaign(@TempDir Path dir) throws IOException {
         validOutput("campaign", Main.OK, "campaign", "--runs", "20", "--json", "--out", dir.toString());
+        for (int i = 0; i < 2; i++) {
+            CliRun shard = CliRun.of("campaign", "--runs", "20", "--shard", i + "/2", "--json", "--quiet", "--out",
+                    dir.toString());
+            java.nio.file.Files.writeString(dir.resolve("shard-" + i + ".json"), shard.out());
+        }
+        validOutput("campaign", Main.OK, "campaign", "merge", dir.resolve("shard-0.json").toString(),
+                dir.resolve("shard-1.json").toString(), "--json");
         validOutput("campaign", Main.OK, "campaign", "--sites", "--json");
         Path tape = new TapeFile(CampaignRun.MODEL_VERSION, 99, FaultTape.ofHex("0000000011"), null)
                 .write(dir.resolve("t.txt"));

@@ -323,6 +323,18 @@ final class TdMemory {
     }
 
     long loadSized(long gpa, int size, PageCheck check) {
+        int inPage = (int) (gpa & (PAGE - 1));
+        if (inPage <= PAGE - size) {
+            // Within one page, every byte gets the same check result: check once (the last byte, which the loop
+            // below checks first, so a refusal names the same address).
+            long page = (gpa & ~sharedBit) >>> PAGE_SHIFT;
+            byte[] b = page(check.check(gpa + size - 1, page), page, false);
+            long v = 0;
+            for (int i = size - 1; b != null && i >= 0; i--) {
+                v = (v << 8) | (b[inPage + i] & 0xFF);
+            }
+            return v;
+        }
         long v = 0;
         for (int i = size - 1; i >= 0; i--) {
             long a = gpa + i;
@@ -335,6 +347,16 @@ final class TdMemory {
     }
 
     void storeSized(long gpa, int size, long value, PageCheck check) {
+        int inPage = (int) (gpa & (PAGE - 1));
+        if (inPage <= PAGE - size) {
+            // Within one page: one check (of the first byte, as the loop below), then the bytes little-endian.
+            long page = (gpa & ~sharedBit) >>> PAGE_SHIFT;
+            byte[] b = page(check.check(gpa, page), page, true);
+            for (int i = 0; i < size; i++) {
+                b[inPage + i] = (byte) (value >>> (8 * i));
+            }
+            return;
+        }
         for (int i = 0; i < size; i++) {
             long a = gpa + i;
             long page = (a & ~sharedBit) >>> PAGE_SHIFT;
