@@ -47,6 +47,9 @@ public final class PlantedBugCampaign {
                 counts.merge(o, 1L, Long::sum);
             }
             done++;
+            if (done % 1000 == 0) {
+                System.out.println("PROGRESS " + done);
+            }
             if (!seen.isEmpty()) {
                 failing++;
                 if (first < 0) {
