@@ -17,15 +17,16 @@ public enum Oracle {
     /**
      * A register changed that the operation does not write, a VMM value was not masked and extended as the
      * instruction defines, a page believed private is shared, a quote differs from what the host wrote, the RTMR
-     * event log does not replay, or an interrupt vector 0..30 reached the guest.
+     * event log does not replay, an I/O or MMIO exit differs from the instruction, or a GetQuote timeout is not at
+     * its deadline.
      */
     CORRUPTION("corruptions"),
     /** A site logged more lines than its reaction allows (warn-once: 1; rate-limited: burst per window). */
     UNBOUNDED_LOG("unboundedLogs"),
     /**
      * A failure without an origin, with an origin no fault injected during the same operation explains, naming a
-     * site of another operation, or a retry bound other than the documented one (MapGPA: exactly 3 RETRY answers
-     * without progress; a RETRY with progress must end in success).
+     * site of another operation, or a retry bound other than the documented one (MapGPA: exactly 3 calls at the same
+     * start, then the conversion fails).
      */
     WRONG_ORIGIN("wrongOrigin"),
     /**
