@@ -52,25 +52,68 @@ import java.util.SplittableRandom;
 
 /**
  * The guest's platform: the simulated TD, with the faulty module in front of its TDCALL seam, a call and time
- * bound per operation, and a look at every interrupt the guest receives.
+ * bound per operation, a watchdog, and a look at every interrupt the guest receives.
+ *
+ * <p>The watchdog is outside the guest code it watches: every TDCALL, every sleep and every clock read the guest
+ * makes is a step, and an operation may take at most {@link CampaignRun#MAX_STEPS_PER_OPERATION} steps and
+ * {@link CampaignRun#MAX_WALL_NANOS_PER_OPERATION} of real time (checked every 1024 steps and at every TDCALL).
+ * Beyond either the step throws {@link HangDetected} out of the guest: the run reports HANG with its seed and tape
+ * and the campaign goes on. A guest loop that touches none of the platform (no call, no sleep, no clock) is not
+ * seen; every wait in the guest services reads the clock or sleeps.
  */
 final class BoundedPlatform implements GuestPlatform {
     private final CampaignRun run;
     private final TdxTransport transport;
+    private final NanoClock clock;
+    private final GuestPlatform planted;
 
     BoundedPlatform(CampaignRun run) {
         this.run = run;
         TdxTransport faulty = new FaultyModule(run.td.transport(), run.adv);
         TdxTransport bounded = (Registers in) -> {
+            step();
             if (++run.calls > CampaignRun.MAX_CALLS_PER_OPERATION) {
                 throw new HangDetected(run.op + " made more than " + CampaignRun.MAX_CALLS_PER_OPERATION + " TDCALLs");
             }
             if (run.td.nanoTime() - run.opStart > CampaignRun.MAX_NANOS_PER_OPERATION) {
                 throw new HangDetected(run.op + " ran longer than " + CampaignRun.MAX_NANOS_PER_OPERATION + " ns");
             }
-            return faulty.tdcall(in);
+            checkWallClock();
+            Registers out = faulty.tdcall(in);
+            RunOracles.afterTdcall(run, in, out);
+            return out;
         };
         this.transport = run.bug.transport(bounded, run.cpu);
+        NanoClock simulated = run.td.clock();
+        this.clock = () -> {
+            step();
+            return simulated.nanoTime();
+        };
+        this.planted = run.bug.platform(this);
+    }
+
+    /** The platform the guest boots on: this one, or a planted bug's wrapper around it. */
+    GuestPlatform forGuest() {
+        return planted;
+    }
+
+    /** One step of the watchdog: the step budget always, the wall clock every 1024 steps. */
+    private void step() {
+        long n = ++run.steps;
+        if (n > CampaignRun.MAX_STEPS_PER_OPERATION) {
+            throw new HangDetected(run.op + " took more than " + CampaignRun.MAX_STEPS_PER_OPERATION
+                    + " platform steps (TDCALLs, sleeps, clock reads) without returning");
+        }
+        if ((n & 0x3FF) == 0) {
+            checkWallClock();
+        }
+    }
+
+    private void checkWallClock() {
+        if (System.nanoTime() - run.opWallStart > CampaignRun.MAX_WALL_NANOS_PER_OPERATION) {
+            throw new HangDetected(run.op + " ran longer than " + CampaignRun.MAX_WALL_NANOS_PER_OPERATION / 1_000_000
+                    + " ms of real time");
+        }
     }
 
     @Override
@@ -85,11 +128,12 @@ final class BoundedPlatform implements GuestPlatform {
 
     @Override
     public NanoClock clock() {
-        return run.td.clock();
+        return clock;
     }
 
     @Override
     public void sleep(long nanos) throws InterruptedException {
+        step();
         if (run.td.nanoTime() + nanos - run.opStart > CampaignRun.MAX_NANOS_PER_OPERATION) {
             throw new HangDetected(run.op + " waits beyond " + CampaignRun.MAX_NANOS_PER_OPERATION + " ns");
         }
@@ -104,8 +148,8 @@ final class BoundedPlatform implements GuestPlatform {
     @Override
     public void setInterruptHandler(InterruptHandler handler) {
         run.td.setInterruptHandler(vector -> {
-            if (vector <= 30) {
-                run.violation(Oracle.CORRUPTION, "the guest received vector " + vector
+            if (vector <= SpecTables.MAX_UNPOSTABLE_VECTOR) {
+                run.violation(Oracle.SIMULATOR_FILTER, "the guest received vector " + vector
                         + ", which the TDX module does not let a VMM post");
             }
             run.adv.trace("irq", vector);

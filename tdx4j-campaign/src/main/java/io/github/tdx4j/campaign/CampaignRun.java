@@ -64,7 +64,7 @@ public final class CampaignRun {
      * The model version in tape files: bump it whenever a change to the simulator, the guest services or this
      * scenario makes old tapes replay differently.
      */
-    public static final int MODEL_VERSION = 1;
+    public static final int MODEL_VERSION = 2;
 
     /** Code is written and run here (accepted at boot). */
     static final long CODE_GPA = 0x20_0000L;
@@ -79,6 +79,19 @@ public final class CampaignRun {
     static final int MAX_CALLS_PER_OPERATION = 4096;
     /** The bound on simulated time one guest operation may take: GetQuote's 30 s timeout plus margin. */
     static final long MAX_NANOS_PER_OPERATION = 40_000_000_000L;
+    /**
+     * The watchdog's step budget per guest operation (TDCALLs, sleeps and clock reads): the longest legitimate wait,
+     * GetQuote's 30 s at a 5 ms notify check, takes about 20,000.
+     */
+    static final int MAX_STEPS_PER_OPERATION = 200_000;
+    /**
+     * The watchdog's real-time budget per guest operation, a backstop for steps that are slow rather than many:
+     * operations take microseconds, but the first boot in a cold JVM on a loaded machine has taken over 5 s, and a
+     * hang ended by real time does not replay exactly (the step budget is what ends a loop within seconds).
+     */
+    static final long MAX_WALL_NANOS_PER_OPERATION = 30_000_000_000L;
+    /** One run in this many is a burst run: one input site fails many times, long enough to reach rate limits. */
+    static final int BURST_ONE_IN = 48;
     /** Canaries: a 56-bit prefix no legitimate value has, plus a byte naming where it was planted. */
     static final long CANARY_PREFIX = 0x5EC2_E7C0_FFEE_0000L;
     static final long CANARY_MASK = 0xFFFF_FFFF_FFFF_FF00L;
@@ -94,8 +107,17 @@ public final class CampaignRun {
     /** The guest operations a run chooses from. */
     public enum Op {
         PORT_IN, PORT_OUT, DIRECT_PORT_IN, DIRECT_PORT_OUT, MMIO_READ, MMIO_WRITE, CPUID_HYPERVISOR, CPUID_OTHER,
-        RDMSR, WRMSR, HLT, SAFE_HALT, SHARE, UNSHARE, ACCEPT, REPORT, EXTEND, QUOTE, SLEEP
+        RDMSR, WRMSR, HLT, SAFE_HALT, SHARE, UNSHARE, ACCEPT, REPORT, EXTEND, QUOTE, SLEEP,
+        /** A TDVMCALL through the guest's {@code TdxCalls} whose returned registers are checked (CALLER_REGISTERS). */
+        VMCALL_PROBE,
+        /** TDCALLs and a posted interrupt straight at the simulated module, checking its filters. */
+        SIM_PROBE,
+        /** Sleeps past a rate-limit window; only in burst runs. */
+        WAIT_WINDOW
     }
+
+    /** The operations a random run draws from (WAIT_WINDOW belongs to burst runs). */
+    private static final Op[] RANDOM_OPS = Arrays.copyOf(Op.values(), Op.WAIT_WINDOW.ordinal());
 
     final long seed;
     final SplittableRandom rnd;
@@ -106,12 +128,48 @@ public final class CampaignRun {
     final List<String> operations = new ArrayList<>();
     final List<String> results = new ArrayList<>();
     final OriginPolicy policy;
+    /** The preset the run's policy is, for the reaction oracle's independent table. */
+    final SpecTables.Preset preset;
+    QuoteOptions quoteOptions = POLLING;
     SimulatedTd td;
     Vcpu cpu;
     TdxGuest guest;
     String op = "boot";
     int calls;
     long opStart;
+    /** The watchdog's count of platform steps in this operation, and when the operation started in real time. */
+    long steps;
+    long opWallStart;
+    /** Index into the adversary's fault list where this operation's faults begin. */
+    int opFaultStart;
+    /** Index into {@link #logLines} where this operation's lines begin. */
+    int opLogStart;
+    /** A failure the operation reported as a value (a #VE fault), for the origin and reaction oracles. */
+    TdxFailure opFailure;
+    /** Failures reported before this operation, by origin (GUEST_BUG, TDX_MODULE, VMM). */
+    long[] opCountsBefore = new long[3];
+    /** The simulated time of each line of {@link #logLines}. */
+    final List<Long> logTimes = new ArrayList<>();
+    /** Whether the host still held the GetQuote buffer (status GET_QUOTE_IN_FLIGHT) when this operation began. */
+    boolean hostHoldsQuoteBuffer;
+    /** Whether the last QUOTE operation ended in a GetQuote timeout (the guest left the buffer to the host). */
+    boolean lastQuoteTimedOut;
+    /** Whether the operation's failure wraps another, reported under its own site (the wrapper is not). */
+    boolean opFailureWrapped;
+    /** The operation misuses an interface on purpose (an RTMR index edge, HLT with IF=1): a guest bug is expected. */
+    boolean expectGuestBug;
+    /** MapGPA in this operation: the start GPA of the last call and how many calls in a row used it. */
+    long mapGpaStart = -1;
+    int mapGpaSameStart;
+    /** Simulated time when the last GetQuote TDVMCALL of this operation returned, or −1. */
+    long quoteReturnNanos = -1;
+    /** Expectations an operation sets for the TDVMCALL it is about to cause (−1: none). */
+    int expectPort = -1;
+    int expectIoBytes;
+    long expectOutValue = -1;
+    int expectMmioBytes;
+    boolean expectMmioIsWrite;
+    long expectMmioWrite;
     final List<SharedBuffer> shared = new ArrayList<>();
     final List<long[]> failedRanges = new ArrayList<>();
     long bufferGpa = -1;
@@ -129,14 +187,16 @@ public final class CampaignRun {
     private int cellOutcomeCount;
     /** The ranges the guest asked to share during QUOTE operations: its GetQuote buffer (or quarantined tries). */
     final List<long[]> quoteBuffers = new ArrayList<>();
-    private final GuestOperations guestOps = new GuestOperations(this);
+    final GuestOperations guestOps = new GuestOperations(this);
 
     private CampaignRun(RunSpec spec, PlantedBug bug) {
         this.seed = spec.seed();
         this.rnd = new SplittableRandom(seed);
         this.adv = new Adversary(new FaultTape(spec.tape().bytes()));
         adv.recordText(spec.text());
-        this.policy = rnd.nextBoolean() ? OriginPolicy.LINUX_MAINLINE : OriginPolicy.SEED_REVIEW;
+        boolean linux = rnd.nextBoolean();
+        this.policy = linux ? OriginPolicy.LINUX_MAINLINE : OriginPolicy.SEED_REVIEW;
+        this.preset = linux ? SpecTables.Preset.LINUX_MAINLINE : SpecTables.Preset.SEED_REVIEW;
         this.bug = bug;
         this.fixedOps = spec.ops();
         this.forceMisconfigured = spec.misconfigured();
@@ -178,29 +238,71 @@ public final class CampaignRun {
     private void execute() {
         boolean misconfigured = rnd.nextInt(64) == 0 || forceMisconfigured;
         boolean notify = rnd.nextInt(4) == 0;
+        quoteOptions = quoteOptions(notify);
+        boolean burst = fixedOps == null && rnd.nextInt(BURST_ONE_IN) == 0;
+        Op[] sequence = fixedOps != null ? fixedOps : burst ? burst() : null;
         adv.setExitObserver(exit -> RunOracles.onExit(this, exit));
         td = SimulatedTd.boot(misconfigured ? SEPT_VE_ENABLED : PRODUCTION, SETTINGS,
                 AdversarialVmm.factory(adv, CampaignQuotes.INSTANCE));
         cpu = td.vcpu();
         RunOracles.plantPrivateCanaries(this);
-        GuestConfig config = GuestConfig.defaults(POOL_GPA, POOL_BYTES).withPolicy(policy)
-                .withLog(bug.log((level, message) -> logLines.add(message))).withQuote(notify ? NOTIFIED : POLLING);
+        GuestConfig config = GuestConfig.defaults(POOL_GPA, POOL_BYTES).withPolicy(bug.policy(policy))
+                .withLog(bug.log((level, message) -> {
+                    logLines.add(message);
+                    logTimes.add(td.nanoTime());
+                })).withQuote(quoteOptions);
         if (!operation("boot", () -> {
-            guest = TdxGuest.boot(new BoundedPlatform(this), guestOps::cpuid, config);
+            guest = TdxGuest.boot(new BoundedPlatform(this).forGuest(), guestOps::cpuid, config);
             return true;
         })) {
             RunOracles.finish(this);
             return;
         }
-        int n = fixedOps != null ? fixedOps.length : 4 + rnd.nextInt(7);
-        Op[] ops = Op.values();
+        int n = sequence != null ? sequence.length : 4 + rnd.nextInt(7);
         for (int i = 0; i < n; i++) {
-            Op o = fixedOps != null ? fixedOps[i] : ops[rnd.nextInt(ops.length)];
+            Op o = sequence != null ? sequence[i] : RANDOM_OPS[rnd.nextInt(RANDOM_OPS.length)];
             if (!operation(o.name(), () -> guestOps.perform(o))) {
                 break;
             }
         }
         RunOracles.finish(this);
+    }
+
+    /**
+     * GetQuote waiting rules: one run in eight Linux's (30 s timeout, 1 s poll, an exact multiple); the others a poll
+     * of 0.1..1.7 s that does not divide the timeout, so that a last sleep not cut at the deadline shows as a late
+     * timeout, and in notify mode a check interval of 10..50 ms. The timeout stays Linux's 30 s (the host's
+     * completion-time faults are placed relative to it), except in one random run in four, where it is 1..6 s.
+     */
+    private QuoteOptions quoteOptions(boolean notify) {
+        QuoteOptions q = POLLING;
+        if (rnd.nextInt(8) != 0) {
+            long timeout = rnd.nextInt(4) == 0 && fixedOps == null ? 1_000_000_000L + rnd.nextLong(5_000_000_000L)
+                    : q.timeoutNanos();
+            q = new QuoteOptions(timeout, 100_000_000L + rnd.nextLong(1_600_000_000L), q.bufferBytes(), 0,
+                    10_000_000L + rnd.nextLong(40_000_000L));
+        }
+        return notify ? q.withNotifyVector(AdversarialVmm.DEFAULT_NOTIFY_VECTOR) : q;
+    }
+
+    /**
+     * A burst run: the first decisions at one VMM input site are forced to fail, and the operations that consult
+     * it run often enough, across a rate-limit window, to reach the burst of SEED_REVIEW's rate limiter and
+     * LINUX_MAINLINE's warn-once.
+     */
+    private Op[] burst() {
+        InputSite[] sites = {InputSite.IO_STATUS, InputSite.CPUID_STATUS, InputSite.RDMSR_STATUS};
+        Op[][] ops = {{Op.PORT_IN, Op.DIRECT_PORT_IN, Op.PORT_OUT}, {Op.CPUID_HYPERVISOR}, {Op.RDMSR}};
+        int k = rnd.nextInt(sites.length);
+        adv.force(sites[k], Fault.STATUS_INVALID_OPERAND, 0, 40);
+        List<Op> seq = new ArrayList<>();
+        for (int window = 0; window < 2; window++) {
+            for (int i = 0; i < 14; i++) {
+                seq.add(ops[k][rnd.nextInt(ops[k].length)]);
+            }
+            seq.add(Op.WAIT_WINDOW);
+        }
+        return seq.toArray(Op[]::new);
     }
 
     /**
@@ -213,8 +315,23 @@ public final class CampaignRun {
         operations.add(name);
         int mustFailBefore = adv.mustFailDecisions().size();
         long[] before = RunOracles.failureCounts(this);
+        opCountsBefore = before;
         calls = 0;
+        steps = 0;
         opStart = td.nanoTime();
+        opWallStart = System.nanoTime();
+        opFaultStart = adv.faults().size();
+        opLogStart = logLines.size();
+        opFailure = null;
+        mapGpaStart = -1;
+        mapGpaSameStart = 0;
+        quoteReturnNanos = -1;
+        hostHoldsQuoteBuffer = false;
+        expectGuestBug = false;
+        opFailureWrapped = false;
+        expectPort = -1;
+        expectMmioBytes = 0;
+        TdxFailure failure = null;
         Outcome outcome;
         Origin origin = null;
         String site = null;
@@ -231,9 +348,14 @@ public final class CampaignRun {
             outcome = Outcome.ERROR;
             origin = e.origin();
             site = e.failure().site();
+            failure = e.failure();
+            opFailureWrapped = e.getCause() instanceof TdxException;
         } catch (TdxPanic p) {
             outcome = Outcome.FATAL;
             origin = p.origin();
+            failure = p.failure();
+            site = failure.site();
+            PolicyOracle.checkPanic(this, p);
             goOn = false;
             dead = true;
         } catch (TdStopped s) {
@@ -262,9 +384,14 @@ public final class CampaignRun {
                 violation(Oracle.FAILURE_AS_SUCCESS, "the operation succeeded after " + d);
             }
         }
+        if (failure == null && opFailure != null) {
+            failure = opFailure;
+        }
         if (origin != null) {
             RunOracles.checkOrigin(this, outcome, origin, site);
         }
+        RunOracles.checkOperation(this, outcome, failure);
+        PolicyOracle.check(this, outcome, failure);
         if (td.isStopped() && goOn) {
             // The operation returned, but the TD is gone: a stop the guest did not see is a silent failure.
             violation(Oracle.FAILURE_AS_SUCCESS, "the TD stopped (" + td.stopReason() + ") but the operation returned");

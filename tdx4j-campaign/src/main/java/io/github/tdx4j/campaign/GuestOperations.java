@@ -63,9 +63,20 @@ final class GuestOperations {
     private static final long[] WRITABLE_MSRS = {0x277, 0x1A0, 0x4B56_4D05L};
 
     private final CampaignRun run;
+    final Probes probes;
 
     GuestOperations(CampaignRun run) {
         this.run = run;
+        this.probes = new Probes(run, this);
+    }
+
+    /** The access size of {@code size} in bytes, typed in from SDM "IN"/"OUT" rather than asked of the guest. */
+    private static int bytesOf(PortSize size) {
+        return switch (size) {
+            case BYTE -> 1;
+            case WORD -> 2;
+            case DWORD -> 4;
+        };
     }
 
     boolean perform(CampaignRun.Op o) {
@@ -73,17 +84,14 @@ final class GuestOperations {
             case PORT_IN -> portIn();
             case PORT_OUT -> portOut();
             case DIRECT_PORT_IN -> directIn();
-            case DIRECT_PORT_OUT -> {
-                run.guest.portIo().out(pick(PortSize.values()), port(), RunOracles.canary(0) | run.rnd.nextInt(256));
-                yield true;
-            }
+            case DIRECT_PORT_OUT -> directOut();
             case MMIO_READ -> mmioRead();
             case MMIO_WRITE -> mmioWrite();
             case CPUID_HYPERVISOR -> cpuidOp(0x4000_0000L + run.rnd.nextInt(2));
             case CPUID_OTHER -> cpuidOp(run.rnd.nextBoolean() ? 0x5000_0000L : 0x8000_0100L + run.rnd.nextInt(0x100));
             case RDMSR -> rdmsr();
             case WRMSR -> wrmsr();
-            case HLT -> hlt();
+            case HLT -> run.rnd.nextInt(4) == 0 ? hltWithInterruptsEnabled() : hlt();
             case SAFE_HALT -> run.guest.safeHalt();
             case SHARE -> share();
             case UNSHARE -> unshare();
@@ -91,6 +99,16 @@ final class GuestOperations {
             case REPORT -> report();
             case EXTEND -> extend();
             case QUOTE -> quote();
+            case VMCALL_PROBE -> probes.callerRegisters();
+            case SIM_PROBE -> probes.simulatorFilters();
+            case WAIT_WINDOW -> {
+                try {
+                    run.td.sleep(SpecTables.RATE_LIMIT_INTERVAL_NANOS + 500_000_000L);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                yield true;
+            }
             case SLEEP -> {
                 try {
                     run.td.sleep(run.rnd.nextLong(2_000_000_000L));
@@ -107,97 +125,223 @@ final class GuestOperations {
     }
 
     private int port() {
-        // COM1 data, IER, LSR; POST 0x80; CMOS 0x70; unclaimed 0x601; PCI 0xCF8 (never 0x501: isa-debug-exit
-        // would stop the TD honestly, which is not a fault).
-        int[] ports = {0x3F8, 0x3F9, 0x3FD, 0x80, 0x70, 0x601, 0xCF8};
+        // COM1 data, IER, LSR; POST 0x80; CMOS 0x70; unclaimed 0x601; PCI 0xCF8; the last port 0xFFFF (never
+        // 0x501: isa-debug-exit would stop the TD honestly, which is not a fault).
+        int[] ports = {0x3F8, 0x3F9, 0x3FD, 0x80, 0x70, 0x601, 0xCF8, SpecTables.MAX_PORT};
         return ports[run.rnd.nextInt(ports.length)];
     }
 
-    /** IN AL/AX/EAX, DX through the #VE handler: RAX by the size's rule from the VMM's R11, nothing else. */
+    /**
+     * IN AL/AX/EAX, DX through the #VE handler: RAX from the VMM's R11 by {@link SpecTables#portInRax}, nothing else.
+     * The instruction bytes and their sizes are the SDM's ("IN": EC, 66 ED, ED).
+     */
     private boolean portIn() {
-        PortSize size = pick(PortSize.values());
-        byte[] code = switch (size) {
-            case BYTE -> new byte[] {(byte) 0xEC};
-            case WORD -> new byte[] {0x66, (byte) 0xED};
-            case DWORD -> new byte[] {(byte) 0xED};
+        int bytes = 1 << run.rnd.nextInt(3);
+        byte[] code = switch (bytes) {
+            case 1 -> new byte[] {(byte) 0xEC};
+            case 2 -> new byte[] {0x66, (byte) 0xED};
+            default -> new byte[] {(byte) 0xED};
         };
         long[] regs = seedRegisters();
-        regs[Gpr.RDX.number()] = RunOracles.canary(2) & ~0xFFFFL | port();
+        int port = port();
+        regs[Gpr.RDX.number()] = RunOracles.canary(2) & ~0xFFFFL | port;
         long rax = regs[Gpr.RAX.number()];
         long exitsBefore = run.exits;
+        expectIo(port, bytes, -1);
         ExecutionResult r = runCode(code, regs);
         if (r instanceof ExecutionResult.Completed) {
-            regs[Gpr.RAX.number()] = size.assign(rax, vmmAnswer(Gpr.R11));
+            regs[Gpr.RAX.number()] = SpecTables.portInRax(bytes, rax, vmmAnswer(Gpr.R11));
         } else if (run.exits != exitsBefore) {
             // Linux handle_in: a VMM error clears the access-size bits; a fault before the TDVMCALL changes nothing.
-            regs[Gpr.RAX.number()] = size.assign(rax, 0);
+            regs[Gpr.RAX.number()] = SpecTables.portInRax(bytes, rax, 0);
         }
         return RunOracles.checkRegisters(run, r, regs);
     }
 
+    /** OUT DX, AL/AX/EAX (SDM "OUT": EE, 66 EF, EF): only the access size of RAX leaves the TD, in R15. */
     private boolean portOut() {
-        PortSize size = pick(PortSize.values());
-        byte[] code = switch (size) {
-            case BYTE -> new byte[] {(byte) 0xEE};
-            case WORD -> new byte[] {0x66, (byte) 0xEF};
-            case DWORD -> new byte[] {(byte) 0xEF};
+        int bytes = 1 << run.rnd.nextInt(3);
+        byte[] code = switch (bytes) {
+            case 1 -> new byte[] {(byte) 0xEE};
+            case 2 -> new byte[] {0x66, (byte) 0xEF};
+            default -> new byte[] {(byte) 0xEF};
         };
         long[] regs = seedRegisters();
-        regs[Gpr.RDX.number()] = RunOracles.canary(2) & ~0xFFFFL | port();
+        int port = port();
+        regs[Gpr.RDX.number()] = RunOracles.canary(2) & ~0xFFFFL | port;
+        expectIo(port, bytes, SpecTables.portOutValue(bytes, regs[Gpr.RAX.number()]));
         return RunOracles.checkRegisters(run, runCode(code, regs), regs);
+    }
+
+    private void expectIo(int port, int bytes, long outValue) {
+        run.expectPort = port;
+        run.expectIoBytes = bytes;
+        run.expectOutValue = outValue;
     }
 
     private boolean directIn() {
         PortSize size = pick(PortSize.values());
-        long rax = RunOracles.canary(0);
-        int failuresBefore = (int) run.guest.failures().count(Origin.VMM);
-        long got = run.guest.portIo().in(size, port(), rax);
+        int bytes = bytesOf(size);
+        long rax = RunOracles.canary(0) | run.rnd.nextInt(1 << 16) << 8;
+        int port = port();
+        long failuresBefore = run.guest.failures().count(Origin.VMM);
+        expectIo(port, bytes, -1);
+        long got = run.guest.portIo().in(size, port, rax);
         boolean failed = run.guest.failures().count(Origin.VMM) > failuresBefore;
-        long expected = size.assign(rax, failed ? -1L : vmmAnswer(Gpr.R11));
+        // DirectPortIo reads all ones on a VMM error, as a bus with nothing answering does.
+        long expected = SpecTables.portInRax(bytes, rax, failed ? -1L : vmmAnswer(Gpr.R11));
         if (got != expected) {
             run.violation(Oracle.CORRUPTION, String.format("direct IN size %d: RAX 0x%x, architecturally 0x%x",
-                    size.bytes(), got, expected));
+                    bytes, got, expected));
         }
         return true;
     }
 
-    /** The MMIO read forms and their architectural result from the VMM's value {@code v}. */
-    private boolean mmioRead() {
-        int form = run.rnd.nextInt(5);
-        byte[] code = switch (form) {
-            case 0 -> new byte[] {(byte) 0x8B, 0x07};             // mov eax, [rdi]
-            case 1 -> new byte[] {(byte) 0x8A, 0x07};             // mov al, [rdi]
-            case 2 -> new byte[] {0x0F, (byte) 0xB6, 0x07};       // movzx eax, byte [rdi]
-            case 3 -> new byte[] {0x48, (byte) 0x8B, 0x07};       // mov rax, [rdi]
-            default -> new byte[] {0x0F, (byte) 0xBF, 0x07};      // movsx eax, word [rdi]
+    private boolean directOut() {
+        PortSize size = pick(PortSize.values());
+        long rax = RunOracles.canary(0) | run.rnd.nextInt(1 << 24);
+        int port = port();
+        expectIo(port, bytesOf(size), SpecTables.portOutValue(bytesOf(size), rax));
+        run.guest.portIo().out(size, port, rax);
+        return true;
+    }
+
+    /**
+     * An MMIO move as the campaign decodes it, from the SDM's "MOV", "MOVZX" and "MOVSX" pages, independently of the
+     * guest's decoder: the bytes (ModRM addressing [RDI], [RDI*1+disp32] with a SIB byte and no base, [RDI+disp8],
+     * [RDI+disp32]), the access size, the register and how it is written.
+     *
+     * @param code     the instruction
+     * @param bytes    the memory access size
+     * @param write    a store (else a load)
+     * @param reg      the register operand (null for a store of an immediate)
+     * @param highByte AH, CH, DH or BH (a byte register 4..7 without REX): bits 15:8 of {@code reg}
+     * @param width    for loads the destination width in bytes (1, 2, 4 zero-extending, 8)
+     * @param extend   for loads 0 none, 'z' zero-extend, 's' sign-extend from {@code bytes}
+     * @param imm      for a store of an immediate, the value stored (already sign-extended and masked)
+     */
+    private record MmioForm(byte[] code, int bytes, boolean write, Gpr reg, boolean highByte, int width, char extend,
+                            long imm) {
+        static MmioForm load(int bytes, Gpr reg, int width, char extend, int... code) {
+            return new MmioForm(bytes(code), bytes, false, reg, false, width, extend, 0);
+        }
+
+        static MmioForm store(int bytes, Gpr reg, int... code) {
+            return new MmioForm(bytes(code), bytes, true, reg, false, bytes, (char) 0, 0);
+        }
+
+        MmioForm high() {
+            return new MmioForm(code, bytes, write, reg, true, width, extend, imm);
+        }
+
+        private static byte[] bytes(int... code) {
+            byte[] b = new byte[code.length];
+            for (int i = 0; i < code.length; i++) {
+                b[i] = (byte) code[i];
+            }
+            return b;
+        }
+    }
+
+    private static final MmioForm[] MMIO_LOADS = {
+        MmioForm.load(4, Gpr.RAX, 4, (char) 0, 0x8B, 0x07),                       // mov eax, [rdi]
+        MmioForm.load(1, Gpr.RAX, 1, (char) 0, 0x8A, 0x07),                       // mov al, [rdi]
+        MmioForm.load(2, Gpr.RAX, 2, (char) 0, 0x66, 0x8B, 0x07),                 // mov ax, [rdi]
+        MmioForm.load(8, Gpr.RAX, 8, (char) 0, 0x48, 0x8B, 0x07),                 // mov rax, [rdi]
+        MmioForm.load(1, Gpr.RAX, 4, 'z', 0x0F, 0xB6, 0x07),                      // movzx eax, byte [rdi]
+        MmioForm.load(2, Gpr.RAX, 4, 'z', 0x0F, 0xB7, 0x07),                      // movzx eax, word [rdi]
+        MmioForm.load(1, Gpr.RAX, 2, 'z', 0x66, 0x0F, 0xB6, 0x07),                // movzx ax, byte [rdi]
+        MmioForm.load(1, Gpr.RAX, 4, 's', 0x0F, 0xBE, 0x07),                      // movsx eax, byte [rdi]
+        MmioForm.load(2, Gpr.RAX, 4, 's', 0x0F, 0xBF, 0x07),                      // movsx eax, word [rdi]
+        MmioForm.load(1, Gpr.RAX, 8, 's', 0x48, 0x0F, 0xBE, 0x07),                // movsx rax, byte [rdi]
+        MmioForm.load(2, Gpr.RAX, 8, 's', 0x48, 0x0F, 0xBF, 0x07),                // movsx rax, word [rdi]
+        MmioForm.load(1, Gpr.RAX, 1, (char) 0, 0x8A, 0x27).high(),                // mov ah, [rdi]
+        MmioForm.load(1, Gpr.RBX, 1, (char) 0, 0x8A, 0x3F).high(),                // mov bh, [rdi]
+        MmioForm.load(1, Gpr.RSI, 1, (char) 0, 0x40, 0x8A, 0x37),                 // mov sil, [rdi] (REX)
+        MmioForm.load(4, Gpr.R8, 4, (char) 0, 0x44, 0x8B, 0x07),                  // mov r8d, [rdi]
+        MmioForm.load(4, Gpr.RCX, 4, (char) 0, 0x8B, 0x0C, 0x3D, 0, 0, 0, 0),     // mov ecx, [rdi*1+0] (SIB)
+        MmioForm.load(4, Gpr.RAX, 4, (char) 0, 0x8B, 0x87, 0, 0, 0, 0),           // mov eax, [rdi+disp32]
+        MmioForm.load(2, Gpr.RDX, 2, (char) 0, 0x66, 0x8B, 0x57, 0x00),           // mov dx, [rdi+disp8]
+    };
+
+    private static final MmioForm[] MMIO_STORES = {
+        MmioForm.store(4, Gpr.RAX, 0x89, 0x07),                                   // mov [rdi], eax
+        MmioForm.store(1, Gpr.RAX, 0x88, 0x07),                                   // mov [rdi], al
+        MmioForm.store(2, Gpr.RAX, 0x66, 0x89, 0x07),                             // mov [rdi], ax
+        MmioForm.store(8, Gpr.RAX, 0x48, 0x89, 0x07),                             // mov [rdi], rax
+        MmioForm.store(1, Gpr.RAX, 0x88, 0x27).high(),                            // mov [rdi], ah
+        MmioForm.store(1, Gpr.RBX, 0x88, 0x3F).high(),                            // mov [rdi], bh
+        MmioForm.store(4, Gpr.RBX, 0x89, 0x1C, 0x3D, 0, 0, 0, 0),                 // mov [rdi*1+0], ebx (SIB)
+        new MmioForm(MmioForm.bytes(0xC6, 0x07, 0xA5), 1, true, null, false, 1, (char) 0, 0xA5),
+        new MmioForm(MmioForm.bytes(0xC7, 0x07, 0x78, 0x56, 0x34, 0x92), 4, true, null, false, 4, (char) 0,
+                0x9234_5678L),                                                    // mov dword [rdi], 0x92345678
+        new MmioForm(MmioForm.bytes(0x48, 0xC7, 0x07, 0x78, 0x56, 0x34, 0x92), 8, true, null, false, 8, (char) 0,
+                0xFFFF_FFFF_9234_5678L),                                          // mov qword [rdi], sign-extended
+    };
+
+    /** The register after a load of {@code v} by {@code f}, from the SDM's operand-size rules. */
+    private static long loaded(MmioForm f, long old, long v) {
+        long mask = f.bytes() == 8 ? -1L : (1L << (8 * f.bytes())) - 1;
+        long x = v & mask;
+        if (f.extend() == 's') {
+            int shift = 64 - 8 * f.bytes();
+            x = (v << shift) >> shift;
+        }
+        if (f.highByte()) {
+            return (old & ~0xFF00L) | ((v & 0xFF) << 8);
+        }
+        return switch (f.width()) {
+            case 1 -> (old & ~0xFFL) | (x & 0xFF);
+            case 2 -> (old & ~0xFFFFL) | (x & 0xFFFF);
+            case 4 -> x & 0xFFFF_FFFFL;
+            default -> x;
         };
+    }
+
+    /** The value a store by {@code f} sends: the operand's bytes of the register (bits 15:8 for AH..BH). */
+    private static long stored(MmioForm f, long[] regs) {
+        if (f.reg() == null) {
+            return f.imm();
+        }
+        long r = regs[f.reg().number()];
+        if (f.highByte()) {
+            return (r >>> 8) & 0xFF;
+        }
+        return f.bytes() == 8 ? r : r & ((1L << (8 * f.bytes())) - 1);
+    }
+
+    private boolean mmioRead() {
+        MmioForm f = MMIO_LOADS[run.rnd.nextInt(MMIO_LOADS.length)];
         long[] regs = seedRegisters();
-        regs[Gpr.RDI.number()] = mmioAddress();
-        long rax = regs[Gpr.RAX.number()];
-        ExecutionResult r = runCode(code, regs);
+        regs[Gpr.RBX.number()] = run.rnd.nextLong() & 0x00FF_FFFF_FFFF_FFFFL;
+        regs[Gpr.RDI.number()] = mmioAddress(f.bytes());
+        long old = regs[f.reg().number()];
+        run.expectMmioBytes = f.bytes();
+        run.expectMmioIsWrite = false;
+        ExecutionResult r = runCode(f.code(), regs);
         if (r instanceof ExecutionResult.Completed) {
-            long v = vmmAnswer(Gpr.R11);
-            regs[Gpr.RAX.number()] = switch (form) {
-                case 0 -> v & 0xFFFF_FFFFL;
-                case 1 -> (rax & ~0xFFL) | (v & 0xFF);
-                case 2 -> v & 0xFF;
-                case 3 -> v;
-                default -> (long) (short) v & 0xFFFF_FFFFL;
-            };
+            regs[f.reg().number()] = loaded(f, old, vmmAnswer(Gpr.R11));
         }
         return RunOracles.checkRegisters(run, r, regs);
     }
 
     private boolean mmioWrite() {
+        MmioForm f = MMIO_STORES[run.rnd.nextInt(MMIO_STORES.length)];
         long[] regs = seedRegisters();
-        regs[Gpr.RDI.number()] = mmioAddress();
-        byte[] code = run.rnd.nextBoolean() ? new byte[] {(byte) 0x89, 0x07}   // mov [rdi], eax
-                : new byte[] {(byte) 0x88, 0x07};                          // mov [rdi], al
-        return RunOracles.checkRegisters(run, runCode(code, regs), regs);
+        // Stored values leave the TD by design: plain values, not canaries.
+        regs[Gpr.RAX.number()] = run.rnd.nextLong() & 0x00FF_FFFF_FFFF_FFFFL;
+        regs[Gpr.RBX.number()] = run.rnd.nextLong() & 0x00FF_FFFF_FFFF_FFFFL;
+        regs[Gpr.RDI.number()] = mmioAddress(f.bytes());
+        run.expectMmioBytes = f.bytes();
+        run.expectMmioIsWrite = true;
+        run.expectMmioWrite = stored(f, regs);
+        return RunOracles.checkRegisters(run, runCode(f.code(), regs), regs);
     }
 
-    private long mmioAddress() {
-        return (run.td.config().mmioBase() + 8L * run.rnd.nextInt(5)) | run.td.config().sharedBit();
+    /** An address in the MMIO window; one in four ends exactly at the window's (4K) page end. */
+    private long mmioAddress(int bytes) {
+        long offset = run.rnd.nextInt(4) == 0 ? 4096 - bytes : 8L * run.rnd.nextInt(5);
+        return (run.td.config().mmioBase() + offset) | run.td.config().sharedBit();
     }
 
     private boolean cpuidOp(long leaf) {
@@ -250,6 +394,22 @@ final class GuestOperations {
     private boolean hlt() {
         long[] regs = seedRegisters();
         return RunOracles.checkRegisters(run, runCode(new byte[] {(byte) 0xF4}, regs), regs);
+    }
+
+    /**
+     * HLT with interrupts enabled: refused by the #VE handler as a guest bug with no TDVMCALL (Linux v6.15, "HLT
+     * emulation with IRQs enabled": a wake-up interrupt could be lost and the vCPU sleep for ever).
+     */
+    private boolean hltWithInterruptsEnabled() {
+        long[] regs = seedRegisters();
+        long exitsBefore = run.exits;
+        run.expectGuestBug = true;
+        ExecutionResult r = runCode(new byte[] {(byte) 0xF4}, regs, true);
+        if (r instanceof ExecutionResult.Completed || run.exits != exitsBefore) {
+            run.violation(Oracle.CORRUPTION, "HLT with interrupts enabled was sent to the VMM (" + (run.exits
+                    - exitsBefore) + " TDVMCALLs); it must be refused as a guest bug");
+        }
+        return RunOracles.checkRegisters(run, r, regs);
     }
 
     private boolean share() {
@@ -316,14 +476,41 @@ final class GuestOperations {
         return true;
     }
 
+    /**
+     * TDG.MR.RTMR.EXTEND; one in four at an index edge (−1 or {@link SpecTables#RTMR_COUNT}), which the guest must
+     * refuse itself, a guest bug, without a TDCALL.
+     */
     private boolean extend() {
         byte[] digest = new byte[GuestAttestation.DIGEST_SIZE];
         run.rnd.nextBytes(digest);
-        run.guest.attestation().extendRtmr(run.rnd.nextInt(4), digest, "campaign");
+        boolean edge = run.rnd.nextInt(4) == 0;
+        int index = edge ? (run.rnd.nextBoolean() ? -1 : SpecTables.RTMR_COUNT) : run.rnd.nextInt(SpecTables.RTMR_COUNT);
+        if (!edge) {
+            run.guest.attestation().extendRtmr(index, digest, "campaign");
+            return true;
+        }
+        run.expectGuestBug = true;
+        int callsBefore = run.calls;
+        try {
+            run.guest.attestation().extendRtmr(index, digest, "campaign");
+        } catch (TdxException e) {
+            if (run.calls != callsBefore) {
+                run.violation(Oracle.CORRUPTION, "RTMR index " + index + " was sent to the TDX module");
+            }
+            throw e;
+        }
+        run.violation(Oracle.FAILURE_AS_SUCCESS, "RTMR index " + index + " was accepted; RTMRs are 0.."
+                + (SpecTables.RTMR_COUNT - 1));
         return true;
     }
 
     private boolean quote() {
+        if (run.bufferGpa >= 0 && run.lastQuoteTimedOut) {
+            long header = run.bufferGpa & ~run.td.config().sharedBit();
+            // GHCI 1.5, GetQuote status codes: GET_QUOTE_IN_FLIGHT = 0xFFFFFFFF_FFFFFFFF.
+            run.hostHoldsQuoteBuffer = run.td.host().memory().readLong(header + GetQuoteBufferLayout.STATUS_OFFSET)
+                    == -1L;
+        }
         byte[] q = run.guest.attestation().quote(reportData());
         if (run.bufferGpa < 0) {
             run.violation(Oracle.CORRUPTION, "a quote returned though no GetQuote reached the host");
@@ -366,11 +553,16 @@ final class GuestOperations {
     }
 
     ExecutionResult runCode(byte[] code, long[] regs) {
-        // Interrupts on or off at random, so injected vectors land inside or after the operation; HLT always with
-        // interrupts off, as the kernel's #VE HLT path requires (HLT with IF=1 is refused as a guest bug).
+        return runCode(code, regs, false);
+    }
+
+    ExecutionResult runCode(byte[] code, long[] regs, boolean hltWithInterrupts) {
+        // Interrupts on or off at random, so injected vectors land inside or after the operation; HLT with
+        // interrupts off, as the kernel's #VE HLT path requires, unless the operation tests that HLT with IF=1 is
+        // refused as a guest bug.
         boolean hlt = code.length == 1 && code[0] == (byte) 0xF4;
         boolean interruptsOn = run.rnd.nextBoolean();
-        run.cpu.setInterruptsEnabled(interruptsOn && !hlt);
+        run.cpu.setInterruptsEnabled(hlt ? hltWithInterrupts : interruptsOn);
         for (Gpr g : Gpr.values()) {
             run.cpu.set(g, regs[g.number()]);
         }

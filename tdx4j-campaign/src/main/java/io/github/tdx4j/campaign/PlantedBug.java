@@ -1,6 +1,11 @@
 package io.github.tdx4j.campaign;
 
+import io.github.tdx4j.abi.Gpr;
+import io.github.tdx4j.call.Registers;
 import io.github.tdx4j.call.TdxTransport;
+import io.github.tdx4j.call.policy.OriginPolicy;
+import java.util.function.ToLongFunction;
+import io.github.tdx4j.call.platform.GuestPlatform;
 import io.github.tdx4j.call.policy.LogSink;
 import io.github.tdx4j.sim.Vcpu;
 
@@ -20,6 +25,29 @@ interface PlantedBug {
      */
     default TdxTransport transport(TdxTransport bounded, Vcpu cpu) {
         return bounded;
+    }
+
+    /** The platform the guest boots on, given the campaign's (bounded, watched) one. */
+    default GuestPlatform platform(GuestPlatform bounded) {
+        return bounded;
+    }
+
+    /** The origin policy the guest boots with, given the run's preset. */
+    default OriginPolicy policy(OriginPolicy configured) {
+        return configured;
+    }
+
+    /**
+     * The registers {@code TdxCalls.tdvmcall} hands back to a probe, given what it handed back and what the VMM
+     * wrote in each register (a planted scrub omission passes a VMM value on).
+     */
+    default Registers handedBack(Registers scrubbed, ToLongFunction<Gpr> vmmWrote) {
+        return scrubbed;
+    }
+
+    /** The simulated module's TDCALL seam as the simulator probe reaches it. */
+    default TdxTransport module(TdxTransport simulated) {
+        return simulated;
     }
 
     /** The log sink the guest services write to, given the one the log-volume oracle reads. */

@@ -3,6 +3,7 @@ package io.github.tdx4j.campaign;
 import io.github.tdx4j.abi.GetQuoteBufferLayout;
 import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.abi.TdReportLayout;
+import io.github.tdx4j.abi.TdvmcallSubFunction;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.Registers;
 import io.github.tdx4j.call.Sensitivity;
@@ -69,16 +70,115 @@ final class RunOracles {
      */
     static void checkOrigin(CampaignRun run, Outcome outcome, Origin origin, String site) {
         boolean explained = switch (origin) {
-            case VMM -> run.adv.vmmFaults() > 0 || run.td.config().equals(CampaignRun.SEPT_VE_ENABLED);
-            case TDX_MODULE -> run.adv.moduleFaults() > 0;
-            case GUEST_BUG -> injected(run, Fault.MODULE_OPERAND_INVALID)
+            case VMM -> faultsNow(run, Origin.VMM) > 0 || deferredVmmFault(run)
+                    || run.td.config().equals(CampaignRun.SEPT_VE_ENABLED);
+            case TDX_MODULE -> faultsNow(run, Origin.TDX_MODULE) > 0;
+            case GUEST_BUG -> run.expectGuestBug || injected(run, Fault.MODULE_OPERAND_INVALID)
                     || "tdx.memory.access".equals(site) && run.adv.consulted(InputSite.MAPGPA_CONVERSION) > 0
                     && (injected(run, Fault.MAPGPA_LIE_SUCCESS) || injected(run, Fault.MAPGPA_PARTIAL_THEN_FAIL)
                     || injected(run, Fault.MAPGPA_FAIL_AFTER_CONVERT));
         };
         if (!explained) {
-            run.violation(Oracle.WRONG_ORIGIN, outcome + " with origin " + origin + " but the faults injected were "
-                    + run.adv.faults());
+            run.violation(Oracle.WRONG_ORIGIN, outcome + " with origin " + origin + " at " + site
+                    + " but the faults injected during " + run.op + " were "
+                    + run.adv.faults().subList(run.opFaultStart, run.adv.faults().size()));
+        }
+        if (site != null && !siteBelongs(run.op, site)) {
+            run.violation(Oracle.WRONG_ORIGIN, "the failure's site " + site + " does not name operation " + run.op);
+        }
+    }
+
+    /** Faults of {@code seam} injected during the current operation. */
+    private static int faultsNow(CampaignRun run, Origin seam) {
+        int n = 0;
+        List<Decision> all = run.adv.faults();
+        for (int i = run.opFaultStart; i < all.size(); i++) {
+            if (all.get(i).site().seam() == seam) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * A VMM fault of an earlier operation whose effect can outlive it: an interrupt (delayed or pending), a GetQuote
+     * the host completes late or never (the next request finds the buffer busy), a MapGPA lie (pages in an unknown
+     * state, quarantined).
+     */
+    private static boolean deferredVmmFault(CampaignRun run) {
+        List<Decision> all = run.adv.faults();
+        for (int i = 0; i < run.opFaultStart; i++) {
+            InputSite s = all.get(i).site();
+            if (s == InputSite.INTERRUPT || s.name().startsWith("GETQUOTE_") || s.name().startsWith("MAPGPA_")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a failure site names the operation that failed: each operation's own sites (tdx4j-guest's site
+     * names), the call layer's ({@code tdx.tdcall}, {@code tdx.check.}) anywhere, and anything at boot.
+     */
+    static boolean siteBelongs(String op, String site) {
+        if (op.equals("boot") || op.equals("end of run") || site.startsWith("tdx.tdcall")
+                || site.startsWith("tdx.check.")) {
+            return true;
+        }
+        String[] prefixes = switch (CampaignRun.Op.valueOf(op)) {
+            case PORT_IN, PORT_OUT, MMIO_READ, MMIO_WRITE, CPUID_HYPERVISOR, CPUID_OTHER, RDMSR, WRMSR, HLT ->
+                    new String[] {"tdx.ve."};
+            case DIRECT_PORT_IN, DIRECT_PORT_OUT -> new String[] {"tdx.pio."};
+            case SAFE_HALT -> new String[] {"tdx.halt."};
+            case SHARE, UNSHARE -> new String[] {"tdx.mapgpa.", "tdx.unshare.", "tdx.pages.", "tdx.memory.",
+                "tdx.accept."};
+            case ACCEPT -> new String[] {"tdx.accept."};
+            case REPORT -> new String[] {"tdx.report"};
+            case EXTEND -> new String[] {"tdx.rtmr."};
+            case QUOTE -> new String[] {"tdx.getquote.", "tdx.report", "tdx.mapgpa.", "tdx.pages.", "tdx.memory.",
+                "tdx.accept."};
+            case VMCALL_PROBE, SIM_PROBE, SLEEP, WAIT_WINDOW -> new String[] {"tdx."};
+        };
+        for (String p : prefixes) {
+            if (site.startsWith(p)) {
+                return true;
+            }
+        }
+        // An interrupt the VMM posts can arrive in any operation and is handled where it lands.
+        return site.startsWith("tdx.irq") || site.startsWith("tdx.ve.mmio.private-gpa");
+    }
+
+    /**
+     * Per-operation rules that need the whole operation: MapGPA gives up after exactly
+     * {@link SpecTables#MAPGPA_NO_PROGRESS_RETRIES} RETRY answers without progress; a GetQuote timeout is reported
+     * exactly at the deadline (neither a sleep past it nor an early give-up).
+     */
+    static void checkOperation(CampaignRun run, Outcome outcome, TdxFailure failure) {
+        if (run.op.equals("QUOTE")) {
+            run.lastQuoteTimedOut = failure != null && failure.site().equals("tdx.getquote.timeout");
+        }
+        if (failure == null) {
+            return;
+        }
+        if (failure.site().equals("tdx.mapgpa.no-progress")
+                && run.mapGpaSameStart != SpecTables.MAPGPA_NO_PROGRESS_RETRIES) {
+            run.violation(Oracle.WRONG_ORIGIN, "MapGPA gave up after " + run.mapGpaSameStart + " calls at the same "
+                    + "start; GHCI/Linux: exactly " + SpecTables.MAPGPA_NO_PROGRESS_RETRIES + " RETRY without progress");
+        }
+        if (failure.site().equals("tdx.getquote.timeout") && run.quoteReturnNanos >= 0) {
+            long waited = run.td.nanoTime() - run.quoteReturnNanos;
+            long timeout = run.quoteOptions.timeoutNanos();
+            if (waited != timeout) {
+                run.violation(Oracle.CORRUPTION, String.format("GetQuote timed out after %d ns, the timeout is %d ns "
+                        + "(poll %d ns)", waited, timeout, run.quoteOptions.pollNanos()));
+            }
+        }
+    }
+
+    /** After every TDCALL the guest makes: when GetQuote returned, for the deadline check. */
+    static void afterTdcall(CampaignRun run, Registers in, Registers out) {
+        if (in.rax() == 0 && in.r10() == 0 && in.r11() == TdvmcallSubFunction.GET_QUOTE.raw()) {
+            run.quoteReturnNanos = run.td.nanoTime();
         }
     }
 
@@ -125,6 +225,9 @@ final class RunOracles {
      * untouched). A #VE fault leaves the registers as the handler's error path defines them.
      */
     static boolean checkRegisters(CampaignRun run, ExecutionResult r, long[] expected) {
+        if (r instanceof ExecutionResult.Faulted f) {
+            run.opFailure = f.failure();
+        }
         if (r instanceof ExecutionResult.StepLimit s) {
             throw new BoundedPlatform.HangDetected("vCPU instruction bound reached at RIP 0x"
                     + Long.toHexString(s.rip()));
@@ -188,6 +291,74 @@ final class RunOracles {
                         exit.get(i), Gpr.ofNumber(i), exit.r11()));
             }
         }
+        run.guestOps.probes.onExit(exit);
+        if (run.guestOps.probes.inSimProbe()) {
+            return;
+        }
+        if (exit.gprSelect().raw() != Probes.LINUX_EXPOSE_MASK) {
+            run.violation(Oracle.CALLER_REGISTERS, String.format("the guest exposed %s to the VMM; Linux's "
+                    + "TDVMCALL_EXPOSE_REGS_MASK is 0x%x", exit.gprSelect(), Probes.LINUX_EXPOSE_MASK));
+        }
+        if (exit.r10() != 0) {
+            return;
+        }
+        long fn = exit.r11();
+        if (fn == TdvmcallSubFunction.INSTRUCTION_IO.raw()) {
+            checkIoExit(run, exit);
+        } else if (fn == TdvmcallSubFunction.VE_REQUEST_MMIO.raw()) {
+            checkMmioExit(run, exit);
+        } else if (fn == TdvmcallSubFunction.MAP_GPA.raw()) {
+            if (exit.r12() == run.mapGpaStart) {
+                run.mapGpaSameStart++;
+            } else {
+                run.mapGpaStart = exit.r12();
+                run.mapGpaSameStart = 1;
+            }
+            if (run.mapGpaSameStart > SpecTables.MAPGPA_NO_PROGRESS_RETRIES) {
+                run.violation(Oracle.WRONG_ORIGIN, String.format("MapGPA called %d times in a row at 0x%x; after %d "
+                        + "RETRY answers without progress the conversion must fail", run.mapGpaSameStart, exit.r12(),
+                        SpecTables.MAPGPA_NO_PROGRESS_RETRIES));
+            }
+        } else if (fn == TdvmcallSubFunction.GET_QUOTE.raw() && run.hostHoldsQuoteBuffer) {
+            run.violation(Oracle.CORRUPTION, "GetQuote sent again while the host still holds the buffer "
+                    + "(GET_QUOTE_IN_FLIGHT from a request that timed out)");
+        }
+    }
+
+    /** Instruction.IO as the operation announced it: R12 size, R13 direction, R14 port, R15 the OUT value. */
+    private static void checkIoExit(CampaignRun run, VmcallExit exit) {
+        if (run.expectPort < 0) {
+            return;
+        }
+        boolean out = run.expectOutValue >= 0;
+        if (exit.r12() != run.expectIoBytes || exit.r13() != (out ? 1 : 0) || exit.r14() != run.expectPort) {
+            run.violation(Oracle.CORRUPTION, String.format("Instruction.IO R12=%d R13=%d R14=0x%x, the instruction "
+                    + "was %s of %d bytes at port 0x%x", exit.r12(), exit.r13(), exit.r14(), out ? "OUT" : "IN",
+                    run.expectIoBytes, run.expectPort));
+        } else if (out && exit.r15() != run.expectOutValue) {
+            run.violation(Oracle.LEAK, String.format("OUT of %d bytes sent R15=0x%x; only 0x%x may leave the TD",
+                    run.expectIoBytes, exit.r15(), run.expectOutValue));
+        }
+        run.expectPort = -1;
+    }
+
+    /** #VE.RequestMMIO as decoded from the instruction by the campaign's own table: size, direction, value. */
+    private static void checkMmioExit(CampaignRun run, VmcallExit exit) {
+        if (run.expectMmioBytes == 0) {
+            return;
+        }
+        if (exit.r12() != run.expectMmioBytes || exit.r13() != (run.expectMmioIsWrite ? 1 : 0)) {
+            run.violation(Oracle.CORRUPTION, String.format("#VE.RequestMMIO R12=%d R13=%d, the instruction %s %d "
+                    + "bytes", exit.r12(), exit.r13(), run.expectMmioIsWrite ? "writes" : "reads",
+                    run.expectMmioBytes));
+        } else if (run.expectMmioIsWrite && exit.r15() != run.expectMmioWrite) {
+            run.violation(Oracle.CORRUPTION, String.format("MMIO write sent R15=0x%x, the instruction stores 0x%x",
+                    exit.r15(), run.expectMmioWrite));
+        } else if (!run.expectMmioIsWrite && exit.r15() != 0) {
+            run.violation(Oracle.LEAK, String.format("MMIO read sent R15=0x%x to the VMM; a read sends 0",
+                    exit.r15()));
+        }
+        run.expectMmioBytes = 0;
     }
 
     /** Canaries are planted 8-byte aligned and every copy the guest makes keeps that alignment; scan by 8. */
@@ -285,7 +456,8 @@ final class RunOracles {
         if (fatal > 1) {
             run.violation(Oracle.UNBOUNDED_LOG, fatal + " fatal lines in one run");
         }
-        long windows = 1 + run.td.nanoTime() / Math.max(1, run.policy.rateLimitIntervalNanos());
+        long windows = 1 + run.td.nanoTime() / SpecTables.RATE_LIMIT_INTERVAL_NANOS;
+        checkBurstAtOneInstant(run);
         for (var e : perSite.entrySet()) {
             Origin o = originOf.get(e.getKey());
             long bound = o == null ? windows : allowed(run, o, windows);
@@ -295,13 +467,35 @@ final class RunOracles {
         }
     }
 
+    /**
+     * The rate limiter's burst, exactly: lines of one site written at the same simulated instant all fall in one
+     * window (a window begins at a call, and later calls at that instant are inside it), so there are at most
+     * {@link SpecTables#RATE_LIMIT_BURST} of them.
+     */
+    private static void checkBurstAtOneInstant(CampaignRun run) {
+        Map<String, Integer> atInstant = new HashMap<>();
+        for (int i = 0; i < run.logLines.size(); i++) {
+            String line = run.logLines.get(i);
+            if (!line.startsWith("tdx4j: [")) {
+                continue;
+            }
+            int close = line.indexOf(']');
+            String key = line.substring(close + 2, line.indexOf(':', close)) + "@" + run.logTimes.get(i);
+            int n = atInstant.merge(key, 1, Integer::sum);
+            if (n == SpecTables.RATE_LIMIT_BURST + 1) {
+                run.violation(Oracle.UNBOUNDED_LOG, key + " logged more than " + SpecTables.RATE_LIMIT_BURST
+                        + " lines at one instant, the rate limiter's burst");
+            }
+        }
+    }
+
     private static long allowed(CampaignRun run, Origin o, long windows) {
         long most = 0;
         for (Sensitivity s : Sensitivity.values()) {
-            Reaction r = run.policy.reactionFor(o, s);
+            Reaction r = run.preset.reaction(o, s);
             long n = switch (r) {
                 case WARN_ONCE -> 1;
-                case RATE_LIMITED -> (long) run.policy.rateLimitBurst() * windows;
+                case RATE_LIMITED -> (long) SpecTables.RATE_LIMIT_BURST * windows;
                 case ERROR_RETURN, FATAL -> 0;
             };
             most = Math.max(most, n);

@@ -7,9 +7,17 @@ import io.github.tdx4j.abi.OperandId;
 import io.github.tdx4j.abi.TdvmcallStatus;
 import io.github.tdx4j.abi.TdvmcallSubFunction;
 import io.github.tdx4j.abi.TdxStatus;
+import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.Registers;
 import io.github.tdx4j.call.TdxTransport;
+import io.github.tdx4j.call.platform.GuestMemory;
+import io.github.tdx4j.call.platform.GuestPlatform;
+import io.github.tdx4j.call.platform.InterruptHandler;
+import io.github.tdx4j.call.platform.VeHandler;
 import io.github.tdx4j.call.policy.LogSink;
+import io.github.tdx4j.call.policy.NanoClock;
+import io.github.tdx4j.call.policy.OriginPolicy;
+import io.github.tdx4j.call.policy.Reaction;
 import io.github.tdx4j.campaign.CampaignRun.Op;
 import io.github.tdx4j.sim.adversary.FaultTape;
 import io.github.tdx4j.sim.Vcpu;
@@ -17,9 +25,12 @@ import io.github.tdx4j.sim.adversary.Fault;
 import io.github.tdx4j.sim.adversary.InputSite;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.LongUnaryOperator;
+import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Each oracle fires on the guest bug it exists to catch. A bug is planted between the guest services and the
@@ -47,10 +58,14 @@ class OracleSelfTest {
     }
 
     private static RunResult withAndWithout(PlantedBug bug, InputSite site, Fault fault, Op... ops) {
-        RunResult control = CampaignRun.run(RunSpec.of(SEED, FaultTape.honest())
+        return withAndWithout(SEED, bug, site, fault, ops);
+    }
+
+    private static RunResult withAndWithout(long seed, PlantedBug bug, InputSite site, Fault fault, Op... ops) {
+        RunResult control = CampaignRun.run(RunSpec.of(seed, FaultTape.honest())
                 .withText().forcing(site, fault, 0, Integer.MAX_VALUE).withOps(ops), PlantedBug.NONE);
         assertThat(control.violations()).as("the control run, without the bug").isEmpty();
-        return CampaignRun.run(RunSpec.of(SEED, FaultTape.honest())
+        return CampaignRun.run(RunSpec.of(seed, FaultTape.honest())
                 .withText().forcing(site, fault, 0, Integer.MAX_VALUE).withOps(ops), bug);
     }
 
@@ -142,6 +157,220 @@ class OracleSelfTest {
         };
         RunResult r = withAndWithout(bug, InputSite.IO_STATUS, Fault.STATUS_INVALID_OPERAND, Op.PORT_IN);
         assertThat(r.violations()).extracting(Violation::oracle).contains(Oracle.UNBOUNDED_LOG);
+    }
+
+    /** A platform that passes everything to {@code bounded} but sleeps as {@code sleep} says. */
+    private static GuestPlatform sleeping(GuestPlatform bounded, LongUnaryOperator sleep) {
+        return new GuestPlatform() {
+            @Override
+            public TdxTransport transport() {
+                return bounded.transport();
+            }
+
+            @Override
+            public GuestMemory memory() {
+                return bounded.memory();
+            }
+
+            @Override
+            public NanoClock clock() {
+                return bounded.clock();
+            }
+
+            @Override
+            public void sleep(long nanos) throws InterruptedException {
+                long n = sleep.applyAsLong(nanos);
+                if (n > 0) {
+                    bounded.sleep(n);
+                }
+            }
+
+            @Override
+            public void setVeHandler(VeHandler handler) {
+                bounded.setVeHandler(handler);
+            }
+
+            @Override
+            public void setInterruptHandler(InterruptHandler handler) {
+                bounded.setInterruptHandler(handler);
+            }
+        };
+    }
+
+    /** GetQuote waits on a clock that never moves: the shape of an off-by-one deadline check that sleeps 0 ns. */
+    private static final PlantedBug QUOTE_LOOP = new PlantedBug() {
+        @Override
+        public GuestPlatform platform(GuestPlatform bounded) {
+            return sleeping(bounded, nanos -> 0);
+        }
+    };
+
+    @Test
+    @Timeout(20)
+    @DisplayName("HANG fires, within seconds, when a guest wait never ends (the watchdog, issue 19)")
+    void watchdogEndsAWaitThatNeverEnds() {
+        long start = System.nanoTime();
+        RunResult r = withAndWithout(QUOTE_LOOP, InputSite.GETQUOTE_COMPLETION_TIME, Fault.QUOTE_NEVER, Op.QUOTE,
+                Op.REPORT);
+        assertThat(r.violations()).extracting(Violation::oracle).contains(Oracle.HANG);
+        assertThat(r.results()).contains("HANG");
+        assertThat(System.nanoTime() - start).as("nanoseconds to report the hang").isLessThan(10_000_000_000L);
+    }
+
+    @Test
+    @Timeout(30)
+    @DisplayName("A campaign with a guest wait that never ends reports HANG with replayable seeds and goes on")
+    void campaignReportsTheHangAndGoesOn() {
+        CampaignReport report = new Campaign(4, SEED, 0, 1, 1, null).execute(n -> { }, (seed, tape) ->
+                CampaignRun.run(RunSpec.of(seed, FaultTape.honest()).forcing(InputSite.GETQUOTE_COMPLETION_TIME,
+                        Fault.QUOTE_NEVER,
+                        0, Integer.MAX_VALUE).withOps(Op.QUOTE), QUOTE_LOOP));
+        assertThat(report.runs()).isEqualTo(4);
+        assertThat(report.count(Oracle.HANG)).isEqualTo(4);
+        assertThat(report.failures()).hasSize(4).allSatisfy(f -> {
+            assertThat(f.result().firstOracle()).isEqualTo(Oracle.HANG);
+            assertThat(f.result().tape()).isNotNull();
+        });
+    }
+
+    @Test
+    @DisplayName("CALLER_REGISTERS fires when TdxCalls passes on a VMM-written RSI (CVE-2023-52874's shape)")
+    void callerRegistersOracleSeesAnUnscrubbedRegister() {
+        PlantedBug bug = new PlantedBug() {
+            @Override
+            public Registers handedBack(Registers scrubbed, ToLongFunction<Gpr> vmmWrote) {
+                return scrubbed.with(Gpr.RSI, vmmWrote.applyAsLong(Gpr.RSI));
+            }
+        };
+        RunResult r = withAndWithout(bug, InputSite.EXIT_REGISTERS, Fault.GARBAGE_REGISTERS, Op.VMCALL_PROBE);
+        assertThat(r.violations()).extracting(Violation::oracle).contains(Oracle.CALLER_REGISTERS);
+    }
+
+    @Test
+    @DisplayName("CALLER_REGISTERS fires when TdxCalls does not restore the callee-saved RBX")
+    void callerRegistersOracleSeesAClobberedCalleeSavedRegister() {
+        PlantedBug bug = new PlantedBug() {
+            @Override
+            public Registers handedBack(Registers scrubbed, ToLongFunction<Gpr> vmmWrote) {
+                return scrubbed.with(Gpr.RBX, 0);
+            }
+        };
+        RunResult r = withAndWithout(bug, null, null, Op.VMCALL_PROBE);
+        assertThat(r.violations()).extracting(Violation::oracle).contains(Oracle.CALLER_REGISTERS);
+    }
+
+    @Test
+    @DisplayName("WRONG_REACTION fires when a preset makes a TDX-module failure fatal (LINUX_MAINLINE) or not "
+            + "fatal (SEED_REVIEW)")
+    void reactionOracleSeesASwappedModuleReaction() {
+        PlantedBug bug = new PlantedBug() {
+            @Override
+            public OriginPolicy policy(OriginPolicy p) {
+                return p.toBuilder(p.name()).on(Origin.TDX_MODULE, p == OriginPolicy.LINUX_MAINLINE ? Reaction.FATAL
+                        : Reaction.WARN_ONCE).build();
+            }
+        };
+        for (long seed = SEED; seed < SEED + 4; seed++) {
+            RunResult r = withAndWithout(seed, bug, InputSite.MODULE_REPORT, Fault.MODULE_OPERAND_BUSY, Op.REPORT);
+            assertThat(r.violations()).as("seed %d", seed).extracting(Violation::oracle)
+                    .contains(Oracle.WRONG_REACTION);
+        }
+    }
+
+    @Test
+    @DisplayName("WRONG_REACTION fires when a preset logs VMM failures it returns silently, or silences ones it "
+            + "rate-limits")
+    void reactionOracleSeesASwappedVmmReaction() {
+        PlantedBug bug = new PlantedBug() {
+            @Override
+            public OriginPolicy policy(OriginPolicy p) {
+                return p.toBuilder(p.name()).on(Origin.VMM, p == OriginPolicy.LINUX_MAINLINE ? Reaction.RATE_LIMITED
+                        : Reaction.ERROR_RETURN).build();
+            }
+        };
+        for (long seed = SEED; seed < SEED + 4; seed++) {
+            RunResult r = withAndWithout(seed, bug, InputSite.IO_STATUS, Fault.STATUS_INVALID_OPERAND, Op.PORT_IN);
+            assertThat(r.violations()).as("seed %d", seed).extracting(Violation::oracle)
+                    .contains(Oracle.WRONG_REACTION);
+        }
+    }
+
+    @Test
+    @DisplayName("WRONG_ORIGIN fires for a VMM error in an operation the VMM did not fault, even after a VMM fault "
+            + "in an earlier operation")
+    void originOracleAttributesPerOperation() {
+        PlantedBug bug = around(in -> in, (in, out) -> isVmcall(in, TdvmcallSubFunction.INSTRUCTION_CPUID)
+                ? out.withR10(TdvmcallStatus.INVALID_OPERAND.raw()) : out);
+        RunSpec spec = RunSpec.of(SEED, FaultTape.honest()).withText()
+                .forcing(InputSite.IO_STATUS, Fault.STATUS_INVALID_OPERAND, 0, 1).withOps(Op.PORT_IN, Op.CPUID_HYPERVISOR);
+        assertThat(CampaignRun.run(spec, PlantedBug.NONE).violations()).isEmpty();
+        RunResult r = CampaignRun.run(spec, bug);
+        assertThat(r.violations()).extracting(Violation::oracle).contains(Oracle.WRONG_ORIGIN);
+    }
+
+    @Test
+    @DisplayName("WRONG_ORIGIN fires when MapGPA goes on after the documented 3 RETRY answers without progress")
+    void originOracleSeesOneRetryTooMany() {
+        PlantedBug bug = new PlantedBug() {
+            @Override
+            public TdxTransport transport(TdxTransport bounded, Vcpu cpu) {
+                return in -> {
+                    Registers out = bounded.tdcall(in);
+                    if (isVmcall(in, TdvmcallSubFunction.MAP_GPA) && out.r10() == TdvmcallStatus.RETRY.raw()
+                            && out.r11() == in.r12()) {
+                        out = bounded.tdcall(in);
+                    }
+                    return out;
+                };
+            }
+        };
+        RunResult r = withAndWithout(bug, InputSite.MAPGPA_STATUS, Fault.RETRY_NO_PROGRESS, Op.SHARE);
+        assertThat(r.violations()).extracting(Violation::oracle).contains(Oracle.WRONG_ORIGIN);
+    }
+
+    @Test
+    @DisplayName("CORRUPTION fires when GetQuote's last sleep is not cut at the deadline (the timeout comes late)")
+    void deadlineOracleSeesAnOversleptTimeout() {
+        PlantedBug bug = new PlantedBug() {
+            @Override
+            public GuestPlatform platform(GuestPlatform bounded) {
+                return sleeping(bounded, nanos -> (nanos / 700_000_000L + 1) * 700_000_000L);
+            }
+        };
+        for (long seed = SEED; seed < SEED + 4; seed++) {
+            RunResult r = withAndWithout(seed, bug, InputSite.GETQUOTE_COMPLETION_TIME, Fault.QUOTE_NEVER, Op.QUOTE);
+            assertThat(r.violations()).as("seed %d", seed).extracting(Violation::oracle)
+                    .contains(Oracle.CORRUPTION);
+        }
+    }
+
+    @Test
+    @DisplayName("SIMULATOR_FILTER fires when the simulated module lets a TDVMCALL expose RSP (RCX bit 4)")
+    void simulatorFilterOracleSeesRspExposed() {
+        PlantedBug bug = new PlantedBug() {
+            @Override
+            public TdxTransport module(TdxTransport simulated) {
+                return in -> simulated.tdcall(in.withRcx(in.rcx() & ~(1L << Gpr.RSP.number())));
+            }
+        };
+        RunResult r = withAndWithout(bug, null, null, Op.SIM_PROBE);
+        assertThat(r.violations()).extracting(Violation::oracle).contains(Oracle.SIMULATOR_FILTER);
+    }
+
+    @Test
+    @DisplayName("SIMULATOR_FILTER fires when the simulated module passes back a register the guest did not expose")
+    void simulatorFilterOracleSeesAnUnexposedRegisterComingBack() {
+        PlantedBug bug = new PlantedBug() {
+            @Override
+            public TdxTransport module(TdxTransport simulated) {
+                return in -> {
+                    Registers out = simulated.tdcall(in);
+                    return in.rcx() == 0x7C00L ? out.with(Gpr.R8, 0x7A3D_0000_0000_0008L) : out;
+                };
+            }
+        };
+        RunResult r = withAndWithout(bug, null, null, Op.SIM_PROBE);
+        assertThat(r.violations()).extracting(Violation::oracle).contains(Oracle.SIMULATOR_FILTER);
     }
 
     @Test

@@ -39,7 +39,7 @@ class CampaignCommandTest {
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.get("runs").asLong()).isEqualTo(300);
         for (String k : new String[] {"hangs", "failureAsSuccess", "leaks", "corruptions", "unboundedLogs",
-                "wrongOrigin", "replayMismatches"}) {
+                "wrongOrigin", "callerRegisters", "wrongReaction", "simulatorFilters", "replayMismatches"}) {
             assertThat(j.get(k).isIntegralNumber()).as(k).isTrue();
             assertThat(j.get(k).asLong()).as(k).isZero();
         }
