@@ -13,6 +13,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
@@ -62,8 +63,22 @@ abstract sealed class P256 permits P256.BouncyCastle, P256.SunEc {
      */
     abstract Key key(byte[] xy);
 
+    /** Signature verifications done by this instance, counted for tests of the work per call. */
+    private final LongAdder verifications = new LongAdder();
+
     /** Whether {@code rs} (r‖s, 64 bytes) is a valid signature by {@code key} over {@code message[off, off+len)}. */
-    abstract boolean verify(Key key, byte[] message, int off, int len, byte[] rs);
+    final boolean verify(Key key, byte[] message, int off, int len, byte[] rs) {
+        verifications.increment();
+        return check(key, message, off, len, rs);
+    }
+
+    /** The engine's verification, as {@link #verify(Key, byte[], int, int, byte[])}. */
+    abstract boolean check(Key key, byte[] message, int off, int len, byte[] rs);
+
+    /** How many times {@link #verify(Key, byte[], int, int, byte[])} was called on this instance. */
+    final long verifications() {
+        return verifications.sum();
+    }
 
     final boolean verify(Key key, byte[] message, byte[] rs) {
         return verify(key, message, 0, message.length, rs);
@@ -132,7 +147,7 @@ abstract sealed class P256 permits P256.BouncyCastle, P256.SunEc {
         }
 
         @Override
-        boolean verify(Key key, byte[] message, int off, int len, byte[] rs) {
+        boolean check(Key key, byte[] message, int off, int len, byte[] rs) {
             if (rs.length != SIGNATURE_SIZE) {
                 return false;
             }
@@ -190,7 +205,7 @@ abstract sealed class P256 permits P256.BouncyCastle, P256.SunEc {
         }
 
         @Override
-        boolean verify(Key key, byte[] message, int off, int len, byte[] rs) {
+        boolean check(Key key, byte[] message, int off, int len, byte[] rs) {
             if (rs.length != SIGNATURE_SIZE) {
                 return false;
             }
