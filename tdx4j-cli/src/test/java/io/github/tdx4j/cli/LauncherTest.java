@@ -32,8 +32,8 @@ class LauncherTest {
     /** The launcher's exit code for "the environment cannot run tdx4j" (scripts/find-jdk.sh). */
     private static final int ENVIRONMENT = 3;
     /** What the scripts call besides bash builtins; nothing else is on the sandbox PATH. */
-    private static final List<String> TOOLS = List.of("bash", "dirname", "readlink", "sed", "find", "mktemp", "cat",
-            "rm");
+    static final List<String> TOOLS = List.of("bash", "dirname", "readlink", "sed", "find", "mktemp", "cat",
+            "rm", "stat", "cksum", "cut", "mkdir", "mv");
 
     @TempDir
     Path sandbox;
