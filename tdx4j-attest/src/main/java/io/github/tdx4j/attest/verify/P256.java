@@ -86,6 +86,15 @@ abstract sealed class P256 permits P256.BouncyCastle, P256.SunEc {
 
     /** The P-256 key of a certificate or CRL signer. */
     final Key key(PublicKey publicKey) {
+        return key(coordinates(publicKey));
+    }
+
+    /**
+     * x‖y of a P-256 public key.
+     *
+     * @throws IllegalArgumentException if it is not an EC key on a 256-bit curve of P-256's order
+     */
+    static byte[] coordinates(PublicKey publicKey) {
         if (!(publicKey instanceof ECPublicKey ec)) {
             throw new IllegalArgumentException("not an EC key: " + publicKey.getAlgorithm());
         }
@@ -96,7 +105,7 @@ abstract sealed class P256 permits P256.BouncyCastle, P256.SunEc {
         byte[] xy = new byte[KEY_SIZE];
         put(ec.getW().getAffineX(), xy, 0);
         put(ec.getW().getAffineY(), xy, COORDINATE);
-        return key(xy);
+        return xy;
     }
 
     private static void put(BigInteger v, byte[] out, int off) {

@@ -192,12 +192,13 @@ public final class QuoteVerifier {
                         + " is not a PCK certificate chain (5)"));
 
         // The root key, decoded per call when nothing is cached (BouncyCastle keeps precomputation on a key object).
-        P256.Key rootKey = caching ? this.rootKey : p256.key(root.certificate().getPublicKey());
-        PreparedCollateral c = collaterals.get(collateral, k -> PreparedCollateral.prepare(k, root, rootKey, p256));
+        CallKeys keys = new CallKeys(p256);
+        P256.Key rootKey = caching ? this.rootKey : keys.key(root.certificate().getPublicKey());
+        PreparedCollateral c = collaterals.get(collateral, k -> PreparedCollateral.prepare(k, root, rootKey, keys));
         if (c.failure != null) {
             throw c.failure;
         }
-        VerifiedPck pck = pckChains.get(chain, k -> VerifiedPck.verify(k, root, rootKey, p256));
+        VerifiedPck pck = pckChains.get(chain, k -> VerifiedPck.verify(k, root, rootKey, keys));
         if (pck.failure != null) {
             throw pck.failure;
         }
