@@ -6,14 +6,15 @@
 #   tdx4j verify --repeat              the default cache (checked collateral, PCK chain, QE report, keys)
 #   Intel QVL                          qvl-driver QUOTE COLLATERAL ROOT AT REPEAT (QvE-style flow per call)
 #   @phala/dcap-qvl, @phala/dcap-qvl-web   the pure-JS and the Rust-to-wasm npm builds, on node
-#   work floor                         the 15 BouncyCastle P-256 verifies an uncached call must do (VerifierFloor)
+#   work floor                         the 15 BouncyCastle P-256 verifies an uncached call must do, timed call by
+#                                      call alternately with QuoteVerifier.caching(false) in one JVM (VerifierFloor)
 #   warm fresh quotes                  distinct quotes of one simulated platform, platform checks cached, against
 #                                      one BouncyCastle verify; and warm-fresh throughput on 1 and 2 threads
 # Then the goals as ratios: QVL / uncached >= 20, uncached / floor <= 1.3, warm fresh / one verify <= 1.5.
 # Peers that are missing print one line saying why and are left out. The machine's load (uptime) is printed
 # before and after. Bounded: about 40 s per round here; at most ~10 min on a loaded 2-core machine.
 # Needs a JDK >= 25 and Maven (the launcher builds the CLI); node and npm for dcap-qvl; Intel's QVL driver at
-# $QVL_DRIVER, else next to the repository where the QVL differential tests look for it (QvlOracle).
+# $QVL_DRIVER, else next to the repository where the QVL differential tests look for it (QvlOracle), else on PATH.
 # Usage: tdx4j-bench/compare.sh [ROUNDS [SECONDS]]      (default 3 rounds; SECONDS per in-process row, default 1.5)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -47,6 +48,7 @@ results="$tmp/results.tsv"
 skip() { echo "compare.sh: skipping $1" >&2; printf 'skip\t0\t%s\n' "$1" >>"$results"; }
 
 qvl=${QVL_DRIVER:-$root/../shared/tools/qvl-oracle/qvl-driver}
+[ -x "$qvl" ] || ! command -v qvl-driver >/dev/null || qvl=$(command -v qvl-driver)
 have_qvl=0
 if [ -x "$qvl" ]; then have_qvl=1; else skip "Intel QVL: no qvl-driver at $qvl (set QVL_DRIVER)"; fi
 

@@ -34,6 +34,8 @@ import org.bouncycastle.crypto.signers.ECDSASigner;
 /**
  * The in-process rows of {@code tdx4j-bench/compare.sh}, each printed as one JSON line:
  * <ul>
+ *   <li>{@code uncachedApi}: {@code QuoteVerifier.builder().caching(false)} verifying dcap-qvl/tdx_quote, timed
+ *   alternately with {@code floor} (call by call, so both see the same load).</li>
  *   <li>{@code floor}: the work floor of an uncached verification of dcap-qvl/tdx_quote, the 15 ECDSA P-256
  *   verifications it must do ({@code QuoteVerifier.UNCACHED_SIGNATURE_CHECKS}, listed in {@link #floorChecks}) with
  *   BouncyCastle's {@link ECDSASigner}, SHA-256 of each message included, on the five keys such a call meets (root,
@@ -41,14 +43,14 @@ import org.bouncycastle.crypto.signers.ECDSASigner;
  *   part of a first verification with a key. Certificates, CRLs and DER signatures are parsed before timing.</li>
  *   <li>{@code floorWarmKeys}: the same 15 verifications with the five keys kept from earlier calls.</li>
  *   <li>{@code oneVerify}: one BouncyCastle verification of a simulated quote's signature with a kept key (what a
- *   fresh quote of a known platform needs at least).</li>
+ *   fresh quote of a known platform needs at least), timed alternately with {@code warmFresh}.</li>
  *   <li>{@code warmFresh}: {@link QuoteVerifier} (caching on) verifying distinct quotes of one simulated platform
  *   (different REPORTDATA): PCK chain, collateral and QE report checks cached, the quote signature checked each
  *   time.</li>
  *   <li>{@code throughput1}, {@code throughput2}: warm fresh verifications per second with one and two threads
  *   sharing one verifier.</li>
  * </ul>
- * Times are medians of per-call wall time after a time-boxed warm-up.
+ * Times are medians of per-call wall time after a warm-up of SECONDS and at least 1000 calls (at most 30 s).
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.github.tdx4j.bench.VerifierFloor [SECONDS]} (per row warm-up and
  * measurement each; default 2), from the repository root.
@@ -63,6 +65,9 @@ public final class VerifierFloor {
     private static final int PCK = 3;
     private static final int ATTESTATION = 4;
     private static final int KEYS = 5;
+    /** Fewest warm-up calls of a timed operation: C2 compiles the verifier well within 1000 uncached calls. */
+    private static final int WARMUP_CALLS = 1000;
+    private static final double WARMUP_CAP_SECONDS = 30;
 
     private VerifierFloor() {
     }
@@ -78,7 +83,14 @@ public final class VerifierFloor {
         if (!floor.fresh() || !floor.warm()) {
             throw new IllegalStateException("a floor signature does not verify");
         }
-        print("floor", time(floor::fresh, seconds), ",\"checks\":" + floor.checks.size() + ",\"keys\":" + KEYS);
+        byte[] dcapQuote = BenchData.bytes("dcap-qvl/tdx_quote");
+        Collateral dcapCollateral = QuoteCollateralV3.parse(BenchData.bytes("dcap-qvl/tdx_quote_collateral.json"));
+        Instant dcapAt = Instant.ofEpochSecond(1751328000);
+        QuoteVerifier uncached = QuoteVerifier.builder().caching(false).build();
+        double[] pair = timeInterleaved(() -> uncached.verify(dcapQuote, dcapCollateral, dcapAt)
+                instanceof VerificationResult.Verified, floor::fresh, seconds);
+        print("uncachedApi", pair[0], "");
+        print("floor", pair[1], ",\"checks\":" + floor.checks.size() + ",\"keys\":" + KEYS);
         print("floorWarmKeys", time(floor::warm, seconds), ",\"checks\":" + floor.checks.size());
 
         SimulatedQuotes sim = SimulatedQuotes.defaultPlatform(4);
@@ -98,10 +110,11 @@ public final class VerifierFloor {
         byte[] signed = Arrays.copyOf(pool[0], q.signedLength());
         byte[] rs = q.signatureData().signature();
         ECPublicKeyParameters key = key(q.signatureData().attestationKey());
-        print("oneVerify", time(() -> verify(key, signed, rs), seconds), "");
         int[] next = {0};
-        print("warmFresh", time(() -> verifier.verify(pool[next[0]++ & (pool.length - 1)], collateral, at)
-                instanceof VerificationResult.Verified, seconds), ",\"distinctQuotes\":" + pool.length);
+        pair = timeInterleaved(() -> verifier.verify(pool[next[0]++ & (pool.length - 1)], collateral, at)
+                instanceof VerificationResult.Verified, () -> verify(key, signed, rs), seconds);
+        print("warmFresh", pair[0], ",\"distinctQuotes\":" + pool.length);
+        print("oneVerify", pair[1], "");
         for (int threads = 1; threads <= 2; threads++) {
             System.out.printf("{\"row\":\"throughput%d\",\"perSecond\":%.0f,\"threads\":%d}%n", threads,
                     throughput(verifier, pool, collateral, at, threads, seconds), threads);
@@ -114,8 +127,8 @@ public final class VerifierFloor {
 
     /** Median wall time in µs of {@code op} after {@code seconds} of warm-up, over {@code seconds} of calls. */
     static double time(BooleanSupplier op, double seconds) {
-        long warmEnd = System.nanoTime() + (long) (seconds * 1e9);
-        while (System.nanoTime() < warmEnd) {
+        long start = System.nanoTime();
+        for (int calls = 0; warming(start, seconds, calls); calls++) {
             if (!op.getAsBoolean()) {
                 throw new IllegalStateException("a timed operation failed");
             }
@@ -132,6 +145,49 @@ public final class VerifierFloor {
         if (!ok) {
             throw new IllegalStateException("a timed operation failed");
         }
+        return median(nanos, n);
+    }
+
+    /**
+     * Medians in µs of {@code a} and {@code b} called alternately, after {@code seconds} of warm-up, over
+     * {@code seconds} of calls: both see the same load, so their ratio holds on a busy machine too.
+     */
+    static double[] timeInterleaved(BooleanSupplier a, BooleanSupplier b, double seconds) {
+        long start = System.nanoTime();
+        for (int calls = 0; warming(start, seconds, calls); calls++) {
+            if (!a.getAsBoolean() || !b.getAsBoolean()) {
+                throw new IllegalStateException("a timed operation failed");
+            }
+        }
+        long[] na = new long[1 << 15];
+        long[] nb = new long[1 << 15];
+        int n = 0;
+        boolean ok = true;
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (n < na.length && (n < 5 || System.nanoTime() < end)) {
+            long t0 = System.nanoTime();
+            ok &= a.getAsBoolean();
+            long t1 = System.nanoTime();
+            ok &= b.getAsBoolean();
+            nb[n] = System.nanoTime() - t1;
+            na[n++] = t1 - t0;
+        }
+        if (!ok) {
+            throw new IllegalStateException("a timed operation failed");
+        }
+        return new double[] {median(na, n), median(nb, n)};
+    }
+
+    /**
+     * Whether warm-up goes on: for {@code seconds} and at least {@link #WARMUP_CALLS} calls (so that the JIT has
+     * compiled the code also when a call takes milliseconds), but never more than {@link #WARMUP_CAP_SECONDS}.
+     */
+    private static boolean warming(long start, double seconds, int calls) {
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return elapsed < WARMUP_CAP_SECONDS && (elapsed < seconds || calls < WARMUP_CALLS);
+    }
+
+    private static double median(long[] nanos, int n) {
         long[] sorted = Arrays.copyOf(nanos, n);
         Arrays.sort(sorted);
         return sorted[(n - 1) / 2] / 1000.0;
