@@ -165,6 +165,19 @@ class LauncherTest {
         assertThat(r.out()).contains("-jar").endsWith(" verify q.dat\n");
     }
 
+    @Test
+    @DisplayName("One-shot commands run with the C1 compiler only; serve, campaign and --repeat keep the tiered compiler")
+    void oneShotCommandsRunWithC1Only() throws Exception {
+        builtJar();
+        Map<String, String> env = Map.of("PATH", tools.toString(), "JAVA_HOME", jdk.toString());
+        for (String oneShot : List.of("verify q.dat", "--version", "inspect f.pem", "decode 0x1")) {
+            assertThat(run(env, "./tdx4j " + oneShot).out()).as(oneShot).contains("-XX:TieredStopAtLevel=1");
+        }
+        for (String longRun : List.of("serve --simulated", "campaign --runs 10", "verify q.dat --repeat 100")) {
+            assertThat(run(env, "./tdx4j " + longRun).out()).as(longRun).doesNotContain("TieredStopAtLevel");
+        }
+    }
+
     /** A CLI jar newer than every source: the sandbox repository has no sources, so the launcher does not build. */
     private void builtJar() throws IOException {
         Path jar = repo.resolve("tdx4j-cli/target/tdx4j.jar");
