@@ -35,7 +35,7 @@ final class CallKeys {
 
     /** {@link X509#chain(String, ErrorCode, String)}, once per distinct chain text in this call. */
     java.util.List<java.security.cert.X509Certificate> chain(String pem, ErrorCode code, String what)
-            throws Failure {
+            throws Refusal {
         var parsed = chains.get(pem);
         if (parsed == null) {
             parsed = X509.chain(pem, code, what);
