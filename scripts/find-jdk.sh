@@ -14,7 +14,11 @@ tdx4j_jdk_version() {
   local home=$1 v=""
   [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || return 0
   if [ -f "$home/release" ]; then
-    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")
+    # Read with bash builtins: the launcher runs this for every JDK it finds, on every start.
+    local line
+    while IFS= read -r line || [ -n "$line" ]; do
+      if [[ $line =~ ^JAVA_VERSION=\"([0-9]+) ]]; then v=${BASH_REMATCH[1]}; break; fi
+    done <"$home/release"
   fi
   if [ -z "$v" ]; then
     v=$("$home/bin/java" -XshowSettings:properties -version 2>&1 |

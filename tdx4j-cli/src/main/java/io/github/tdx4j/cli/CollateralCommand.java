@@ -39,7 +39,7 @@ final class CollateralCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        String bad = source.check();
+        String bad = source.check(false);
         if (bad != null) {
             err.println("tdx4j collateral: " + bad + ".");
             return Main.USAGE;

@@ -40,7 +40,10 @@ final class CollateralSource {
             description = "Cache fetched collateral here until each item's nextUpdate (default: $XDG_CACHE_HOME/tdx4j/pcs or ~/.cache/tdx4j/pcs).")
     Path cache;
 
-    @Option(names = "--no-cache", description = "Fetch every item, reading and writing no cache.")
+    @Option(names = "--no-cache", description = {"Fetch every item, reading and writing no cache.",
+            "tdx4j verify: also keep nothing between verifications (with --repeat each call parses every "
+                    + "certificate, CRL and JSON item and checks all 15 signatures, as Intel's QVL and dcap-qvl do "
+                    + "per call); with --collateral only this."})
     boolean noCache;
 
     /** Collateral that cannot be had; the message is one sentence, and the exit code is 1 (I/O or usage). */
@@ -68,10 +71,16 @@ final class CollateralSource {
         return collateral == null || collateral.isEmpty();
     }
 
-    /** Checks the options that need no I/O; returns an error sentence or null. */
-    String check() {
-        if (!fetches() && (pccs != null || cache != null || noCache)) {
-            return "--pccs, --cache and --no-cache apply only when collateral is fetched, not with --collateral";
+    /**
+     * Checks the options that need no I/O; returns an error sentence or null.
+     *
+     * @param noCacheAlsoVerifies whether the command's verifier honours --no-cache too (tdx4j verify), so that it
+     *                            means something with --collateral
+     */
+    String check(boolean noCacheAlsoVerifies) {
+        if (!fetches() && (pccs != null || cache != null || (noCache && !noCacheAlsoVerifies))) {
+            return noCacheAlsoVerifies ? "--pccs and --cache apply only when collateral is fetched, not with --collateral"
+                    : "--pccs, --cache and --no-cache apply only when collateral is fetched, not with --collateral";
         }
         if (cache != null && noCache) {
             return "--cache and --no-cache exclude each other";

@@ -1,5 +1,8 @@
 package io.github.tdx4j.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SequencedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,21 +20,6 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = {"Intel TDX for the JVM: the TDCALL/TDVMCALL call layer, a simulated TDX platform, "
                 + "a Linux TDX guest backend and pure-Java DCAP quote verification.", ""},
-        subcommands = {
-                DemoCommand.class,
-                CampaignCommand.class,
-                DecodeCommand.class,
-                InspectCommand.class,
-                VerifyCommand.class,
-                CollateralCommand.class,
-                ReportCommand.class,
-                QuoteCommand.class,
-                ExtendCommand.class,
-                RtmrCommand.class,
-                DetectCommand.class,
-                ServeCommand.class,
-                RatlsCommand.class,
-                CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  success", "  1  usage or input error (one sentence on stderr names the file and the problem)",
                 "  2  a check failed (verification, campaign oracle, demo check, detect)",
@@ -45,6 +33,33 @@ public final class Main implements Callable<Integer> {
     /** Exit code: a check failed. */
     public static final int CHECK_FAILED = 2;
 
+    /**
+     * The commands by name, in the order of the usage text. Added in code rather than by {@code @Command
+     * subcommands}: picocli creates every subcommand object (and runs its class initializer) when the command line is
+     * built, so a one-shot {@code tdx4j verify} builds only {@code verify} ({@link #commandLine(AttestationBackends,
+     * CliEnvironment, String...)}). MainTest checks that the names are the commands' own.
+     */
+    static final SequencedMap<String, Class<?>> COMMANDS = commands();
+
+    private static SequencedMap<String, Class<?>> commands() {
+        SequencedMap<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("demo", DemoCommand.class);
+        m.put("campaign", CampaignCommand.class);
+        m.put("decode", DecodeCommand.class);
+        m.put("inspect", InspectCommand.class);
+        m.put("verify", VerifyCommand.class);
+        m.put("collateral", CollateralCommand.class);
+        m.put("report", ReportCommand.class);
+        m.put("quote", QuoteCommand.class);
+        m.put("extend", ExtendCommand.class);
+        m.put("rtmr", RtmrCommand.class);
+        m.put("detect", DetectCommand.class);
+        m.put("serve", ServeCommand.class);
+        m.put("ratls", RatlsCommand.class);
+        m.put("help", CommandLine.HelpCommand.class);
+        return java.util.Collections.unmodifiableSequencedMap(m);
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -56,7 +71,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(AttestationBackends.DEFAULT, CliEnvironment.ofThisProcess(args)).execute(args));
+        System.exit(commandLine(AttestationBackends.DEFAULT, CliEnvironment.ofThisProcess(args), args).execute(args));
     }
 
     /** Runs the command line on the process's stdout and stderr and returns its exit code. */
@@ -71,7 +86,7 @@ public final class Main implements Callable<Integer> {
 
     /** As {@link #run(java.io.PrintWriter, java.io.PrintWriter, String...)} in the environment {@code env}. */
     static int run(CliEnvironment env, java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        CommandLine cl = commandLine(AttestationBackends.DEFAULT, env);
+        CommandLine cl = commandLine(AttestationBackends.DEFAULT, env, args);
         cl.setOut(out);
         cl.setErr(err);
         try {
@@ -93,6 +108,15 @@ public final class Main implements Callable<Integer> {
 
     /** The command line with the attestation commands on {@code backends}, in the environment {@code env}. */
     static CommandLine commandLine(AttestationBackends backends, CliEnvironment env) {
+        return commandLine(backends, env, new String[0]);
+    }
+
+    /**
+     * As {@link #commandLine(AttestationBackends, CliEnvironment)}, holding only the command that {@code argv} names
+     * first when it names one (other than {@code help}); otherwise every command, so that usage, help and the
+     * message for an unknown command list them all. Start-up time: the other commands' classes are never loaded.
+     */
+    static CommandLine commandLine(AttestationBackends backends, CliEnvironment env, String... argv) {
         CommandLine.IFactory defaults = CommandLine.defaultFactory();
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
@@ -108,6 +132,17 @@ public final class Main implements Callable<Integer> {
             }
         };
         CommandLine cl = new CommandLine(new Main(), factory);
+        String first = argv.length > 0 ? argv[0] : "";
+        boolean one = COMMANDS.containsKey(first) && !first.equals("help");
+        for (Map.Entry<String, Class<?>> c : COMMANDS.entrySet()) {
+            if (!one || c.getKey().equals(first)) {
+                try {
+                    cl.addSubcommand(c.getKey(), factory.create(c.getValue()));
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot create the command " + c.getKey(), e);
+                }
+            }
+        }
         cl.registerConverter(java.nio.file.Path.class,
                 new CliPaths.Converter(env.rawArguments(), RawArguments.fileNameCharset()));
         cl.setParameterExceptionHandler((ex, args) -> {

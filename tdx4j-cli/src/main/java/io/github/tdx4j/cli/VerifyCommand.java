@@ -55,6 +55,7 @@ import picocli.CommandLine.Parameters;
                 "  tdx4j verify quote.dat --collateral c.json --policy policy.json --json",
                 "  tdx4j verify quote.hex --collateral collateral.json --at 1751328000 --json",
                 "  tdx4j verify quote.dat --collateral collateral.json --repeat 1000 --json   (timing)",
+                "  tdx4j verify quote.dat --collateral collateral.json --repeat 1000 --no-cache   (timing, nothing kept)",
                 "  tdx4j verify quote.dat --collateral collateral.json --at 1751328000 --html verify.html", ""})
 final class VerifyCommand implements Callable<Integer> {
     /**
@@ -122,14 +123,14 @@ final class VerifyCommand implements Callable<Integer> {
             err.println("tdx4j verify: --repeat must be 1..10000000, not " + repeat);
             return Main.USAGE;
         }
-        String badSource = source.check();
+        String badSource = source.check(true);
         if (badSource != null) {
             err.println("tdx4j verify: " + badSource + ".");
             return Main.USAGE;
         }
         byte[] quote;
         Optional<TdPolicy> policy;
-        QuoteVerifier.Builder builder = QuoteVerifier.builder();
+        QuoteVerifier.Builder builder = QuoteVerifier.builder().caching(!source.noCache);
         Path reading = quoteFile;
         try {
             policy = policyOptions.policy();

@@ -15,6 +15,31 @@ class MainTest {
     }
 
     @Test
+    @DisplayName("Main.COMMANDS names each command by its own @Command name, and --help lists every one of them")
+    void commandTableMatchesTheCommands() throws Exception {
+        for (var e : Main.COMMANDS.entrySet()) {
+            Object command = picocli.CommandLine.defaultFactory().create(e.getValue());
+            assertThat(new picocli.CommandLine(command).getCommandName()).as(e.getValue().getSimpleName())
+                    .isEqualTo(e.getKey());
+        }
+        CliRun r = CliRun.of("--help");
+        for (String name : Main.COMMANDS.keySet()) {
+            assertThat(r.out()).as("--help lists " + name).containsPattern("(?m)^  " + name + "\\b");
+        }
+    }
+
+    @Test
+    @DisplayName("A one-shot command line builds only the command named first; help and usage build all")
+    void oneShotBuildsOnlyTheNamedCommand() {
+        assertThat(Main.commandLine(AttestationBackends.DEFAULT, CliEnvironment.EMBEDDED, "verify", "q.dat")
+                .getSubcommands().keySet()).containsExactly("verify");
+        assertThat(Main.commandLine(AttestationBackends.DEFAULT, CliEnvironment.EMBEDDED, "help", "verify")
+                .getSubcommands().keySet()).containsExactlyElementsOf(Main.COMMANDS.keySet());
+        assertThat(Main.commandLine(AttestationBackends.DEFAULT, CliEnvironment.EMBEDDED, "--version")
+                .getSubcommands().keySet()).containsExactlyElementsOf(Main.COMMANDS.keySet());
+    }
+
+    @Test
     @DisplayName("No command at all is a usage error: the usage on stderr, nothing on stdout, exit 1")
     void noCommand() {
         CliRun r = CliRun.of();

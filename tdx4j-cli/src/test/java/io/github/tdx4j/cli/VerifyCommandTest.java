@@ -95,6 +95,16 @@ class VerifyCommandTest {
     }
 
     @Test
+    @DisplayName("--no-cache verifies with nothing kept between calls and gives the same verdicts")
+    void noCache() throws Exception {
+        Run r = run("verify", QUOTE, "--collateral", COLLATERAL, "--at", "1751328000", "--json", "--no-cache");
+        assertThat(r.exit()).isZero();
+        assertThat(r.json().get("status").asText()).isEqualTo("UpToDate");
+        Run broken = run("verify", QUOTE, "--collateral", COLLATERAL, "--at", "1700000000", "--json", "--no-cache");
+        assertThat(broken.exit()).isEqualTo(2);
+    }
+
+    @Test
     @DisplayName("Human-readable output names the TCB status and the expiring collateral item")
     void text() {
         Run r = run("verify", QUOTE, "--collateral", COLLATERAL, "--at", "1751328000");

@@ -18,7 +18,8 @@ final class Chains {
      * @return the key of the first certificate of the chain
      */
     static P256.Key verify(List<X509Certificate> given, int expectedLength, TrustedRoot root, P256.Key rootKey,
-                           P256 p256, ErrorCode code, String what) throws Refusal {
+                           CallKeys keys, ErrorCode code, String what) throws Refusal {
+        P256 p256 = keys.p256;
         List<X509Certificate> chain = leafFirst(given);
         if (chain.size() != expectedLength) {
             throw new Refusal(code, what + " has " + chain.size() + " certificates, expected " + expectedLength);
@@ -52,7 +53,7 @@ final class Chains {
                         + " does not verify with its issuer's key");
             }
             try {
-                issuerKey = p256.key(cert.getPublicKey());
+                issuerKey = keys.key(cert.getPublicKey());
             } catch (IllegalArgumentException e) {
                 throw new Refusal(code, what + ": " + cert.getSubjectX500Principal().getName()
                         + " has no P-256 key", e);

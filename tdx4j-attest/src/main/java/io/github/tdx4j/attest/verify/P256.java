@@ -13,6 +13,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
@@ -62,8 +63,22 @@ abstract sealed class P256 permits P256.BouncyCastle, P256.SunEc {
      */
     abstract Key key(byte[] xy);
 
+    /** Signature verifications done by this instance, counted for tests of the work per call. */
+    private final LongAdder verifications = new LongAdder();
+
     /** Whether {@code rs} (r‖s, 64 bytes) is a valid signature by {@code key} over {@code message[off, off+len)}. */
-    abstract boolean verify(Key key, byte[] message, int off, int len, byte[] rs);
+    final boolean verify(Key key, byte[] message, int off, int len, byte[] rs) {
+        verifications.increment();
+        return check(key, message, off, len, rs);
+    }
+
+    /** The engine's verification, as {@link #verify(Key, byte[], int, int, byte[])}. */
+    abstract boolean check(Key key, byte[] message, int off, int len, byte[] rs);
+
+    /** How many times {@link #verify(Key, byte[], int, int, byte[])} was called on this instance. */
+    final long verifications() {
+        return verifications.sum();
+    }
 
     final boolean verify(Key key, byte[] message, byte[] rs) {
         return verify(key, message, 0, message.length, rs);
@@ -71,6 +86,15 @@ abstract sealed class P256 permits P256.BouncyCastle, P256.SunEc {
 
     /** The P-256 key of a certificate or CRL signer. */
     final Key key(PublicKey publicKey) {
+        return key(coordinates(publicKey));
+    }
+
+    /**
+     * x‖y of a P-256 public key.
+     *
+     * @throws IllegalArgumentException if it is not an EC key on a 256-bit curve of P-256's order
+     */
+    static byte[] coordinates(PublicKey publicKey) {
         if (!(publicKey instanceof ECPublicKey ec)) {
             throw new IllegalArgumentException("not an EC key: " + publicKey.getAlgorithm());
         }
@@ -81,7 +105,7 @@ abstract sealed class P256 permits P256.BouncyCastle, P256.SunEc {
         byte[] xy = new byte[KEY_SIZE];
         put(ec.getW().getAffineX(), xy, 0);
         put(ec.getW().getAffineY(), xy, COORDINATE);
-        return key(xy);
+        return xy;
     }
 
     private static void put(BigInteger v, byte[] out, int off) {
@@ -132,7 +156,7 @@ abstract sealed class P256 permits P256.BouncyCastle, P256.SunEc {
         }
 
         @Override
-        boolean verify(Key key, byte[] message, int off, int len, byte[] rs) {
+        boolean check(Key key, byte[] message, int off, int len, byte[] rs) {
             if (rs.length != SIGNATURE_SIZE) {
                 return false;
             }
@@ -190,7 +214,7 @@ abstract sealed class P256 permits P256.BouncyCastle, P256.SunEc {
         }
 
         @Override
-        boolean verify(Key key, byte[] message, int off, int len, byte[] rs) {
+        boolean check(Key key, byte[] message, int off, int len, byte[] rs) {
             if (rs.length != SIGNATURE_SIZE) {
                 return false;
             }

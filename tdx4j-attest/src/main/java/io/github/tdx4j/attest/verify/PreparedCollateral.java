@@ -40,16 +40,17 @@ final class PreparedCollateral {
         this.window = window;
     }
 
-    static PreparedCollateral prepare(Collateral c, TrustedRoot root, P256.Key rootKey, P256 p256) {
+    static PreparedCollateral prepare(Collateral c, TrustedRoot root, P256.Key rootKey, CallKeys keys) {
         try {
-            return check(c, root, rootKey, p256);
+            return check(c, root, rootKey, keys);
         } catch (Refusal f) {
             return new PreparedCollateral(f, null, null, null, null, null, null);
         }
     }
 
-    private static PreparedCollateral check(Collateral c, TrustedRoot root, P256.Key rootKey, P256 p256)
+    private static PreparedCollateral check(Collateral c, TrustedRoot root, P256.Key rootKey, CallKeys keys)
             throws Refusal {
+        P256 p256 = keys.p256;
         Window window = Window.ALWAYS.with(root.certificate(), "trusted root");
 
         X509CRL rootCrl = X509.crl(c.rootCaCrl(), "root CA CRL");
@@ -61,12 +62,12 @@ final class PreparedCollateral {
 
         // TCB info and QE identity: signing chain, signing certificate not revoked, signature over the exact text.
         window = signedText(c.tcbInfoIssuerChain(), c.tcbInfo(), c.tcbInfoSignature(), "TCB info",
-                ErrorCode.TCB_INFO_SIGNATURE_INVALID, root, rootKey, p256, rootCrl, window);
+                ErrorCode.TCB_INFO_SIGNATURE_INVALID, root, rootKey, keys, rootCrl, window);
         TcbInfo tcbInfo = parse(() -> TcbInfo.parse(c.tcbInfo()));
         window = window.with(tcbInfo.issueDate(), tcbInfo.nextUpdate(), "TCB info");
 
         window = signedText(c.qeIdentityIssuerChain(), c.qeIdentity(), c.qeIdentitySignature(), "QE identity",
-                ErrorCode.QE_IDENTITY_SIGNATURE_INVALID, root, rootKey, p256, rootCrl, window);
+                ErrorCode.QE_IDENTITY_SIGNATURE_INVALID, root, rootKey, keys, rootCrl, window);
         QeIdentity qeIdentity = parse(() -> QeIdentity.parse(c.qeIdentity()));
         window = window.with(qeIdentity.issueDate(), qeIdentity.nextUpdate(), "QE identity");
 
@@ -75,7 +76,7 @@ final class PreparedCollateral {
                 "PCK CRL issuer chain");
         // Intel's QVL reads this chain only for its dates and checks the PCK CRL against the PCK chain's CA.
         // Deviation: D5 a PCK CRL issuer chain that does not lead to the root, or did not sign the CRL, fails.
-        P256.Key crlSigner = Chains.verify(crlChain, 2, root, rootKey, p256, ErrorCode.CRL_INVALID,
+        P256.Key crlSigner = Chains.verify(crlChain, 2, root, rootKey, keys, ErrorCode.CRL_INVALID,
                 "PCK CRL issuer chain");
         X509Certificate pckCa = Chains.leafFirst(crlChain).getFirst();
         if (rootCrl.getRevokedCertificate(pckCa.getSerialNumber()) != null) {
@@ -98,18 +99,18 @@ final class PreparedCollateral {
      * served. Returns the validity window narrowed by the chain's certificates.
      */
     private static Window signedText(String issuerChainPem, String text, byte[] signature, String what,
-                                     ErrorCode badSignature, TrustedRoot root, P256.Key rootKey, P256 p256,
+                                     ErrorCode badSignature, TrustedRoot root, P256.Key rootKey, CallKeys keys,
                                      X509CRL rootCrl, Window window) throws Refusal {
-        List<X509Certificate> chain = X509.chain(issuerChainPem, ErrorCode.MALFORMED_COLLATERAL,
+        List<X509Certificate> chain = keys.chain(issuerChainPem, ErrorCode.MALFORMED_COLLATERAL,
                 what + " issuer chain");
-        P256.Key signer = Chains.verify(chain, 2, root, rootKey, p256, ErrorCode.TCB_SIGNING_CHAIN_INVALID,
+        P256.Key signer = Chains.verify(chain, 2, root, rootKey, keys, ErrorCode.TCB_SIGNING_CHAIN_INVALID,
                 what + " issuer chain");
         Window narrowed = revokedOrDated(chain, rootCrl, window, what + " issuer chain");
         // Intel's QVL parses the text and checks the signature over its own re-serialisation; tdx4j checks the text
         // as served, so text that differs from the signed form only in whitespace or escapes fails here.
         // Deviation: D2 TCB info text other than the signed bytes fails its signature check.
         // Deviation: D3 QE identity text other than the signed bytes fails its signature check.
-        if (!p256.verify(signer, text.getBytes(StandardCharsets.UTF_8), signature)) {
+        if (!keys.p256.verify(signer, text.getBytes(StandardCharsets.UTF_8), signature)) {
             throw new Refusal(badSignature,
                     "the " + what + " signature does not verify over its text with the TCB signing key");
         }

@@ -44,15 +44,38 @@ import java.util.function.Function;
  * report signatures that verified per exact QE report, signature and PCK key (the QE report is the PCK's
  * certificate of the attestation key, the same in every quote of a platform), decoded attestation keys per key
  * bytes; all bounded. A warm verification of a quote thus does the work that depends on the quote: decoding, the
- * quote signature, the QE report data hash, the date, revocation, identity and TCB comparisons. Thread-safe.
+ * quote signature, the QE report data hash, the date, revocation, identity and TCB comparisons. With
+ * {@link Builder#caching(boolean) caching(false)} nothing is kept between calls: each call parses every certificate,
+ * CRL and JSON item, decodes every key (the trusted root's too) and checks all 15 signatures (the work of Intel's
+ * QVL and dcap-qvl per call; see {@link #UNCACHED_SIGNATURE_CHECKS}). Thread-safe.
  */
 public final class QuoteVerifier {
     /** QE vendor id of Intel's quoting enclaves (Intel QVL {@code constants::INTEL_QE_VENDOR_ID}). */
     static final byte[] INTEL_QE_VENDOR_ID = HexFormat.of().parseHex("939a7233f79c4ca9940a0db3957f0607");
 
+    /**
+     * The ECDSA P-256 verifications of one uncached verification of a TD quote, which is the work floor:
+     * <ol>
+     *   <li>the root CA CRL, by the root key;</li>
+     *   <li>TCB info issuer chain: the root's self-signature, the TCB signing certificate by the root, the TCB info
+     *   text by the TCB signing key (3);</li>
+     *   <li>QE identity issuer chain: the same three, the QE identity text last (3);</li>
+     *   <li>PCK CRL issuer chain: the root's self-signature, the PCK CA certificate by the root, the PCK CRL by the
+     *   PCK CA (3);</li>
+     *   <li>PCK chain from the quote: the root's self-signature, the PCK CA by the root, the PCK certificate by the
+     *   PCK CA (3);</li>
+     *   <li>the QE report by the PCK key (1) and the quote by the attestation key (1).</li>
+     * </ol>
+     * 1 + 3 + 3 + 3 + 3 + 2 = 15. Each chain carries its own copy of the root certificate, and Intel's QVL checks
+     * the self-signature of each copy it reads (CommonVerifier::verifyRootCACert); tdx4j does the same.
+     */
+    static final int UNCACHED_SIGNATURE_CHECKS = 15;
+
     private final P256 p256;
     private final TrustedRoot root;
+    /** The trusted root's decoded key when caching; null when every call decodes it. */
     private final P256.Key rootKey;
+    private final boolean caching;
     private final BoundedCache<Collateral, PreparedCollateral> collaterals;
     private final BoundedCache<PckCertChain, VerifiedPck> pckChains;
     private final BoundedCache<KeyBytes, P256.Key> attestationKeys;
@@ -61,11 +84,20 @@ public final class QuoteVerifier {
     private QuoteVerifier(Builder b) {
         this.p256 = P256.of(b.engine);
         this.root = b.root;
-        this.rootKey = p256.key(root.certificate().getPublicKey());
-        this.collaterals = new BoundedCache<>(b.cacheSize);
-        this.pckChains = new BoundedCache<>(b.cacheSize);
-        this.attestationKeys = new BoundedCache<>(b.cacheSize);
-        this.qeCertifications = new BoundedCache<>(b.cacheSize);
+        this.caching = b.caching;
+        // Decoded here also when not caching, so that a root without a P-256 key fails at build().
+        P256.Key decoded = p256.key(root.certificate().getPublicKey());
+        this.rootKey = caching ? decoded : null;
+        int entries = caching ? b.cacheSize : 0;
+        this.collaterals = new BoundedCache<>(entries);
+        this.pckChains = new BoundedCache<>(entries);
+        this.attestationKeys = new BoundedCache<>(entries);
+        this.qeCertifications = new BoundedCache<>(entries);
+    }
+
+    /** How many ECDSA signature verifications this verifier has done; for tests that count the work per call. */
+    long signatureChecks() {
+        return p256.verifications();
     }
 
     /** A verifier trusting Intel's production root, with the default crypto engine. */
@@ -159,11 +191,14 @@ public final class QuoteVerifier {
                 "inner certification data type " + qe.certificationData().type()
                         + " is not a PCK certificate chain (5)"));
 
-        PreparedCollateral c = collaterals.get(collateral, k -> PreparedCollateral.prepare(k, root, rootKey, p256));
+        // The root key, decoded per call when nothing is cached (BouncyCastle keeps precomputation on a key object).
+        CallKeys keys = new CallKeys(p256);
+        P256.Key rootKey = caching ? this.rootKey : keys.key(root.certificate().getPublicKey());
+        PreparedCollateral c = collaterals.get(collateral, k -> PreparedCollateral.prepare(k, root, rootKey, keys));
         if (c.failure != null) {
             throw c.failure;
         }
-        VerifiedPck pck = pckChains.get(chain, k -> VerifiedPck.verify(k, root, rootKey, p256));
+        VerifiedPck pck = pckChains.get(chain, k -> VerifiedPck.verify(k, root, rootKey, keys));
         if (pck.failure != null) {
             throw pck.failure;
         }
@@ -385,7 +420,8 @@ public final class QuoteVerifier {
 
     /**
      * A map with an upper bound: when full it is emptied. Entries are cheap to recompute, and the expected working
-     * set (one collateral per platform family, one PCK chain per platform) is far below the bound.
+     * set (one collateral per platform family, one PCK chain per platform) is far below the bound. A bound of 0
+     * keeps nothing: every get computes.
      */
     static final class BoundedCache<K, V> {
         private final int max;
@@ -396,6 +432,9 @@ public final class QuoteVerifier {
         }
 
         V get(K key, Function<K, V> compute) {
+            if (max == 0) {
+                return compute.apply(key);
+            }
             V v = map.get(key);
             if (v != null) {
                 return v;
@@ -408,11 +447,15 @@ public final class QuoteVerifier {
         }
     }
 
-    /** Options. Defaults: Intel's production root, {@link CryptoEngine#BOUNCY_CASTLE}, 64 cached entries each. */
+    /**
+     * Options. Defaults: Intel's production root, {@link CryptoEngine#BOUNCY_CASTLE}, caching on with 64 entries
+     * each.
+     */
     public static final class Builder {
         private TrustedRoot root = TrustedRoot.intelProduction();
         private CryptoEngine engine = CryptoEngine.BOUNCY_CASTLE;
         private int cacheSize = 64;
+        private boolean caching = true;
 
         private Builder() {
         }
@@ -435,6 +478,17 @@ public final class QuoteVerifier {
                 throw new IllegalArgumentException("cache size must be at least 1: " + entries);
             }
             this.cacheSize = entries;
+            return this;
+        }
+
+        /**
+         * Whether to keep checked collateral, checked PCK chains, certified QE reports and decoded keys between
+         * calls (default true). With false each call does all the work again: every certificate, CRL and JSON item
+         * parsed, every key decoded, all 15 signatures checked. For fair timing against verifiers that keep
+         * nothing, and for callers that want no state across calls; results are the same either way.
+         */
+        public Builder caching(boolean enabled) {
+            this.caching = enabled;
             return this;
         }
 

@@ -7,9 +7,9 @@ import io.github.tdx4j.attest.collateral.TcbLevel;
 import io.github.tdx4j.attest.collateral.TcbStatus;
 import io.github.tdx4j.attest.collateral.TdxModuleIdentity;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -57,7 +57,7 @@ final class TcbEvaluation {
 
     /** The identity id of a TDX module major version: {@code TDX_%02X} (Intel QVL {@code findTdxModuleIdentity}). */
     static String moduleIdentityId(int majorVersion) {
-        return String.format(Locale.ROOT, "TDX_%02X", majorVersion);
+        return "TDX_" + HexFormat.of().withUpperCase().toHexDigits((byte) majorVersion);
     }
 
     /** The module identity {@code TDX_%02X} of {@code majorVersion}, compared case-insensitively as Intel does. */

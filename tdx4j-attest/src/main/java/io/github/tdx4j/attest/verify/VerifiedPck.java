@@ -66,7 +66,7 @@ final class VerifiedPck {
         this.window = window;
     }
 
-    static VerifiedPck verify(PckCertChain chain, TrustedRoot root, P256.Key rootKey, P256 p256) {
+    static VerifiedPck verify(PckCertChain chain, TrustedRoot root, P256.Key rootKey, CallKeys keys) {
         try {
             List<X509Certificate> certs;
             try {
@@ -75,7 +75,7 @@ final class VerifiedPck {
                 throw new Refusal(ErrorCode.PCK_CHAIN_INVALID, "the PCK certificate chain cannot be parsed", e);
             }
             // Leaf and PCK CA keys: the root's key checks the CA, the CA's key checks the leaf.
-            P256.Key leafKey = Chains.verify(certs, 3, root, rootKey, p256, ErrorCode.PCK_CHAIN_INVALID,
+            P256.Key leafKey = Chains.verify(certs, 3, root, rootKey, keys, ErrorCode.PCK_CHAIN_INVALID,
                     "PCK certificate chain");
             X509Certificate leaf = certs.get(0);
             X509Certificate pckCa = certs.get(1);
@@ -83,7 +83,7 @@ final class VerifiedPck {
                 throw new Refusal(ErrorCode.PCK_CHAIN_INVALID, "the leaf of the PCK chain is '"
                         + X509.subjectCn(leaf) + "', not an SGX PCK Certificate");
             }
-            P256.Key pckCaKey = p256.key(pckCa.getPublicKey());
+            P256.Key pckCaKey = keys.key(pckCa.getPublicKey());
             PckExtensions ext;
             try {
                 ext = PckExtensions.of(leaf);
