@@ -5,7 +5,7 @@ import io.github.tdx4j.attest.format.MalformedEvidenceException;
 import io.github.tdx4j.attest.format.PckCertChain;
 import io.github.tdx4j.attest.format.Quote;
 import io.github.tdx4j.attest.format.SgxQuote;
-import io.github.tdx4j.server.CollateralItems.Tee;
+import io.github.tdx4j.attest.collateral.PcsClient.Tee;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.Locale;

@@ -87,13 +87,13 @@ final class VerificationService {
             Optional<Collateral> collateral = supplied;
             if (collateral.isEmpty() && platform.isPresent()) {
                 QuotePlatform p = platform.get();
-                CollateralSource.Found found = source.forPlatform(p.tee(), p.fmspc(), p.ca());
+                CollateralSource.Found<Collateral> found = source.forPlatform(p.tee(), p.fmspc(), p.ca());
                 metrics.collateral(found.outcome().name().toLowerCase(java.util.Locale.ROOT));
-                if (found.collateral().isEmpty()) {
+                if (found.item().isEmpty()) {
                     throw new ApiException(422, "NO_COLLATERAL", "the server has no " + p.tee() + " collateral for "
                             + "FMSPC " + p.fmspc() + " (" + source.describe() + "); send it in \"collateral\"");
                 }
-                collateral = found.collateral();
+                collateral = found.item();
             }
             if (collateral.isPresent()) {
                 result = verifier.verify(quote, collateral.get(), at);
