@@ -42,6 +42,7 @@ final class VerificationService {
     private final Duration queueWait;
     private final Clock clock;
     private final ServerMetrics metrics;
+    private final QuotePlatform.Reader platforms = new QuotePlatform.Reader();
 
     VerificationService(QuoteVerifier verifier, CollateralSource source, int maxConcurrent, Duration queueWait,
                         Clock clock, ServerMetrics metrics) {
@@ -83,7 +84,7 @@ final class VerificationService {
         try {
             Instant at = clock.instant();
             VerificationResult result;
-            Optional<QuotePlatform> platform = QuotePlatform.of(quote);
+            Optional<QuotePlatform> platform = platforms.of(quote);
             Optional<Collateral> collateral = supplied;
             if (collateral.isEmpty() && platform.isPresent()) {
                 QuotePlatform p = platform.get();

@@ -90,6 +90,24 @@ class VerifyFaceTest {
     }
 
     @Test
+    @DisplayName("?token=false answers the same verdict with \"token\": null (no signature made); a flag other than "
+            + "true or false is a 400")
+    void tokenOptional() {
+        HttpResponse<byte[]> r = Http.post(server.baseUri() + "/verify?token=false", "application/octet-stream",
+                quotes.quote(3));
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode result = Http.json(r);
+        assertThat(result.get("status").textValue()).isEqualTo("UpToDate");
+        assertThat(result.at("/ear/status").textValue()).isEqualTo("affirming");
+        assertThat(result.has("token")).isTrue();
+        assertThat(result.get("token").isNull()).isTrue();
+        HttpResponse<byte[]> bad = Http.post(server.baseUri() + "/verify?token=no", "application/octet-stream",
+                quotes.quote(3));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(Http.json(bad).get("detail").textValue()).isEqualTo("parameter token must be true or false");
+    }
+
+    @Test
     @DisplayName("Hex text, base64 JSON with a nonce: the nonce comes back as eat_nonce")
     void hexAndBase64WithNonce() throws Exception {
         byte[] q = quotes.quote(2);
