@@ -5,17 +5,21 @@
 #   machine            cores and load average before and after (numbers from a loaded machine say little)
 #   warm /verify       distinct quotes of one simulated platform (collateral and PCK chain cached), with EAR tokens
 #   warm /verify?token=false   the same without the token (no ES256 signature per request)
+#   cpu ...            the server's CPU time per request in each warm phase (from /proc/PID/stat): unlike the
+#                      throughput it hardly depends on what else runs, and 1e6 / serverCpuMicrosPerRequest is what
+#                      one core of this machine can serve a second
 #   cold               a fresh in-process server's first verification (an unseen platform), 5 runs
 #   verify --repeat    the same kind of quote verified in-process without HTTP (median, p90)
 # Usage: tdx4j-bench/serve-load.sh [SECONDS [CONCURRENCY]]     (default 10 s per phase, 16 clients)
-# Takes about 4 x SECONDS plus JVM start-ups (under a minute on a quiet machine); every phase has a time limit.
+# Takes at most 8 x SECONDS plus JVM start-ups and the cold runs (about a minute on a quiet machine at the default);
+# every phase has a time limit.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 secs=${1:-10}
 conc=${2:-16}
 port=${PORT:-18181}
-limit=$((3 * secs + 120))                                 # per phase, seconds
+limit=$((4 * secs + 120))                                 # per phase, seconds
 # shellcheck source=../scripts/find-jdk.sh
 . "$root/scripts/find-jdk.sh"
 tdx4j_find_jdk || exit 2
@@ -48,10 +52,10 @@ if ! kill -0 "$server" 2>/dev/null || ! curl -sf "http://127.0.0.1:$port/healthz
 fi
 gen=(timeout "$limit" java -cp "$bench" io.github.tdx4j.bench.ServerLoad)
 
-echo "warm: $conc clients, $secs s warm-up + $secs s measured, 2000 distinct quotes" >&2
-pin 1 "${gen[@]}" warm "http://127.0.0.1:$port" "$secs" "$conc" 2000 /verify
-echo "warm, no token: $secs s warm-up + $secs s measured" >&2
-pin 1 "${gen[@]}" warm "http://127.0.0.1:$port" "$secs" "$conc" 2000 "/verify?token=false"
+echo "warm: $conc clients, warm-up (20,000 requests or $((3 * secs)) s) + $secs s measured, 2000 distinct quotes" >&2
+pin 1 "${gen[@]}" warm "http://127.0.0.1:$port" "$secs" "$conc" 2000 /verify "$server"
+echo "warm, no token: warm-up + $secs s measured" >&2
+pin 1 "${gen[@]}" warm "http://127.0.0.1:$port" "$secs" "$conc" 2000 "/verify?token=false" "$server"
 kill "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
 echo "cold: 5 fresh in-process servers, first verification each" >&2

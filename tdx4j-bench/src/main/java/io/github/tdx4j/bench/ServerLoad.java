@@ -34,8 +34,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code warm URL SECONDS CONCURRENCY QUOTES [PATH]}: {@code QUOTES} distinct quotes of the simulated platform
  *       (distinct REPORTDATA) posted in turn to {@code PATH} (default {@code /verify}) by {@code CONCURRENCY}
- *       virtual-thread clients for {@code SECONDS}, after as many seconds of warm-up (the server's collateral and PCK
- *       chain are then in its caches, and its code compiled);</li>
+ *       virtual-thread clients for {@code SECONDS}, after a warm-up of 20,000 requests or 3 x {@code SECONDS},
+ *       whichever ends first (the server's collateral and PCK chain are then in its caches, and its code compiled);
+ *       with {@code SERVER_PID}, also the server's and the generator's CPU time per request;</li>
  *   <li>{@code cold RUNS}: a new in-process server per run and its first verification (collateral and PCK chain
  *       checked from nothing: an unseen platform);</li>
  *   <li>{@code count URL REQUESTS CONCURRENCY}: exactly {@code REQUESTS} verifications;</li>
@@ -54,6 +55,8 @@ public final class ServerLoad {
 
     /** Held so that the level stays (java.util.logging keeps loggers weakly): no Helidon banner per cold server. */
     private static final java.util.logging.Logger HELIDON_LOG = java.util.logging.Logger.getLogger("io.helidon");
+    /** Requests of a warm-up, at most: enough for the JIT to compile the request path. */
+    private static final long WARM_UP_REQUESTS = 20_000;
     /** Distinct quotes of the memory run's pool. */
     private static final int POOL = 10_000;
 
@@ -61,13 +64,14 @@ public final class ServerLoad {
         HELIDON_LOG.setLevel(java.util.logging.Level.WARNING);
         switch (args.length > 0 ? args[0] : "") {
             case "warm" -> warm(URI.create(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-                    Integer.parseInt(args[4]), args.length > 5 ? args[5] : "/verify");
+                    Integer.parseInt(args[4]), args.length > 5 ? args[5] : "/verify",
+                    args.length > 6 ? Long.parseLong(args[6]) : -1);
             case "cold" -> cold(Integer.parseInt(args[1]));
             case "count" -> count(URI.create(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]));
             case "memory" -> memory(URI.create(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]), Long.parseLong(args[5]), Long.parseLong(args[6]));
             default -> {
-                System.err.println("usage: ServerLoad warm URL SECONDS CONCURRENCY QUOTES [PATH] | cold RUNS"
+                System.err.println("usage: ServerLoad warm URL SECONDS CONCURRENCY QUOTES [PATH [SERVER_PID]] | cold RUNS"
                         + " | count URL REQUESTS CONCURRENCY"
                         + " | memory URL REQUESTS CONCURRENCY SAMPLES SERVER_PID MAX_SECONDS");
                 System.exit(1);
@@ -167,15 +171,46 @@ public final class ServerLoad {
         return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
-    private static void warm(URI base, int seconds, int concurrency, int distinct, String path) {
+    private static void warm(URI base, int seconds, int concurrency, int distinct, String path, long serverPid) {
         byte[][] q = quotes(distinct);
         URI verify = base.resolve(path);
         HttpClient client = client();
         LongFunction<Call> calls = i -> new Call(verifyRequest(verify, q[(int) (i % q.length)]), true);
-        drive(client, calls, concurrency, System.nanoTime() + seconds * 1_000_000_000L, 0, Long.MAX_VALUE,
-                new AtomicLong()); // warm-up
-        print("warm " + path, drive(client, calls, concurrency, System.nanoTime() + seconds * 1_000_000_000L, 0,
-                Long.MAX_VALUE, new AtomicLong()), concurrency);
+        // Warm-up: until the JIT has compiled the request path (20,000 requests) or 3 x SECONDS, whichever comes
+        // first; JIT compilation is CPU time of the server too, so measuring earlier would count it per request.
+        drive(client, calls, concurrency, System.nanoTime() + 3L * seconds * 1_000_000_000L, 0, WARM_UP_REQUESTS,
+                new AtomicLong());
+        long serverCpu0 = cpuMicros(serverPid);
+        long clientCpu0 = cpuMicros(ProcessHandle.current().pid());
+        Run run = drive(client, calls, concurrency, System.nanoTime() + seconds * 1_000_000_000L, 0, Long.MAX_VALUE,
+                new AtomicLong());
+        long serverCpu = cpuMicros(serverPid) - serverCpu0;
+        long clientCpu = cpuMicros(ProcessHandle.current().pid()) - clientCpu0;
+        print("warm " + path, run, concurrency);
+        if (serverPid > 0 && run.requests() > 0) {
+            // CPU time per request does not depend on how many other processes share the cores, unlike throughput:
+            // one core of this machine serves at most 1e6 / serverCpuMicrosPerRequest requests a second.
+            System.out.printf("{\"mode\":\"cpu %s\",\"requests\":%d,\"serverCpuMicrosPerRequest\":%d,"
+                            + "\"generatorCpuMicrosPerRequest\":%d,\"serverRequestsPerCoreSecond\":%d}%n", path,
+                    run.requests(), serverCpu / run.requests(), clientCpu / run.requests(),
+                    serverCpu > 0 ? 1_000_000L * run.requests() / serverCpu : 0);
+        }
+    }
+
+    /** User plus system CPU time of process {@code pid} (Linux {@code /proc/PID/stat}, in clock ticks of 10 ms). */
+    private static long cpuMicros(long pid) {
+        if (pid <= 0) {
+            return 0;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // Fields after the command name in parentheses (which may hold spaces): utime is the 14th field of the
+            // whole line, stime the 15th (proc(5)).
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000L;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static void count(URI base, long requests, int concurrency) {
