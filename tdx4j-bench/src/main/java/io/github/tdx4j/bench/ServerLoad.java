@@ -44,8 +44,8 @@ import java.util.regex.Pattern;
  *       (per ten: seven binary {@code POST /verify}, one {@code POST /verify?token=false}, one JSON
  *       {@code POST /verify} with a nonce, one PCCS route in turn: TCB info, QE identity, PCK CRL, root CA CRL), with
  *       quotes from a pool of 10,000 distinct ones; after a warm-up of 10,000 requests, and then {@code SAMPLES}
- *       times evenly, the server's resident set ({@code VmRSS}) and its heap used after a full GC
- *       ({@code jcmd PID GC.run}, then {@code GC.heap_info}) are sampled. Stops early at {@code MAX_SECONDS}.</li>
+ *       times evenly, the server's resident set ({@code VmRSS}) and its live heap (bytes left after the full GC of
+ *       {@code jcmd PID GC.class_histogram}) are sampled. Stops early at {@code MAX_SECONDS}.</li>
  * </ul>
  * Run from the repository root: {@code java -cp tdx4j-bench/target/benchmarks.jar io.github.tdx4j.bench.ServerLoad ...}.
  */
@@ -266,10 +266,10 @@ public final class ServerLoad {
         };
     }
 
-    private record Sample(long requests, double seconds, long rssKiB, long heapAfterGcKiB) {
+    private record Sample(long requests, double seconds, long rssKiB, long liveHeapKiB) {
         void print() {
             System.out.printf("{\"mode\":\"memory sample\",\"requests\":%d,\"seconds\":%.0f,\"rssKiB\":%d,"
-                    + "\"heapUsedAfterGcKiB\":%d}%n", requests, seconds, rssKiB, heapAfterGcKiB);
+                    + "\"liveHeapKiB\":%d}%n", requests, seconds, rssKiB, liveHeapKiB);
             System.out.flush();
         }
     }
@@ -322,17 +322,22 @@ public final class ServerLoad {
         }
         print("memory mix", run, concurrency);
         System.out.printf("{\"mode\":\"memory\",\"requests\":%d,\"errors\":%d,\"seconds\":%.0f,\"samples\":%d,"
-                        + "\"rssFirstKiB\":%d,\"rssLastKiB\":%d,\"rssMaxKiB\":%d,\"heapAfterGcFirstKiB\":%d,"
-                        + "\"heapAfterGcLastKiB\":%d,\"heapAfterGcMaxKiB\":%d,\"completed\":%b}%n",
+                        + "\"rssFirstKiB\":%d,\"rssLastKiB\":%d,\"rssMaxKiB\":%d,\"liveHeapFirstKiB\":%d,"
+                        + "\"liveHeapLastKiB\":%d,\"liveHeapMaxKiB\":%d,\"completed\":%b}%n",
                 run.requests(), run.errors(), run.seconds(), all.size(), first.rssKiB(), last.rssKiB(),
-                all.stream().mapToLong(Sample::rssKiB).max().orElse(0), first.heapAfterGcKiB(),
-                last.heapAfterGcKiB(), all.stream().mapToLong(Sample::heapAfterGcKiB).max().orElse(0),
+                all.stream().mapToLong(Sample::rssKiB).max().orElse(0), first.liveHeapKiB(),
+                last.liveHeapKiB(), all.stream().mapToLong(Sample::liveHeapKiB).max().orElse(0),
                 run.requests() >= requests);
     }
 
-    private static final Pattern HEAP_USED = Pattern.compile("(?m)^ ?\\S.*? total [^\\n]*?, used (\\d+)K");
+    /** The last line of {@code GC.class_histogram}: "Total", instances, bytes. */
+    private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
 
-    /** The server's VmRSS and its heap used right after a full GC that jcmd asks for. */
+    /**
+     * The server's VmRSS, and the bytes of its live objects: {@code jcmd PID GC.class_histogram} collects the whole
+     * heap and counts what is left in the same safepoint, so objects allocated by requests served meanwhile are not
+     * counted (a separate {@code GC.run} and {@code GC.heap_info} would count them).
+     */
     private static Sample sample(long pid, long requests, long t0) {
         long rss = 0;
         try {
@@ -344,31 +349,18 @@ public final class ServerLoad {
         } catch (IOException e) {
             rss = -1;
         }
-        long heap = -1;
-        for (int attempt = 0; attempt < 3 && heap < 0; attempt++) { // attaching can time out on a loaded machine
-            jcmd(pid, "GC.run");
-            String info = jcmd(pid, "GC.heap_info");
-            heap = heapUsed(info);
-            if (heap < 0) {
-                System.err.println("memory: jcmd " + pid + " GC.heap_info gave no heap figure: " + info.strip());
+        long live = -1;
+        for (int attempt = 0; attempt < 3 && live < 0; attempt++) { // attaching can time out on a loaded machine
+            String histogram = jcmd(pid, "GC.class_histogram");
+            Matcher m = HISTOGRAM_TOTAL.matcher(histogram);
+            if (m.find()) {
+                live = Long.parseLong(m.group(1)) / 1024;
+            } else {
+                System.err.println("memory: jcmd " + pid + " GC.class_histogram gave no total: "
+                        + histogram.lines().limit(3).toList());
             }
         }
-        return new Sample(requests, (System.nanoTime() - t0) / 1e9, rss, heap);
-    }
-
-    /**
-     * The heap in use from {@code GC.heap_info}: the sum of its generations' "total …, used NK" lines (one for G1;
-     * young and tenured for the serial collector, which a JVM limited to one core picks); -1 when there is none.
-     */
-    static long heapUsed(String heapInfo) {
-        Matcher m = HEAP_USED.matcher(heapInfo);
-        long sum = 0;
-        boolean any = false;
-        while (m.find()) {
-            sum += Long.parseLong(m.group(1));
-            any = true;
-        }
-        return any ? sum : -1;
+        return new Sample(requests, (System.nanoTime() - t0) / 1e9, rss, live);
     }
 
     private static String jcmd(long pid, String command) {
