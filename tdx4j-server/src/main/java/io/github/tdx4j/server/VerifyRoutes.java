@@ -45,7 +45,7 @@ final class VerifyRoutes implements HttpService {
         String token = flag(req, "token", true)
                 ? tokens.issue(outcome, appraisal, request.policyId(), request.nonce()) : null;
         boolean fields = flag(req, "fields", false);
-        ObjectNode json = ResultJson.of(outcome, appraisal, request.policyId(), token, fields);
+        ObjectNode json = ResultJson.of(outcome, request.policy(), appraisal, token, fields);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(json.toString().getBytes(StandardCharsets.UTF_8));
     }

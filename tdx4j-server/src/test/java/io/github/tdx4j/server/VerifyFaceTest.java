@@ -71,7 +71,7 @@ class VerifyFaceTest {
         JsonNode result = Http.json(r);
         assertThat(result.get("status").textValue()).isEqualTo("UpToDate");
         assertThat(result.get("error").isNull()).isTrue();
-        assertThat(result.at("/policy/satisfied").booleanValue()).isTrue();
+        assertThat(result.at("/policy/accepted").booleanValue()).isTrue();
         assertThat(result.at("/ear/status").textValue()).isEqualTo("affirming");
         SignedJWT jwt = verifiedToken(result);
         assertThat(jwt.getJWTClaimsSet().getStringClaim("eat_profile")).isEqualTo("tag:ietf.org,2025-07:ear");
@@ -131,7 +131,7 @@ class VerifyFaceTest {
         body.putObject("policy").put("mrTd", "ab".repeat(48));
         JsonNode result = Http.json(verifyJson(body));
         assertThat(result.get("status").textValue()).isEqualTo("UpToDate");
-        assertThat(result.at("/policy/satisfied").booleanValue()).isFalse();
+        assertThat(result.at("/policy/accepted").booleanValue()).isFalse();
         assertThat(result.at("/policy/violations/0/rule").textValue()).isEqualTo("MRTD_MISMATCH");
         assertThat(result.at("/ear/status").textValue()).isEqualTo("warning");
         assertThat(cpu0(verifiedToken(result)).get("ear.trustworthiness-vector"))
