@@ -2,9 +2,9 @@
 # Memory of tdx4j serve over many requests: starts tdx4j serve --simulated (core 0) and sends REQUESTS requests of a
 # mix (binary and JSON POST /verify with and without the token, PCCS routes; quotes from a pool of 10,000 distinct
 # ones) from ServerLoad's memory mode (core 1), sampling the server's VmRSS and its live heap (what is left after
-# the full GC of jcmd GC.class_histogram) SAMPLES times. Stops at MAX_SECONDS whatever the count reached; the last line says whether the
-# run completed. The server's heap is capped (-Xmx256m) so that growth shows as GC work or an OutOfMemoryError
-# rather than as a heap that is merely allowed to grow.
+# the full GC of jcmd GC.class_histogram) SAMPLES times. Stops at MAX_SECONDS whatever the count reached; the last
+# line says whether the run completed. The server's heap is capped (-Xmx256m) so that growth shows as GC work or
+# an OutOfMemoryError rather than as a heap that is merely allowed to grow.
 # Usage: tdx4j-bench/serve-memory.sh [REQUESTS [MAX_SECONDS [SAMPLES [CONCURRENCY]]]]   (default 1000000 3600 20 8)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

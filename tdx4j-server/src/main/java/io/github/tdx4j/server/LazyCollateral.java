@@ -11,6 +11,7 @@ import io.github.tdx4j.attest.collateral.PcsClient.Tee;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -110,7 +111,7 @@ final class LazyCollateral implements CollateralSource {
                     f -> signed(client.qeIdentity(tee, f))));
         }
         for (PckCa ca : PckCa.values()) {
-            pckCrls.put(ca, new Slot<>(ItemKind.PCK_CRL, "PCK CRL of the " + ca.name().toLowerCase(java.util.Locale.ROOT)
+            pckCrls.put(ca, new Slot<>(ItemKind.PCK_CRL, "PCK CRL of the " + ca.name().toLowerCase(Locale.ROOT)
                     + " CA", f -> crl(client.pckCrl(ca, f))));
         }
         rootCaCrl = new Slot<>(ItemKind.ROOT_CA_CRL, "root CA CRL", f -> crl(client.rootCaCrl(f)));
