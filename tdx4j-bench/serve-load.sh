@@ -1,46 +1,67 @@
 #!/usr/bin/env bash
-# Load test of tdx4j serve's POST /verify on loopback, server and load generator pinned to separate cores when
-# taskset exists: warm throughput and p50/p99 with distinct simulated quotes, cold first-verification latency, a
-# memory check (server RSS before and after REQUESTS verifications), and tdx4j verify --repeat of one of the same
-# quotes for comparison. Keep runs short on a shared machine.
-# Usage: tdx4j-bench/serve-load.sh [SECONDS [CONCURRENCY [REQUESTS]]]     (default 10 s, 16 clients, 50000)
+# Load test of tdx4j serve on loopback, in one command with a bounded time: the server pinned to core 0 and the
+# load generator (io.github.tdx4j.bench.ServerLoad, JDK HttpClient) to core 1 when taskset exists and there are two
+# cores or more. Prints JSON lines:
+#   machine            cores and load average before and after (numbers from a loaded machine say little)
+#   warm /verify       distinct quotes of one simulated platform (collateral and PCK chain cached), with EAR tokens
+#   warm /verify?token=false   the same without the token (no ES256 signature per request)
+#   cpu ...            the server's CPU time per request in each warm phase (from /proc/PID/stat): unlike the
+#                      throughput it hardly depends on what else runs, and 1e6 / serverCpuMicrosPerRequest is what
+#                      one core of this machine can serve a second
+#   cold               a fresh in-process server's first verification (an unseen platform), 5 runs
+#   verify --repeat    the same kind of quote verified in-process without HTTP (median, p90)
+# Usage: tdx4j-bench/serve-load.sh [SECONDS [CONCURRENCY]]     (default 10 s per phase, 16 clients)
+# Takes at most 8 x SECONDS plus JVM start-ups and the cold runs (about a minute on a quiet machine at the default);
+# every phase has a time limit.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 secs=${1:-10}
 conc=${2:-16}
-requests=${3:-50000}
 port=${PORT:-18181}
+limit=$((4 * secs + 120))                                 # per phase, seconds
 # shellcheck source=../scripts/find-jdk.sh
 . "$root/scripts/find-jdk.sh"
 tdx4j_find_jdk || exit 2
 "$root/tdx4j" --version >/dev/null                       # builds the CLI jar if needed
 bench="$root/tdx4j-bench/target/benchmarks.jar"
 [ -f "$bench" ] || (cd "$root" && ./tdx4j-build -q -pl tdx4j-bench -am package -DskipTests)
-pin() { if command -v taskset >/dev/null; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
+cores=$(nproc)
+pin() { if command -v taskset >/dev/null && [ "$cores" -ge 2 ]; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
+machine() { echo "{\"mode\":\"machine\",\"when\":\"$1\",\"cores\":$cores,\"loadAverage\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"; }
+machine before
 
+if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+  echo "port $port already answers /healthz: another server is running there; set PORT" >&2
+  exit 2
+fi
 tmp=$(mktemp -d)
 serve=(java -jar "$root/tdx4j-cli/target/tdx4j.jar" serve --simulated --port "$port")
-if command -v taskset >/dev/null; then serve=(taskset -c 0 "${serve[@]}"); fi   # taskset execs java: $! is java
-"${serve[@]}" >"$tmp/access.log" 2>&1 &
+if command -v taskset >/dev/null && [ "$cores" -ge 2 ]; then serve=(taskset -c 0 "${serve[@]}"); fi
+"${serve[@]}" >"$tmp/access.log" 2>&1 &                   # taskset execs java, so $! is the server's JVM
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$tmp"' EXIT INT TERM
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
   curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
   sleep 0.2
 done
-rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
+if ! kill -0 "$server" 2>/dev/null || ! curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
+  echo "tdx4j serve did not start:" >&2
+  cat "$tmp/access.log" >&2
+  exit 2
+fi
+gen=(timeout "$limit" java -cp "$bench" io.github.tdx4j.bench.ServerLoad)
 
-echo "warm: $conc clients, $secs s warm-up + $secs s measured, 2000 distinct quotes" >&2
-pin 1 java -cp "$bench" io.github.tdx4j.bench.ServerLoad warm "http://127.0.0.1:$port" "$secs" "$conc" 2000
-rss_before=$(rss)
-echo "memory: $requests verifications" >&2
-pin 1 java -cp "$bench" io.github.tdx4j.bench.ServerLoad count "http://127.0.0.1:$port" "$requests" "$conc"
-rss_after=$(rss)
-echo "{\"mode\":\"memory\",\"requests\":$requests,\"rssBeforeKiB\":$rss_before,\"rssAfterKiB\":$rss_after}"
-echo "cold: 10 fresh in-process servers, first verification each" >&2
-java -cp "$bench" io.github.tdx4j.bench.ServerLoad cold 10
+echo "warm: $conc clients, warm-up (20,000 requests or $((3 * secs)) s) + $secs s measured, 2000 distinct quotes" >&2
+pin 1 "${gen[@]}" warm "http://127.0.0.1:$port" "$secs" "$conc" 2000 /verify "$server"
+echo "warm, no token: warm-up + $secs s measured" >&2
+pin 1 "${gen[@]}" warm "http://127.0.0.1:$port" "$secs" "$conc" 2000 "/verify?token=false" "$server"
+kill "$server" 2>/dev/null || true
+wait "$server" 2>/dev/null || true
+echo "cold: 5 fresh in-process servers, first verification each" >&2
+pin 1 "${gen[@]}" cold 5
 echo "tdx4j verify --repeat 2000 of one simulated quote (no HTTP)" >&2
 "$root/tdx4j" quote --simulated --out "$tmp/q.dat" --collateral-out "$tmp/c.json" --root-out "$tmp/root.pem" >/dev/null
-"$root/tdx4j" verify "$tmp/q.dat" --collateral "$tmp/c.json" --root "$tmp/root.pem" --repeat 2000 --json \
-  | grep -o '"timing":{[^}]*}' | sed 's/^/{"mode":"verify --repeat",/; s/$/}/'
+pin 1 timeout "$limit" "$root/tdx4j" verify "$tmp/q.dat" --collateral "$tmp/c.json" --root "$tmp/root.pem" \
+    --repeat 2000 --json | grep -o '"timing":{[^}]*}' | sed 's/^/{"mode":"verify --repeat",/; s/$/}/'
+machine after

@@ -5,11 +5,12 @@ module io.github.tdx4j.attest {
     requires org.bouncycastle.provider;
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.util;
-    requires com.fasterxml.jackson.databind;
+    requires transitive com.fasterxml.jackson.databind; // VerificationJson answers Jackson trees
 
     exports io.github.tdx4j.attest.format;
     exports io.github.tdx4j.attest.eventlog;
     exports io.github.tdx4j.attest.collateral;
     exports io.github.tdx4j.attest.verify;
     exports io.github.tdx4j.attest.policy;
+    exports io.github.tdx4j.attest.json;
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.tdx4j.attest.json.VerificationJson;
 import io.github.tdx4j.call.trace.TraceEvent;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -257,7 +258,7 @@ final class DemoCommand implements Callable<Integer> {
         root.put("quote", hex.formatHex(run.quote));
         root.put("tcbStatus", run.tcbStatus);
         if (run.decodedQuote != null) {
-            root.set("quoteFields", mapper.valueToTree(QuoteSummary.td(run.decodedQuote)));
+            root.set("quoteFields", VerificationJson.tdQuoteFields(run.decodedQuote));
         } else {
             root.putNull("quoteFields");
         }

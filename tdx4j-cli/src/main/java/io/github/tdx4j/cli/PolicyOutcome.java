@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.tdx4j.attest.json.VerificationJson;
 import io.github.tdx4j.attest.policy.PolicyViolation;
 import io.github.tdx4j.attest.policy.TdPolicy;
 import io.github.tdx4j.attest.verify.VerificationResult;
@@ -89,22 +90,7 @@ record PolicyOutcome(Optional<TdPolicy> policy, boolean evaluated, List<PolicyVi
         if (policy.isEmpty()) {
             o.putNull("policy");
         } else {
-            ObjectNode p = o.putObject("policy");
-            p.put("accepted", !failed());
-            p.put("evaluated", evaluated);
-            ArrayNode list = p.putArray("violations");
-            for (PolicyViolation v : violations) {
-                ObjectNode item = list.addObject();
-                item.put("rule", v.rule().name());
-                item.put("expected", v.expected());
-                item.put("actual", v.actual());
-                item.put("detail", v.detail());
-            }
-            try {
-                p.set("document", JSON.readTree(policy.get().toJson()));
-            } catch (JsonProcessingException e) {
-                throw new UncheckedIOException(e); // toJson writes valid JSON
-            }
+            o.set("policy", VerificationJson.policy(policy.get(), evaluated, violations));
         }
         ArrayNode w = o.putArray("warnings");
         warnings.forEach(w::add);

@@ -59,10 +59,10 @@ final class ServeCommand implements Callable<Integer> {
                 description = "Serve only this QuoteCollateralV3 file or folder of them (PCCS OFFLINE mode).")
         Path offline;
 
-        @Option(names = "--pcs", paramLabel = "URL", description = "Fetch on a miss from Intel's PCS at URL (LAZY).")
+        @Option(names = "--pcs", paramLabel = "URL", description = "Fetch on a miss from Intel's PCS at URL, refresh daily before nextUpdate (LAZY).")
         URI pcs;
 
-        @Option(names = "--pccs", paramLabel = "URL", description = "Fetch on a miss from an upstream PCCS (LAZY).")
+        @Option(names = "--pccs", paramLabel = "URL", description = "Fetch on a miss from an upstream PCCS, refresh daily before nextUpdate (LAZY).")
         URI pccs;
     }
 

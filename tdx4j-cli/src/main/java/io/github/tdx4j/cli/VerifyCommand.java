@@ -10,6 +10,7 @@ import io.github.tdx4j.attest.eventlog.RuntimeLogReplay;
 import io.github.tdx4j.attest.format.Measurement;
 import io.github.tdx4j.attest.format.Quote;
 import io.github.tdx4j.attest.format.TdQuoteBody;
+import io.github.tdx4j.attest.json.VerificationJson;
 import io.github.tdx4j.attest.policy.TdPolicy;
 import io.github.tdx4j.attest.verify.DecodedQuote;
 import io.github.tdx4j.attest.verify.ErrorCode;
@@ -260,35 +261,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     private static String json(VerificationResult r, Timing timing, Instant at, PolicyOutcome outcome,
                                ObjectNode eventLog) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("verified", r instanceof VerificationResult.Verified);
-        o.put("verifiedAt", at.toString());
-        ArrayNode advisories = o.putArray("advisoryIds");
-        switch (r) {
-            case VerificationResult.Verified v -> {
-                o.put("status", v.status().jsonName());
-                v.advisoryIds().forEach(advisories::add);
-                o.put("collateralExpired", v.collateralExpired());
-                o.putNull("error");
-                o.putNull("detail");
-                o.put("collateralExpiry", v.collateralExpiry().toString());
-                o.put("platformStatus", v.platformStatus().jsonName());
-                o.put("moduleStatus", v.moduleStatus().map(s -> s.jsonName()).orElse(null));
-                o.put("qeStatus", v.qeStatus().jsonName());
-            }
-            case VerificationResult.Failed f -> {
-                o.putNull("status");
-                o.put("collateralExpired", false);
-                o.put("error", f.code().name());
-                o.put("detail", f.detail());
-            }
-        }
-        Optional<DecodedQuote> q = r.decodedQuote();
-        if (q.isPresent()) {
-            o.set("quoteFields", JSON.valueToTree(QuoteSummary.of(q.get(), r.platformFmspc().orElse(null))));
-        } else {
-            o.putNull("quoteFields");
-        }
+        ObjectNode o = VerificationJson.result(r, at);
         outcome.json(o);
         if (eventLog != null) {
             o.set("eventLog", eventLog);

@@ -1,21 +1,27 @@
 package io.github.tdx4j.server;
 
 import io.github.tdx4j.attest.collateral.Collateral;
+import io.github.tdx4j.attest.collateral.PcsClient.CrlItem;
 import io.github.tdx4j.attest.collateral.PcsClient.PckCa;
-import io.github.tdx4j.server.CollateralItems.Tee;
+import io.github.tdx4j.attest.collateral.PcsClient.SignedItem;
+import io.github.tdx4j.attest.collateral.PcsClient.Tee;
 import java.util.Optional;
 
 /**
- * Where the server's collateral comes from, for {@code POST /verify} and for the PCCS-compatible routes: a fixed set
- * ({@link FixedCollateral}: the simulator's, or an imported bundle, Intel PCCS's OFFLINE fill mode) or fetched on a
- * miss ({@link LazyCollateral}: Intel PCCS's LAZY fill mode, through {@code PcsClient} and its disk cache).
+ * Where the server's collateral comes from, for {@code POST /verify} (a platform's whole collateral) and for the
+ * PCCS-compatible routes (one item each): a fixed set ({@link FixedCollateral}: the simulator's, or an imported
+ * bundle, Intel PCCS's OFFLINE fill mode) or fetched on a miss and refreshed ({@link LazyCollateral}: Intel PCCS's
+ * LAZY fill mode, through {@code PcsClient} and its disk cache).
  */
-sealed interface CollateralSource permits FixedCollateral, LazyCollateral {
+sealed interface CollateralSource extends AutoCloseable permits FixedCollateral, LazyCollateral {
     /** The outcome of a look-up, for the metrics: served from memory, fetched upstream, or not available. */
     enum Outcome { HIT, MISS, ABSENT }
 
     /** A look-up result. */
-    record Found(Optional<Collateral> collateral, Outcome outcome) {
+    record Found<T>(Optional<T> item, Outcome outcome) {
+        static <T> Found<T> absent() {
+            return new Found<>(Optional.empty(), Outcome.ABSENT);
+        }
     }
 
     /**
@@ -23,14 +29,25 @@ sealed interface CollateralSource permits FixedCollateral, LazyCollateral {
      *
      * @param fmspc 12 hex digits, upper case
      */
-    Found forPlatform(Tee tee, String fmspc, PckCa ca);
+    Found<Collateral> forPlatform(Tee tee, String fmspc, PckCa ca);
 
-    /** Collateral whose PCK CRL is from {@code ca}, if any is known (the PCK CRL and root CA CRL routes). */
-    Optional<Collateral> withPckCa(PckCa ca);
+    /** The TCB info of {@code tee} for {@code fmspc} (12 upper-case hex digits). */
+    Found<SignedItem> tcbInfo(Tee tee, String fmspc);
 
-    /** Collateral whose QE identity is for {@code tee}, if any is known (the QE identity route). */
-    Optional<Collateral> withQeIdentity(Tee tee);
+    /** The QE identity of {@code tee}. */
+    Found<SignedItem> qeIdentity(Tee tee);
+
+    /** The CRL of the PCK certificates {@code ca} issued. */
+    Found<CrlItem> pckCrl(PckCa ca);
+
+    /** The root CA's CRL. */
+    Found<CrlItem> rootCaCrl();
 
     /** One line saying where collateral comes from, for the start-up message and {@code /healthz}. */
     String describe();
+
+    /** Stops background work (LAZY mode's refreshes). */
+    @Override
+    default void close() {
+    }
 }

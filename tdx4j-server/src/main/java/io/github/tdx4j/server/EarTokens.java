@@ -6,13 +6,13 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.github.tdx4j.attest.format.TdQuoteBody;
 import io.github.tdx4j.attest.verify.DecodedQuote;
 import io.github.tdx4j.attest.verify.VerificationResult;
@@ -47,6 +47,11 @@ final class EarTokens {
 
     private final ECKey key;
     private final ECDSASigner signer;
+    /**
+     * The JOSE header, the same for every token. Parsed back from its own base64url form so that nimbus keeps that
+     * encoding rather than serializing the header, with its JWK, again for each token.
+     */
+    private final JWSHeader header;
     private final boolean underscored;
     private final Duration lifetime;
     private final String build;
@@ -59,8 +64,12 @@ final class EarTokens {
                     .keyIDFromThumbprint() // RFC 7638 thumbprint: the same key always has the same kid
                     .build();
             this.signer = new ECDSASigner(key);
+            this.header = JWSHeader.parse(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT)
+                    .keyID(key.getKeyID()).jwk(key.toPublicJWK()).build().toBase64URL());
         } catch (JOSEException e) {
             throw new IllegalArgumentException("the EAR signing key is not a P-256 key", e);
+        } catch (ParseException e) {
+            throw new IllegalStateException("nimbus cannot read back its own JOSE header", e);
         }
         this.underscored = underscored;
         this.lifetime = lifetime;
@@ -105,12 +114,12 @@ final class EarTokens {
         sub.set(underscored ? "ear_veraison_annotated_evidence" : "ear.veraison.annotated-evidence",
                 evidence(outcome.result()));
         try {
-            JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT)
-                    .keyID(key.getKeyID()).jwk(key.toPublicJWK()).build();
-            SignedJWT jwt = new SignedJWT(header, JWTClaimsSet.parse(claims.toString()));
-            jwt.sign(signer);
-            return jwt.serialize();
-        } catch (JOSEException | ParseException e) {
+            // The claims are a JSON object written by Jackson, so they go in as the JWS payload as they are (a JWT's
+            // payload is its claims set's JSON, RFC 7519 section 7.1), without a round trip through nimbus's model.
+            JWSObject jws = new JWSObject(header, new Payload(claims.toString()));
+            jws.sign(signer);
+            return jws.serialize();
+        } catch (JOSEException e) {
             throw new IllegalStateException("signing an EAR failed", e); // an in-memory P-256 signature cannot fail
         }
     }

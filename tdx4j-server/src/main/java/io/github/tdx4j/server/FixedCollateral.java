@@ -2,9 +2,12 @@ package io.github.tdx4j.server;
 
 import io.github.tdx4j.attest.collateral.Collateral;
 import io.github.tdx4j.attest.collateral.CollateralException;
+import io.github.tdx4j.attest.collateral.PcsClient;
+import io.github.tdx4j.attest.collateral.PcsClient.CrlItem;
 import io.github.tdx4j.attest.collateral.PcsClient.PckCa;
+import io.github.tdx4j.attest.collateral.PcsClient.SignedItem;
+import io.github.tdx4j.attest.collateral.PcsClient.Tee;
 import io.github.tdx4j.attest.collateral.QuoteCollateralV3;
-import io.github.tdx4j.server.CollateralItems.Tee;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,37 +99,50 @@ final class FixedCollateral implements CollateralSource {
     }
 
     @Override
-    public Found forPlatform(Tee tee, String fmspc, PckCa ca) {
+    public Found<Collateral> forPlatform(Tee tee, String fmspc, PckCa ca) {
         CollateralItems tcb = byPlatform.get(key(tee, fmspc));
         CollateralItems crl = byCa.get(ca);
         CollateralItems qe = byQeTee.get(tee);
         if (tcb == null || crl == null || qe == null) {
-            return new Found(Optional.empty(), Outcome.ABSENT);
+            return Found.absent();
         }
         if (tcb == crl && tcb == qe) {
-            return new Found(Optional.of(tcb.content()), Outcome.HIT);
+            return hit(tcb.content());
         }
         // Assembled once per platform and CA (a bounded set: the bundle's TCB infos times two CAs), so that the
         // verifier's cache of checked collateral sees the same object every time.
-        Collateral whole = assembled.computeIfAbsent(key(tee, fmspc) + "/" + ca, k -> {
-            Collateral t = tcb.content();
-            Collateral c = crl.content();
-            Collateral q = qe.content();
-            return new Collateral(c.pckCrlIssuerChain(), c.rootCaCrl(), c.pckCrl(), t.tcbInfoIssuerChain(),
-                    t.tcbInfo(), t.tcbInfoSignature(), q.qeIdentityIssuerChain(), q.qeIdentity(),
-                    q.qeIdentitySignature());
-        });
-        return new Found(Optional.of(whole), Outcome.HIT);
+        Collateral whole = assembled.computeIfAbsent(key(tee, fmspc) + "/" + ca,
+                k -> PcsClient.collateral(crl.pckCrl(), crl.rootCaCrl(), tcb.tcbInfo(), qe.qeIdentity()));
+        return hit(whole);
+    }
+
+    private static <T> Found<T> hit(T item) {
+        return new Found<>(Optional.of(item), Outcome.HIT);
+    }
+
+    private static <T> Found<T> held(Optional<T> item) {
+        return item.isPresent() ? new Found<>(item, Outcome.HIT) : Found.absent();
     }
 
     @Override
-    public Optional<Collateral> withPckCa(PckCa ca) {
-        return Optional.ofNullable(byCa.get(ca)).map(CollateralItems::content);
+    public Found<SignedItem> tcbInfo(Tee tee, String fmspc) {
+        return held(Optional.ofNullable(byPlatform.get(key(tee, fmspc))).map(CollateralItems::tcbInfo));
     }
 
     @Override
-    public Optional<Collateral> withQeIdentity(Tee tee) {
-        return Optional.ofNullable(byQeTee.get(tee)).map(CollateralItems::content);
+    public Found<SignedItem> qeIdentity(Tee tee) {
+        return held(Optional.ofNullable(byQeTee.get(tee)).map(CollateralItems::qeIdentity));
+    }
+
+    @Override
+    public Found<CrlItem> pckCrl(PckCa ca) {
+        return held(Optional.ofNullable(byCa.get(ca)).map(CollateralItems::pckCrl));
+    }
+
+    @Override
+    public Found<CrlItem> rootCaCrl() {
+        return held(Optional.ofNullable(byCa.get(PckCa.PLATFORM)).or(() -> Optional.ofNullable(byCa.get(PckCa.PROCESSOR)))
+                .map(CollateralItems::rootCaCrl));
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.github.tdx4j.server;
 
-import io.github.tdx4j.attest.collateral.Collateral;
+import io.github.tdx4j.attest.collateral.PcsClient.CrlItem;
 import io.github.tdx4j.attest.collateral.PcsClient.PckCa;
-import io.github.tdx4j.server.CollateralItems.Tee;
+import io.github.tdx4j.attest.collateral.PcsClient.SignedItem;
+import io.github.tdx4j.attest.collateral.PcsClient.Tee;
+import io.github.tdx4j.attest.collateral.PcsResponses;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
@@ -36,7 +38,8 @@ import java.util.UUID;
  * </table>
  * Every answer carries {@code Request-ID}: the request's, echoed, or a new one. Issuer chains are URL-encoded PEM
  * with {@code %20} for spaces, as Intel's PCS sends them. Status codes: 200; 400 for a bad parameter; 404 when no
- * collateral is held ("No cache data" in Intel's PCCS); 410 for the v3 routes (past their end of life).
+ * collateral is held ("No cache data" in Intel's PCCS; a fixed set); 502 when LAZY mode's fetch of a missing item
+ * fails; 410 for the v3 routes (past their end of life).
  */
 final class PccsRoutes implements HttpService {
     static final HeaderName REQUEST_ID = HeaderNames.create("Request-ID");
@@ -81,27 +84,26 @@ final class PccsRoutes implements HttpService {
         if (!encoding.equals("pem") && !encoding.equals("der")) {
             throw bad("parameter encoding must be pem or der");
         }
-        Optional<Collateral> crl = source.withPckCa(pckCa);
+        Optional<CrlItem> crl = counted(source.pckCrl(pckCa));
         if (crl.isEmpty() && dcapQvlJsCompat && pckCa == PckCa.PROCESSOR) {
-            crl = source.withPckCa(PckCa.PLATFORM);
+            crl = counted(source.pckCrl(PckCa.PLATFORM));
         }
-        Collateral c = held(crl, "PCK CRL of the " + ca + " CA");
-        res.header(PCK_CRL_ISSUER_CHAIN, urlEncode(c.pckCrlIssuerChain()));
+        CrlItem c = held(crl, "PCK CRL of the " + ca + " CA");
+        res.header(PCK_CRL_ISSUER_CHAIN, urlEncode(c.issuerChain()));
         if (encoding.equals("der")) {
             res.header(HeaderNames.CONTENT_TYPE, "application/pkix-crl");
-            res.send(c.pckCrl());
+            res.send(c.der());
         } else {
             res.header(HeaderNames.CONTENT_TYPE, "application/x-pem-file");
-            res.send(pem("X509 CRL", c.pckCrl()).getBytes(StandardCharsets.US_ASCII));
+            res.send(pem("X509 CRL", c.der()).getBytes(StandardCharsets.US_ASCII));
         }
     }
 
     private void rootCaCrl(ServerRequest req, ServerResponse res) {
         requestId(req, res);
-        Optional<Collateral> any = source.withPckCa(PckCa.PLATFORM).or(() -> source.withPckCa(PckCa.PROCESSOR));
-        Collateral c = held(any, "root CA CRL");
+        CrlItem c = held(counted(source.rootCaCrl()), "root CA CRL");
         res.header(HeaderNames.CONTENT_TYPE, "application/pkix-crl");
-        res.send(HexFormat.of().formatHex(c.rootCaCrl()).getBytes(StandardCharsets.US_ASCII));
+        res.send(HexFormat.of().formatHex(c.der()).getBytes(StandardCharsets.US_ASCII));
     }
 
     private void tcb(ServerRequest req, ServerResponse res) {
@@ -113,35 +115,33 @@ final class PccsRoutes implements HttpService {
             throw bad("parameter fmspc must be 12 hex digits");
         }
         fmspc = fmspc.toUpperCase(Locale.ROOT);
-        Collateral c = held(forAnyCa(tee, fmspc), tee + " TCB info for FMSPC " + fmspc);
-        res.header(TCB_INFO_ISSUER_CHAIN, urlEncode(c.tcbInfoIssuerChain()));
-        signedJson(res, "tcbInfo", c.tcbInfo(), c.tcbInfoSignature());
+        SignedItem c = held(counted(source.tcbInfo(tee, fmspc)), tee + " TCB info for FMSPC " + fmspc);
+        res.header(TCB_INFO_ISSUER_CHAIN, urlEncode(c.issuerChain()));
+        signedJson(res, "tcbInfo", c.json());
     }
 
-    private Optional<Collateral> forAnyCa(Tee tee, String fmspc) {
-        CollateralSource.Found f = source.forPlatform(tee, fmspc, PckCa.PLATFORM);
-        if (f.collateral().isEmpty()) {
-            f = source.forPlatform(tee, fmspc, PckCa.PROCESSOR);
-        }
+    /** The item of a look-up, counted in the cache metrics. */
+    private <T> Optional<T> counted(CollateralSource.Found<T> f) {
         metrics.collateral(f.outcome().name().toLowerCase(Locale.ROOT));
-        return f.collateral();
+        return f.item();
     }
 
     private void qeIdentity(ServerRequest req, ServerResponse res) {
         requestId(req, res);
         Tee tee = tee(req);
         checkUpdate(req);
-        Collateral c = held(source.withQeIdentity(tee), tee + " QE identity");
-        res.header(QE_IDENTITY_ISSUER_CHAIN, urlEncode(c.qeIdentityIssuerChain()));
-        signedJson(res, "enclaveIdentity", c.qeIdentity(), c.qeIdentitySignature());
+        SignedItem c = held(counted(source.qeIdentity(tee)), tee + " QE identity");
+        res.header(QE_IDENTITY_ISSUER_CHAIN, urlEncode(c.issuerChain()));
+        signedJson(res, "enclaveIdentity", c.json());
     }
 
     /**
      * The PCS body of a signed JSON item: the signed text verbatim, then the signature as hex, with no spaces
      * (clients such as dcap-qvl re-serialize the inner object before checking the signature, so it must be compact).
      */
-    private static void signedJson(ServerResponse res, String member, String text, byte[] signature) {
-        String body = "{\"" + member + "\":" + text + ",\"signature\":\"" + HexFormat.of().formatHex(signature) + "\"}";
+    private static void signedJson(ServerResponse res, String member, PcsResponses.SignedJson json) {
+        String body = "{\"" + member + "\":" + json.text() + ",\"signature\":\""
+                + HexFormat.of().formatHex(json.signature()) + "\"}";
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(body.getBytes(StandardCharsets.UTF_8));
     }
@@ -165,7 +165,7 @@ final class PccsRoutes implements HttpService {
         }
     }
 
-    private static Collateral held(Optional<Collateral> c, String what) {
+    private static <T> T held(Optional<T> c, String what) {
         return c.orElseThrow(() -> new ApiException(404, "NO_CACHE_DATA", "no " + what + " is held by this server"));
     }
 

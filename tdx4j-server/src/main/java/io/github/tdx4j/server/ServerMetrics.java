@@ -1,6 +1,7 @@
 package io.github.tdx4j.server;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -10,8 +11,8 @@ import java.io.UncheckedIOException;
 
 /**
  * The server's Prometheus metrics (Prometheus text exposition format 0.0.4, written by the Prometheus Java client):
- * requests by route and status, verifications by result, collateral cache hits and misses, and a histogram of
- * verification latency. Label values come from closed sets (route patterns, status codes, TCB statuses, error
+ * requests by route and status, verifications by result, collateral cache hits and misses, LAZY mode's collateral
+ * refreshes and the items whose refresh is failing, and a histogram of verification latency. Label values come from closed sets (route patterns, status codes, TCB statuses, error
  * codes), so the number of series is bounded.
  */
 final class ServerMetrics {
@@ -29,6 +30,13 @@ final class ServerMetrics {
     private final Counter collateral = Counter.builder().name("tdx4j_collateral_cache_total")
             .help("Collateral look-ups, by outcome: hit (in memory), miss (fetched upstream), absent (none)")
             .labelNames("outcome").register(registry);
+    private final Counter refreshes = Counter.builder().name("tdx4j_collateral_refresh_total")
+            .help("LAZY mode's refreshes of held collateral ahead of its nextUpdate, by item (tcb_info, qe_identity, "
+                    + "pck_crl, root_ca_crl) and outcome (refreshed, failed)")
+            .labelNames("item", "outcome").register(registry);
+    private final Gauge refreshFailing = Gauge.builder().name("tdx4j_collateral_refresh_failing")
+            .help("Collateral items whose last refresh failed: the copy held is served until its nextUpdate")
+            .register(registry);
     private final Histogram latency = Histogram.builder().name("tdx4j_verification_seconds")
             .help("Time to verify one quote with its collateral, including the collateral look-up")
             .classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
@@ -45,6 +53,15 @@ final class ServerMetrics {
 
     void collateral(String outcome) {
         collateral.labelValues(outcome).inc();
+    }
+
+    void refresh(String item, String outcome) {
+        refreshes.labelValues(item, outcome).inc();
+    }
+
+    /** {@code delta} is +1 when an item's refresh starts failing, -1 when it stops (refreshed, or dropped). */
+    void refreshFailing(int delta) {
+        refreshFailing.inc(delta);
     }
 
     /** The exposition text. */

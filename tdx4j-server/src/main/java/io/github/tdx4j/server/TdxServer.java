@@ -18,6 +18,8 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The {@code tdx4j serve} server: one Helidon SE WebServer (every request on its own virtual thread) with
@@ -36,14 +38,20 @@ import java.util.Objects;
 public final class TdxServer implements AutoCloseable {
     /** The version string in tokens and {@code /healthz}. */
     public static final String BUILD = "tdx4j-server 0.1.0";
+    /** The most warning lines a minute (LAZY mode's refresh failures). */
+    static final int MAX_WARNINGS_PER_MINUTE = 10;
 
     private final WebServer server;
     private final ServerConfig config;
     private final String collateralDescription;
     private final boolean ephemeralKey;
 
-    private TdxServer(WebServer server, ServerConfig config, String collateralDescription, boolean ephemeralKey) {
+    private final CollateralSource source;
+
+    private TdxServer(WebServer server, ServerConfig config, CollateralSource source, String collateralDescription,
+                      boolean ephemeralKey) {
         this.server = server;
+        this.source = source;
         this.config = config;
         this.collateralDescription = collateralDescription;
         this.ephemeralKey = ephemeralKey;
@@ -56,6 +64,15 @@ public final class TdxServer implements AutoCloseable {
      */
     public static TdxServer start(ServerConfig config) {
         Objects.requireNonNull(config, "config");
+        return start(config, () -> RefreshScheduler.onThread(config.clock()),
+                line -> System.getLogger(TdxServer.class.getName()).log(System.Logger.Level.WARNING, line));
+    }
+
+    /**
+     * Starts a server whose LAZY mode plans its collateral refreshes on {@code scheduler} (made only in LAZY mode)
+     * and writes its warnings to {@code warnings}, at most {@link #MAX_WARNINGS_PER_MINUTE} lines a minute.
+     */
+    static TdxServer start(ServerConfig config, Supplier<RefreshScheduler> scheduler, Consumer<String> warnings) {
         ServerMetrics metrics = new ServerMetrics();
         TrustedRoot root;
         CollateralSource source;
@@ -78,8 +95,10 @@ public final class TdxServer implements AutoCloseable {
                     b.rootCaCrlUri(l.baseUri().resolve("/sgx/certification/v4/rootcacrl"));
                 }
                 l.cacheDir().ifPresent(b::cacheDirectory);
-                source = new LazyCollateral(b.build(), config.clock(), (l.upstreamPccs() ? "PCCS " : "PCS ")
-                        + l.baseUri() + ", fetched on a miss" + l.cacheDir().map(d -> ", cached in " + d).orElse(""));
+                source = new LazyCollateral(b.build(), config.clock(), RefreshPolicy.DEFAULT, scheduler.get(), metrics,
+                        new RateLimitedLog(config.clock(), Duration.ofMinutes(1), MAX_WARNINGS_PER_MINUTE, warnings),
+                        (l.upstreamPccs() ? "PCCS " : "PCS ") + l.baseUri() + ", fetched on a miss and refreshed "
+                                + "before nextUpdate" + l.cacheDir().map(d -> ", cached in " + d).orElse(""));
                 root = TrustedRoot.intelProduction();
             }
         }
@@ -142,8 +161,14 @@ public final class TdxServer implements AutoCloseable {
                 .routing(routing);
         config.tls().ifPresent(t -> builder.tls(Tls.builder()
                 .sslContext(TlsContexts.fromPem(t.certificateChain(), t.privateKey())).build()));
-        WebServer server = builder.build().start();
-        TdxServer started = new TdxServer(server, config, description, ephemeral);
+        WebServer server;
+        try {
+            server = builder.build().start();
+        } catch (RuntimeException e) {
+            source.close(); // no refresh thread outlives a server that did not start
+            throw e;
+        }
+        TdxServer started = new TdxServer(server, config, source, description, ephemeral);
         base.set(started.baseUri());
         return started;
     }
@@ -191,6 +216,7 @@ public final class TdxServer implements AutoCloseable {
     /** Stops accepting connections and lets requests in flight finish, for at most the configured grace. */
     public void stop() {
         server.stop();
+        source.close();
     }
 
     @Override

@@ -42,6 +42,7 @@ final class VerificationService {
     private final Duration queueWait;
     private final Clock clock;
     private final ServerMetrics metrics;
+    private final QuotePlatform.Reader platforms = new QuotePlatform.Reader();
 
     VerificationService(QuoteVerifier verifier, CollateralSource source, int maxConcurrent, Duration queueWait,
                         Clock clock, ServerMetrics metrics) {
@@ -83,17 +84,17 @@ final class VerificationService {
         try {
             Instant at = clock.instant();
             VerificationResult result;
-            Optional<QuotePlatform> platform = QuotePlatform.of(quote);
+            Optional<QuotePlatform> platform = platforms.of(quote);
             Optional<Collateral> collateral = supplied;
             if (collateral.isEmpty() && platform.isPresent()) {
                 QuotePlatform p = platform.get();
-                CollateralSource.Found found = source.forPlatform(p.tee(), p.fmspc(), p.ca());
+                CollateralSource.Found<Collateral> found = source.forPlatform(p.tee(), p.fmspc(), p.ca());
                 metrics.collateral(found.outcome().name().toLowerCase(java.util.Locale.ROOT));
-                if (found.collateral().isEmpty()) {
+                if (found.item().isEmpty()) {
                     throw new ApiException(422, "NO_COLLATERAL", "the server has no " + p.tee() + " collateral for "
                             + "FMSPC " + p.fmspc() + " (" + source.describe() + "); send it in \"collateral\"");
                 }
-                collateral = found.collateral();
+                collateral = found.item();
             }
             if (collateral.isPresent()) {
                 result = verifier.verify(quote, collateral.get(), at);

@@ -11,7 +11,8 @@ import java.util.Objects;
 
 /**
  * The native face: {@code POST /verify} (a quote, optional collateral, policy and nonce; answers the verification
- * result JSON of {@link ResultJson} with an EAR token) and {@code GET /.well-known/jwks.json} (the token key, as
+ * result JSON of {@link ResultJson} with an EAR token, or {@code "token": null} with {@code ?token=false}; every
+ * decoded quote field with {@code ?fields=true}) and {@code GET /.well-known/jwks.json} (the token key, as
  * Trustee's attestation service serves it).
  */
 final class VerifyRoutes implements HttpService {
@@ -39,10 +40,22 @@ final class VerifyRoutes implements HttpService {
         VerifyRequest request = VerifyRequest.read(req.headers().first(HeaderNames.CONTENT_TYPE), body);
         VerificationService.Outcome outcome = service.verify(request.quote(), request.collateral(), request.policy());
         Appraisal appraisal = Appraisal.of(outcome);
-        String token = tokens.issue(outcome, appraisal, request.policyId(), request.nonce());
-        boolean fields = req.query().first("fields").asOptional().map("true"::equals).orElse(false);
-        ObjectNode json = ResultJson.of(outcome, appraisal, request.policyId(), token, fields);
+        // The token costs one P-256 signature, as much as the verification itself: a caller that only reads the
+        // verdict can leave it out.
+        String token = flag(req, "token", true)
+                ? tokens.issue(outcome, appraisal, request.policyId(), request.nonce()) : null;
+        boolean fields = flag(req, "fields", false);
+        ObjectNode json = ResultJson.of(outcome, request.policy(), appraisal, token, fields);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(json.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A query flag: {@code true} or {@code false}, else 400. */
+    private static boolean flag(ServerRequest req, String name, boolean absent) {
+        return switch (req.query().first(name).asOptional().orElse(absent ? "true" : "false")) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiException.badRequest("BAD_PARAMETER", "parameter " + name + " must be true or false");
+        };
     }
 }

@@ -71,7 +71,7 @@ class VerifyFaceTest {
         JsonNode result = Http.json(r);
         assertThat(result.get("status").textValue()).isEqualTo("UpToDate");
         assertThat(result.get("error").isNull()).isTrue();
-        assertThat(result.at("/policy/satisfied").booleanValue()).isTrue();
+        assertThat(result.at("/policy/accepted").booleanValue()).isTrue();
         assertThat(result.at("/ear/status").textValue()).isEqualTo("affirming");
         SignedJWT jwt = verifiedToken(result);
         assertThat(jwt.getJWTClaimsSet().getStringClaim("eat_profile")).isEqualTo("tag:ietf.org,2025-07:ear");
@@ -87,6 +87,24 @@ class VerifyFaceTest {
         assertThat(jwt.getHeader().getJWK()).as("Trustee puts the public key in the jwk header")
                 .isEqualTo(JWKSet.parse(new String(Http.get(server.baseUri() + "/.well-known/jwks.json").body(),
                         StandardCharsets.UTF_8)).getKeys().getFirst());
+    }
+
+    @Test
+    @DisplayName("?token=false answers the same verdict with \"token\": null (no signature made); a flag other than "
+            + "true or false is a 400")
+    void tokenOptional() {
+        HttpResponse<byte[]> r = Http.post(server.baseUri() + "/verify?token=false", "application/octet-stream",
+                quotes.quote(3));
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode result = Http.json(r);
+        assertThat(result.get("status").textValue()).isEqualTo("UpToDate");
+        assertThat(result.at("/ear/status").textValue()).isEqualTo("affirming");
+        assertThat(result.has("token")).isTrue();
+        assertThat(result.get("token").isNull()).isTrue();
+        HttpResponse<byte[]> bad = Http.post(server.baseUri() + "/verify?token=no", "application/octet-stream",
+                quotes.quote(3));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(Http.json(bad).get("detail").textValue()).isEqualTo("parameter token must be true or false");
     }
 
     @Test
@@ -113,7 +131,7 @@ class VerifyFaceTest {
         body.putObject("policy").put("mrTd", "ab".repeat(48));
         JsonNode result = Http.json(verifyJson(body));
         assertThat(result.get("status").textValue()).isEqualTo("UpToDate");
-        assertThat(result.at("/policy/satisfied").booleanValue()).isFalse();
+        assertThat(result.at("/policy/accepted").booleanValue()).isFalse();
         assertThat(result.at("/policy/violations/0/rule").textValue()).isEqualTo("MRTD_MISMATCH");
         assertThat(result.at("/ear/status").textValue()).isEqualTo("warning");
         assertThat(cpu0(verifiedToken(result)).get("ear.trustworthiness-vector"))

@@ -96,7 +96,7 @@ class WebPageBrowserTest {
                 SimSettings.DEFAULT_SEED)))) {
             String dom = browse(link(server.baseUri(), quotes.quote(1), null), SHOTS.resolve("simulated.png"));
             assertThat(dom).contains("UpToDate (affirming)").contains("class=\"verdict affirming\"")
-                    .contains("Policy \"default\" satisfied").contains("mrTd").contains("tdx4j Simulated SGX Root CA")
+                    .contains("Policy accepted").contains("mrTd").contains("tdx4j Simulated SGX Root CA")
                     .contains("eyJ"); // the token, a JWS
         }
     }

@@ -23,6 +23,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
@@ -38,7 +39,9 @@ import java.util.Optional;
  * ({@link PcsResponses}).
  *
  * <p>Freshness: a cached item is used while the clock is before its own {@code nextUpdate} (TCB info and QE identity
- * JSON; CRL nextUpdate), and fetched again afterwards. A failed fetch is an error even when a stale copy is cached:
+ * JSON; CRL nextUpdate), and fetched again afterwards ({@link Freshness#UPSTREAM} fetches even a fresh item, for a
+ * refresh ahead of nextUpdate). The items can also be fetched one at a time ({@link #tcbInfo}, {@link #qeIdentity},
+ * {@link #pckCrl}, {@link #rootCaCrl}), as a caching service does. A failed fetch is an error even when a stale copy is cached:
  * stale collateral would only be reported as expired by the verifier, so it is never served silently. Every request
  * has a timeout; nothing is retried.
  */
@@ -151,29 +154,144 @@ public final class PcsClient {
     }
 
     /** Which family of PCS routes: {@code /tdx/certification/v4/…} or {@code /sgx/certification/v4/…}. */
-    private enum Tee { TDX, SGX }
+    public enum Tee {
+        /** The {@code /tdx/certification/v4/} routes: TD quotes (v4, v5). */
+        TDX,
+        /** The {@code /sgx/certification/v4/} routes: SGX enclave quotes (v3). */
+        SGX;
 
-    private Collateral fetch(Tee tee, String fmspc, PckCa ca) {
-        Objects.requireNonNull(ca, "ca");
+        String path() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Where an item may come from. */
+    public enum Freshness {
+        /** The disk cache's copy while the clock is before its {@code nextUpdate}, else the service's. */
+        CACHED_IF_FRESH,
+        /** Always the service's answer (which then replaces the cached copy): a refresh ahead of nextUpdate. */
+        UPSTREAM
+    }
+
+    /**
+     * A signed JSON item (TCB info or QE identity) as the service sent it.
+     *
+     * @param json        the exact signed text and its signature
+     * @param issuerChain PEM, from the issuer-chain response header
+     * @param nextUpdate  the item's own {@code nextUpdate}: it is not to be used from then on
+     */
+    public record SignedItem(PcsResponses.SignedJson json, String issuerChain, Instant nextUpdate) {
+        public SignedItem {
+            Objects.requireNonNull(json, "json");
+            Objects.requireNonNull(issuerChain, "issuerChain");
+            Objects.requireNonNull(nextUpdate, "nextUpdate");
+        }
+    }
+
+    /**
+     * A CRL as the service sent it.
+     *
+     * @param der         the CRL, DER
+     * @param issuerChain PEM, from the issuer-chain response header; empty for the root CA CRL (served without one)
+     * @param nextUpdate  the CRL's nextUpdate
+     */
+    public record CrlItem(byte[] der, String issuerChain, Instant nextUpdate) {
+        public CrlItem {
+            der = der.clone();
+            Objects.requireNonNull(issuerChain, "issuerChain");
+            Objects.requireNonNull(nextUpdate, "nextUpdate");
+        }
+
+        @Override
+        public byte[] der() {
+            return der.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CrlItem c && Arrays.equals(der, c.der) && issuerChain.equals(c.issuerChain)
+                    && nextUpdate.equals(c.nextUpdate);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(Arrays.hashCode(der), issuerChain, nextUpdate);
+        }
+
+        @Override
+        public String toString() {
+            return "CrlItem[" + der.length + " bytes DER, nextUpdate " + nextUpdate + "]";
+        }
+    }
+
+    /**
+     * The TCB info of platform family {@code fmspc} ({@code GET /{tdx|sgx}/certification/v4/tcb?fmspc=…}).
+     *
+     * @param fmspc 6 bytes as 12 hex digits (any case)
+     * @throws CollateralException as {@link #fetchTdx(String, PckCa)}
+     */
+    public SignedItem tcbInfo(Tee tee, String fmspc, Freshness freshness) {
+        Objects.requireNonNull(tee, "tee");
         if (!fmspc.matches("[0-9a-fA-F]{12}")) {
             throw new IllegalArgumentException("FMSPC must be 12 hex digits: " + fmspc);
         }
         String fm = fmspc.toUpperCase(Locale.ROOT);
-        String t = tee.name().toLowerCase(Locale.ROOT);
-        String prefix = tee == Tee.TDX ? "" : "sgx-";
-        Item tcb = get(prefix + "tcb-" + fm, base.resolve("/" + t + "/certification/v4/tcb?fmspc=" + fm),
-                PcsResponses.TCB_INFO_ISSUER_CHAIN, Kind.TCB_INFO);
-        Item qe = get(tee == Tee.TDX ? "qe-identity-td" : "qe-identity-sgx",
-                base.resolve("/" + t + "/certification/v4/qe/identity"),
-                PcsResponses.QE_IDENTITY_ISSUER_CHAIN, Kind.QE_IDENTITY);
-        Item pckCrl = get("pckcrl-" + ca.query(),
+        Got tcb = get((tee == Tee.TDX ? "" : "sgx-") + "tcb-" + fm,
+                base.resolve("/" + tee.path() + "/certification/v4/tcb?fmspc=" + fm),
+                PcsResponses.TCB_INFO_ISSUER_CHAIN, Kind.TCB_INFO, freshness);
+        return new SignedItem(PcsResponses.tcbInfo(tcb.item.body), tcb.item.chain, tcb.nextUpdate);
+    }
+
+    /**
+     * The identity of the quoting enclave of {@code tee} ({@code GET /{tdx|sgx}/certification/v4/qe/identity}).
+     *
+     * @throws CollateralException as {@link #fetchTdx(String, PckCa)}
+     */
+    public SignedItem qeIdentity(Tee tee, Freshness freshness) {
+        Objects.requireNonNull(tee, "tee");
+        Got qe = get(tee == Tee.TDX ? "qe-identity-td" : "qe-identity-sgx",
+                base.resolve("/" + tee.path() + "/certification/v4/qe/identity"),
+                PcsResponses.QE_IDENTITY_ISSUER_CHAIN, Kind.QE_IDENTITY, freshness);
+        return new SignedItem(PcsResponses.qeIdentity(qe.item.body), qe.item.chain, qe.nextUpdate);
+    }
+
+    /**
+     * The CRL of the PCK certificates {@code ca} issued ({@code GET /sgx/certification/v4/pckcrl?ca=…&encoding=der}).
+     *
+     * @throws CollateralException as {@link #fetchTdx(String, PckCa)}
+     */
+    public CrlItem pckCrl(PckCa ca, Freshness freshness) {
+        Objects.requireNonNull(ca, "ca");
+        Got crl = get("pckcrl-" + ca.query(),
                 base.resolve("/sgx/certification/v4/pckcrl?ca=" + ca.query() + "&encoding=der"),
-                PcsResponses.PCK_CRL_ISSUER_CHAIN, Kind.CRL);
-        Item rootCrl = get("rootcacrl", rootCaCrlUri, null, Kind.CRL);
-        PcsResponses.SignedJson tcbInfo = PcsResponses.tcbInfo(tcb.body);
-        PcsResponses.SignedJson qeIdentity = PcsResponses.qeIdentity(qe.body);
-        return new Collateral(pckCrl.chain, der(rootCrl.body), der(pckCrl.body), tcb.chain, tcbInfo.text(),
-                tcbInfo.signature(), qe.chain, qeIdentity.text(), qeIdentity.signature());
+                PcsResponses.PCK_CRL_ISSUER_CHAIN, Kind.CRL, freshness);
+        return new CrlItem(der(crl.item.body), crl.item.chain, crl.nextUpdate);
+    }
+
+    /**
+     * The root CA's CRL, from {@link Builder#rootCaCrlUri(URI)}.
+     *
+     * @throws CollateralException as {@link #fetchTdx(String, PckCa)}
+     */
+    public CrlItem rootCaCrl(Freshness freshness) {
+        Got crl = get("rootcacrl", rootCaCrlUri, null, Kind.CRL, freshness);
+        return new CrlItem(der(crl.item.body), "", crl.nextUpdate);
+    }
+
+    /** The collateral of one platform, put together from its four items. */
+    public static Collateral collateral(CrlItem pckCrl, CrlItem rootCaCrl, SignedItem tcbInfo, SignedItem qeIdentity) {
+        return new Collateral(pckCrl.issuerChain(), rootCaCrl.der, pckCrl.der, tcbInfo.issuerChain(),
+                tcbInfo.json().text(), tcbInfo.json().signature(), qeIdentity.issuerChain(), qeIdentity.json().text(),
+                qeIdentity.json().signature());
+    }
+
+    private Collateral fetch(Tee tee, String fmspc, PckCa ca) {
+        Objects.requireNonNull(ca, "ca");
+        SignedItem tcb = tcbInfo(tee, fmspc, Freshness.CACHED_IF_FRESH);
+        SignedItem qe = qeIdentity(tee, Freshness.CACHED_IF_FRESH);
+        CrlItem pckCrl = pckCrl(ca, Freshness.CACHED_IF_FRESH);
+        CrlItem rootCrl = rootCaCrl(Freshness.CACHED_IF_FRESH);
+        return collateral(pckCrl, rootCrl, tcb, qe);
     }
 
     enum Kind { TCB_INFO, QE_IDENTITY, CRL }
@@ -182,26 +300,33 @@ public final class PcsClient {
     record Item(byte[] body, String chain) {
     }
 
-    private Item get(String key, URI uri, String chainHeader, Kind kind) {
+    /** An item and the nextUpdate read from it. */
+    private record Got(Item item, Instant nextUpdate) {
+    }
+
+    private Got get(String key, URI uri, String chainHeader, Kind kind, Freshness freshness) {
         Instant now = clock.instant();
-        if (cache.isPresent()) {
+        if (cache.isPresent() && freshness == Freshness.CACHED_IF_FRESH) {
             Optional<Item> cached = cache.get().read(key);
-            if (cached.isPresent() && isFresh(cached.get(), kind, uri, now)) {
-                return cached.get();
+            if (cached.isPresent()) {
+                Optional<Instant> next = readableNextUpdate(cached.get(), kind, uri);
+                if (next.isPresent() && now.isBefore(next.get())) {
+                    return new Got(cached.get(), next.get());
+                }
             }
         }
         Item fetched = fetch(uri, chainHeader);
-        nextUpdate(fetched.body, kind, uri); // parse before caching: never cache a malformed answer
+        Instant next = nextUpdate(fetched.body, kind, uri); // parse before caching: never cache a malformed answer
         cache.ifPresent(c -> c.write(key, fetched));
-        return fetched;
+        return new Got(fetched, next);
     }
 
-    /** Whether a cached item is before its nextUpdate; an unreadable cached item is stale, and fetched again. */
-    private static boolean isFresh(Item cached, Kind kind, URI uri, Instant now) {
+    /** A cached item's nextUpdate; empty when the item is unreadable (it is then stale, and fetched again). */
+    private static Optional<Instant> readableNextUpdate(Item cached, Kind kind, URI uri) {
         try {
-            return now.isBefore(nextUpdate(cached.body, kind, uri));
+            return Optional.of(nextUpdate(cached.body, kind, uri));
         } catch (CollateralException e) {
-            return false;
+            return Optional.empty();
         }
     }
 

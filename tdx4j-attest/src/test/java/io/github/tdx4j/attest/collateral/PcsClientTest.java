@@ -128,6 +128,30 @@ class PcsClientTest {
     }
 
     @Test
+    @DisplayName("Items one at a time: each with its issuer chain and its own nextUpdate; UPSTREAM asks the service "
+            + "even while the cached copy is fresh, and replaces it")
+    void itemsOneAtATime(@TempDir Path cache) {
+        PcsClient client = client(cache, AT);
+        PcsClient.SignedItem tcb = client.tcbInfo(PcsClient.Tee.TDX, "50806f000000",
+                PcsClient.Freshness.CACHED_IF_FRESH);
+        assertThat(tcb.nextUpdate()).isEqualTo(Instant.parse("2023-07-18T08:42:58Z"));
+        assertThat(tcb.issuerChain()).contains("-----BEGIN CERTIFICATE-----");
+        PcsClient.CrlItem crl = client.pckCrl(PcsClient.PckCa.PLATFORM, PcsClient.Freshness.CACHED_IF_FRESH);
+        assertThat(crl.nextUpdate()).isEqualTo(Instant.parse("2023-07-08T07:27:52Z"));
+        assertThat(client.rootCaCrl(PcsClient.Freshness.CACHED_IF_FRESH).issuerChain()).isEmpty();
+        assertThat(requests).containsExactly("/tdx/certification/v4/tcb?fmspc=50806F000000",
+                "/sgx/certification/v4/pckcrl?ca=platform&encoding=der", "/IntelSGXRootCA.der");
+        requests.clear();
+        client.tcbInfo(PcsClient.Tee.TDX, "50806f000000", PcsClient.Freshness.CACHED_IF_FRESH);
+        assertThat(requests).isEmpty();
+        assertThat(client.tcbInfo(PcsClient.Tee.TDX, "50806f000000", PcsClient.Freshness.UPSTREAM)).isEqualTo(tcb);
+        assertThat(requests).containsExactly("/tdx/certification/v4/tcb?fmspc=50806F000000");
+        status = 503;
+        assertThatThrownBy(() -> client.qeIdentity(PcsClient.Tee.TDX, PcsClient.Freshness.UPSTREAM))
+                .isInstanceOf(CollateralException.class).hasMessageContaining("HTTP 503");
+    }
+
+    @Test
     @DisplayName("A corrupt cached item is treated as stale and fetched again")
     void corruptCache(@TempDir Path cache) throws Exception {
         client(cache, AT).fetchTdx("50806f000000", PcsClient.PckCa.PLATFORM);

@@ -59,10 +59,11 @@ function show(result) {
   entries($('summary'), [
     ['TCB status', result.status], ['error', result.error], ['detail', result.detail],
     ['advisory ids', (result.advisoryIds || []).join(', ')], ['collateral expired', result.collateralExpired],
-    ['collateral expiry', result.collateralExpiry], ['FMSPC', result.quote && result.quote.fmspc],
+    ['collateral expired (QvE rule)', result.qveCollateralExpired],
+    ['collateral expiry', result.collateralExpiry], ['FMSPC', result.quoteFields && result.quoteFields.fmspc],
     ['verified at', result.verifiedAt], ['trust vector', JSON.stringify(result.ear.trustVector)]]);
-  $('policy-result').textContent = result.policy.satisfied
-    ? `Policy "${result.policy.id}" satisfied` : `Policy "${result.policy.id}" not satisfied`;
+  $('policy-result').textContent = result.policy.accepted ? 'Policy accepted'
+    : result.policy.evaluated ? 'Policy not accepted' : 'Policy not evaluated: the quote did not verify';
   const ul = $('violations');
   ul.replaceChildren();
   for (const v of result.policy.violations) {
