@@ -1,9 +1,6 @@
 package io.github.tdx4j.sim.qgs;
 
-import io.github.tdx4j.abi.QgsErrorCode;
 import io.github.tdx4j.abi.QgsMessageLayout;
-import io.github.tdx4j.abi.QgsMessageType;
-import io.github.tdx4j.sim.quote.QuoteGenerationException;
 import io.github.tdx4j.sim.quote.QuoteGenerationService;
 import java.io.EOFException;
 import java.io.IOException;
@@ -21,7 +18,6 @@ import java.util.Deque;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A Quote Generation Service on a UNIX-domain socket, speaking the real QGS protocol 1.1 ({@link QgsMessageLayout}):
@@ -29,11 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * simulated quoting enclave). Real QGS (intel/SGXDataCenterAttestationPrimitives, QuoteGeneration/quote_wrapper/qgs)
  * listens on vsock and, for the host's QEMU, on a UNIX socket; this is the UNIX-socket side.
  *
- * <p>Request checks follow qgs_msg_lib's {@code qgs_msg_inflate_get_quote_req}: a major version other than 1 is
- * answered QGS_MSG_ERROR_INVALID_VERSION, a type other than GET_QUOTE_REQ INVALID_TYPE, a header size that differs
- * from the frame INVALID_SIZE, a report size of 0 or an id list not a multiple of 16 bytes INVALID_PARAMETER. A
- * refused quote is QGS_MSG_ERROR_UNEXPECTED. Frames longer than {@link #MAX_REQUEST_FRAME} are not read: the
- * connection is closed.
+ * <p>The messages are answered by {@link QgsResponder} (qgs_msg_lib's request checks). Frames longer than {@link
+ * #MAX_REQUEST_FRAME} are not read: the connection is closed.
  *
  * <p>{@link #inject(QgsFault...)} queues faults, one per following connection, to test clients.
  */
@@ -42,17 +35,16 @@ public final class SimulatedQgsServer implements AutoCloseable {
     public static final int MAX_REQUEST_FRAME = 16 * 1024;
 
     private final Path socketPath;
-    private final QuoteGenerationService service;
+    private final QgsResponder responder;
     private final ServerSocketChannel server;
     private final Thread acceptor;
     private final Deque<QgsFault> faults = new ArrayDeque<>();
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger served = new AtomicInteger();
     private volatile boolean closed;
 
     private SimulatedQgsServer(Path socketPath, QuoteGenerationService service) throws IOException {
         this.socketPath = socketPath;
-        this.service = service;
+        this.responder = new QgsResponder(service);
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
         this.acceptor = Thread.ofPlatform().daemon().name("simulated-qgs-accept").unstarted(this::acceptLoop);
@@ -81,7 +73,7 @@ public final class SimulatedQgsServer implements AutoCloseable {
 
     /** Requests answered with a quote so far. */
     public int quotesServed() {
-        return served.get();
+        return responder.quotesServed();
     }
 
     /** Queues faults: the next connections get them, one each, in order; later ones are served normally. */
@@ -147,7 +139,7 @@ public final class SimulatedQgsServer implements AutoCloseable {
                 default -> {
                 }
             }
-            byte[] response = answer(request, fault);
+            byte[] response = responder.respond(request, fault);
             ByteBuffer framed = ByteBuffer.allocate(QgsMessageLayout.FRAME_LENGTH_SIZE + response.length);
             framed.order(QgsMessageLayout.FRAME_ORDER).putInt(response.length).put(response).flip();
             if (fault instanceof QgsFault.ShortResponse s) {
@@ -159,73 +151,6 @@ public final class SimulatedQgsServer implements AutoCloseable {
         } finally {
             open.remove(ch);
         }
-    }
-
-    /** The response message (without the frame length) to {@code request}. */
-    private byte[] answer(ByteBuffer request, QgsFault fault) {
-        QgsErrorCode error = check(request);
-        byte[] quote = new byte[0];
-        if (error.isSuccess()) {
-            if (fault instanceof QgsFault.ErrorCode e) {
-                error = e.code();
-            } else {
-                int reportSize = request.getInt(QgsMessageLayout.REPORT_SIZE_OFFSET);
-                byte[] report = new byte[reportSize];
-                request.get(QgsMessageLayout.REQ_PAYLOAD_OFFSET, report);
-                try {
-                    quote = service.getQuote(report);
-                    served.incrementAndGet();
-                } catch (QuoteGenerationException e) {
-                    error = QgsErrorCode.UNEXPECTED;
-                }
-            }
-        }
-        int size = QgsMessageLayout.RESP_PAYLOAD_OFFSET + quote.length;
-        ByteBuffer resp = ByteBuffer.allocate(size).order(QgsMessageLayout.MESSAGE_ORDER);
-        int major = QgsMessageLayout.MAJOR_VERSION;
-        int minor = QgsMessageLayout.MINOR_VERSION;
-        if (fault instanceof QgsFault.WrongVersion v) {
-            major = v.major();
-            minor = v.minor();
-        }
-        long type = fault instanceof QgsFault.WrongType t ? t.type() : QgsMessageType.GET_QUOTE_RESP.raw();
-        int headerSize = fault instanceof QgsFault.SizeMismatch m ? size + m.delta() : size;
-        resp.putShort(QgsMessageLayout.MAJOR_VERSION_OFFSET, (short) major)
-                .putShort(QgsMessageLayout.MINOR_VERSION_OFFSET, (short) minor)
-                .putInt(QgsMessageLayout.TYPE_OFFSET, (int) type)
-                .putInt(QgsMessageLayout.SIZE_OFFSET, headerSize)
-                .putInt(QgsMessageLayout.ERROR_CODE_OFFSET, (int) error.raw())
-                .putInt(QgsMessageLayout.SELECTED_ID_SIZE_OFFSET, 0)
-                .putInt(QgsMessageLayout.QUOTE_SIZE_OFFSET, quote.length)
-                .put(QgsMessageLayout.RESP_PAYLOAD_OFFSET, quote);
-        return resp.array();
-    }
-
-    /** qgs_msg_inflate_get_quote_req's checks, in its order. */
-    private static QgsErrorCode check(ByteBuffer request) {
-        int length = request.capacity();
-        if (length < QgsMessageLayout.REQ_PAYLOAD_OFFSET) {
-            return QgsErrorCode.INVALID_SIZE;
-        }
-        if (Short.toUnsignedInt(request.getShort(QgsMessageLayout.MAJOR_VERSION_OFFSET))
-                != QgsMessageLayout.MAJOR_VERSION) {
-            return QgsErrorCode.INVALID_VERSION;
-        }
-        if (!QgsMessageType.of(request.getInt(QgsMessageLayout.TYPE_OFFSET)).equals(QgsMessageType.GET_QUOTE_REQ)) {
-            return QgsErrorCode.INVALID_TYPE;
-        }
-        if (Integer.toUnsignedLong(request.getInt(QgsMessageLayout.SIZE_OFFSET)) != length) {
-            return QgsErrorCode.INVALID_SIZE;
-        }
-        long reportSize = Integer.toUnsignedLong(request.getInt(QgsMessageLayout.REPORT_SIZE_OFFSET));
-        long idListSize = Integer.toUnsignedLong(request.getInt(QgsMessageLayout.ID_LIST_SIZE_OFFSET));
-        if (reportSize == 0 || idListSize % QgsMessageLayout.ATT_KEY_ID_SIZE != 0) {
-            return QgsErrorCode.INVALID_PARAMETER;
-        }
-        if (QgsMessageLayout.REQ_PAYLOAD_OFFSET + reportSize + idListSize != length) {
-            return QgsErrorCode.INVALID_SIZE;
-        }
-        return QgsErrorCode.SUCCESS;
     }
 
     private static ByteBuffer readFully(SocketChannel ch, int n) throws IOException {
