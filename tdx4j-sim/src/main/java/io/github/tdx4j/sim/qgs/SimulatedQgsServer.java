@@ -8,14 +8,15 @@ import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A Quote Generation Service on a UNIX-domain socket, speaking the real QGS protocol 1.1 ({@link QgsMessageLayout}):
  * one GET_QUOTE_REQ per connection, answered with one GET_QUOTE_RESP from a {@link QuoteGenerationService} (the
  * simulated quoting enclave). Real QGS (intel/SGXDataCenterAttestationPrimitives, QuoteGeneration/quote_wrapper/qgs)
- * listens on vsock and, for the host's QEMU, on a UNIX socket; this is the UNIX-socket side.
+ * listens on vsock and, for the host's QEMU, on a UNIX socket; this serves a UNIX socket through the JDK, or any
+ * other transport through a {@link QgsListener} (vsock, from a module with native access).
  *
  * <p>The messages are answered by {@link QgsResponder} (qgs_msg_lib's request checks). Frames longer than {@link
  * #MAX_REQUEST_FRAME} are not read: the connection is closed.
@@ -34,19 +36,18 @@ public final class SimulatedQgsServer implements AutoCloseable {
     /** The largest request frame read: a TDREPORT and an id list of 64 ids, with room to spare. */
     public static final int MAX_REQUEST_FRAME = 16 * 1024;
 
-    private final Path socketPath;
+    private final Optional<Path> socketPath;
+    private final QgsListener listener;
     private final QgsResponder responder;
-    private final ServerSocketChannel server;
     private final Thread acceptor;
     private final Deque<QgsFault> faults = new ArrayDeque<>();
-    private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+    private final Set<ByteChannel> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private SimulatedQgsServer(Path socketPath, QuoteGenerationService service) throws IOException {
+    private SimulatedQgsServer(Optional<Path> socketPath, QgsListener listener, QuoteGenerationService service) {
         this.socketPath = socketPath;
+        this.listener = listener;
         this.responder = new QgsResponder(service);
-        this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socketPath));
         this.acceptor = Thread.ofPlatform().daemon().name("simulated-qgs-accept").unstarted(this::acceptLoop);
     }
 
@@ -59,7 +60,29 @@ public final class SimulatedQgsServer implements AutoCloseable {
         Objects.requireNonNull(socketPath, "socketPath");
         Objects.requireNonNull(service, "service");
         try {
-            SimulatedQgsServer s = new SimulatedQgsServer(socketPath, service);
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                server.bind(UnixDomainSocketAddress.of(socketPath));
+            } catch (IOException e) {
+                server.close();
+                throw e;
+            }
+            SimulatedQgsServer s = new SimulatedQgsServer(Optional.of(socketPath), new QgsListener() {
+                @Override
+                public ByteChannel accept() throws IOException {
+                    return server.accept();
+                }
+
+                @Override
+                public String display() {
+                    return "UNIX socket " + socketPath;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    server.close();
+                }
+            }, service);
             s.acceptor.start();
             return s;
         } catch (IOException e) {
@@ -67,8 +90,30 @@ public final class SimulatedQgsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves the connections {@code listener} takes, for example vsock from a module with native access; closing
+     * the server closes the listener.
+     */
+    public static SimulatedQgsServer start(QgsListener listener, QuoteGenerationService service) {
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(service, "service");
+        SimulatedQgsServer s = new SimulatedQgsServer(Optional.empty(), listener, service);
+        s.acceptor.start();
+        return s;
+    }
+
+    /** Where it listens, for messages. */
+    public String display() {
+        return listener.display();
+    }
+
+    /**
+     * The UNIX socket it listens on.
+     *
+     * @throws IllegalStateException if it was started on another {@link QgsListener}
+     */
     public Path socketPath() {
-        return socketPath;
+        return socketPath.orElseThrow(() -> new IllegalStateException("this QGS listens on " + display()));
     }
 
     /** Requests answered with a quote so far. */
@@ -94,9 +139,9 @@ public final class SimulatedQgsServer implements AutoCloseable {
 
     private void acceptLoop() {
         while (!closed) {
-            SocketChannel ch;
+            ByteChannel ch;
             try {
-                ch = server.accept();
+                ch = listener.accept();
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
@@ -111,7 +156,7 @@ public final class SimulatedQgsServer implements AutoCloseable {
         }
     }
 
-    private void serve(SocketChannel ch, QgsFault fault) {
+    private void serve(ByteChannel ch, QgsFault fault) {
         try (ch) {
             if (fault instanceof QgsFault.CloseImmediately) {
                 return;
@@ -153,7 +198,7 @@ public final class SimulatedQgsServer implements AutoCloseable {
         }
     }
 
-    private static ByteBuffer readFully(SocketChannel ch, int n) throws IOException {
+    private static ByteBuffer readFully(ByteChannel ch, int n) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(n);
         while (b.hasRemaining()) {
             if (ch.read(b) < 0) {
@@ -163,7 +208,7 @@ public final class SimulatedQgsServer implements AutoCloseable {
         return b.flip();
     }
 
-    private static void writeFully(SocketChannel ch, ByteBuffer b) throws IOException {
+    private static void writeFully(ByteChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             ch.write(b);
         }
@@ -174,11 +219,11 @@ public final class SimulatedQgsServer implements AutoCloseable {
     public void close() {
         closed = true;
         try {
-            server.close();
+            listener.close();
         } catch (IOException e) {
             // closing a listening socket cannot fail in a way that matters here
         }
-        for (SocketChannel ch : open) {
+        for (ByteChannel ch : open) {
             try {
                 ch.close();
             } catch (IOException e) {
@@ -187,11 +232,13 @@ public final class SimulatedQgsServer implements AutoCloseable {
         }
         try {
             acceptor.join(5_000);
-            Files.deleteIfExists(socketPath);
+            if (socketPath.isPresent()) {
+                Files.deleteIfExists(socketPath.get());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the socket " + socketPath, e);
+            throw new UncheckedIOException("cannot remove the socket " + socketPath.get(), e);
         }
     }
 }
