@@ -19,7 +19,9 @@ import java.util.Random;
  * parent kills it with SIGKILL ({@link Process#destroyForcibly()}).
  *
  * <p>With the single argument {@code --warm-up-only} it exits after the warm-up: the parent's training run for a
- * class-data-sharing archive that makes the other children start faster.
+ * class-data-sharing archive that makes the other children start faster. With the six fields of the command as
+ * arguments it runs that command at once and exits 0 ({@code RuntimeEventLogTest}'s concurrent writers, which give
+ * kill-recnum -1: no kill).
  */
 public final class CrashChild {
     /** The exit status when the child was not killed (the parent went away or did not kill it): a failure. */
@@ -29,18 +31,27 @@ public final class CrashChild {
     }
 
     public static void main(String[] args) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        if (args.length == 6) {
+            // The command as arguments, no kill expected (kill-recnum -1): RuntimeEventLogTest's concurrent writers.
+            run(args, in);
+            System.exit(0);
+        }
         warmUp();
         if (args.length == 1 && args[0].equals("--warm-up-only")) {
             System.exit(0);
         }
         System.out.println("READY");
         System.out.flush();
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line = in.readLine();
         if (line == null) {
             Runtime.getRuntime().halt(NOT_KILLED);
         }
-        String[] a = line.split(" ");
+        run(line.split(" "), in);
+        Runtime.getRuntime().halt(NOT_KILLED); // passed the kill point without meeting it
+    }
+
+    private static void run(String[] a, BufferedReader in) {
         Path log = Path.of(a[0]);
         FileRtmrs rtmrs = new FileRtmrs(Path.of(a[1]));
         int count = Integer.parseInt(a[2]);
@@ -60,7 +71,6 @@ public final class CrashChild {
             }
         });
         record(events, rtmrs, count, seed);
-        Runtime.getRuntime().halt(NOT_KILLED); // passed the kill point without meeting it
     }
 
     private static void record(RuntimeEventLog events, FileRtmrs rtmrs, int count, long seed) {
