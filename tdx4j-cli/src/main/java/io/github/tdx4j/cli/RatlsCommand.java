@@ -186,9 +186,12 @@ final class RatlsCommand implements Callable<Integer> {
                 description = "QuoteCollateralV3 JSON for the server's platform (needed unless --simulated).")
         Path collateral;
 
-        @Option(names = "--policy", paramLabel = "FILE",
-                description = "TD policy (JSON: mrtd, rtmr, allow_debug, accept_status, ...); default: strict.")
-        Path policy;
+        /**
+         * The policy options of {@code tdx4j verify}, the same policy document ({@code --policy FILE}, read by
+         * {@code TdPolicy.fromJson}) and the same flags. Given none, the policy is {@link TdPolicy#strict()}.
+         */
+        @CommandLine.Mixin
+        PolicyOptions policyOptions = new PolicyOptions();
 
         @Option(names = "--nonce", description = "Challenge mode: send a fresh nonce and require it in the "
                 + "server's certificate (a quote per handshake on the server).")
@@ -272,15 +275,11 @@ final class RatlsCommand implements Callable<Integer> {
                     throw new Usage("--collateral " + collateral + ": " + e.getMessage());
                 }
             }
-            TdPolicy tdPolicy = TdPolicy.strict();
-            if (policy != null) {
-                try {
-                    tdPolicy = RatlsPolicyFile.parse(CliFiles.read(policy));
-                } catch (CliFiles.FileFailure e) {
-                    throw new Usage("--policy " + policy + ": " + e.getMessage());
-                } catch (RatlsPolicyFile.BadPolicy e) {
-                    throw new Usage("--policy " + policy + ": " + e.getMessage());
-                }
+            TdPolicy tdPolicy;
+            try {
+                tdPolicy = policyOptions.policy().orElse(TdPolicy.strict());
+            } catch (CliFiles.FileFailure | PolicyOptions.BadPolicy e) {
+                throw new Usage(e.getMessage());
             }
             RatlsTrustManager tm = RatlsTrustManager.builder(QuoteVerifier.builder().trustedRoot(trusted).build(),
                     CollateralSource.fixed(coll)).policy(tdPolicy).requireNonce(nonce).build();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class RatlsCommandTest {
     /** Connections the tests below make to the one server (each test says how many it uses). */
-    private static final int CONNECTIONS = 5;
+    private static final int CONNECTIONS = 7;
     private static int port;
     private static Thread server;
     private static final StringWriter serverOut = new StringWriter();
@@ -74,7 +74,7 @@ class RatlsCommandTest {
     @Test
     void connectWithAWrongMrtdPolicyExitsTwoWithTheRule(@TempDir Path dir) throws Exception {
         Path policy = dir.resolve("policy.json");
-        Files.writeString(policy, "{\"mrtd\": \"" + "ab".repeat(48) + "\", \"accept_status\": [\"UpToDate\"]}");
+        Files.writeString(policy, "{\"mrTd\": \"" + "ab".repeat(48) + "\", \"acceptedStatuses\": [\"UpToDate\"]}");
         CliRun r = CliRun.of("ratls", "connect", target(), "--simulated", "--policy", policy.toString());
         assertThat(r.exitCode()).isEqualTo(Main.CHECK_FAILED);
         assertThat(r.err()).contains("TD_POLICY").contains("MRTD_MISMATCH").contains("ab".repeat(48))
@@ -84,11 +84,25 @@ class RatlsCommandTest {
     @Test
     void connectWithAPolicyAllowingTheTdAndAlpnNonceSucceeds(@TempDir Path dir) throws Exception {
         Path policy = dir.resolve("policy.json");
-        Files.writeString(policy, "{\"mrtd\": \"909aff4935203201255468139421ee99cd16c48c8008933cb5597013eef5e99d9b999fbf"
-                + "55f8edcc29d6d9cb7854e7ea\", \"allow_debug\": false}");
+        Files.writeString(policy, "{\"mrTd\": \"909aff4935203201255468139421ee99cd16c48c8008933cb5597013eef5e99d9b999fbf"
+                + "55f8edcc29d6d9cb7854e7ea\", \"allowDebug\": false}");
         CliRun r = CliRun.of("ratls", "connect", target(), "--simulated", "--policy", policy.toString(), "--nonce",
                 "--nonce-via", "alpn");
         assertThat(r.exitCode()).as(r.err()).isZero();
+    }
+
+    @Test
+    void connectReadsTheRepositorysPolicyDocumentLikeVerifyAndItsFlagsOverrideTheFile() throws Exception {
+        // The example document of tdx4j-attest (tdx4j verify --policy) names another TD's MRTD: refused by its rule.
+        Path example = Path.of("..", "tdx4j-attest", "examples", "td-policy.json");
+        CliRun other = CliRun.of("ratls", "connect", target(), "--simulated", "--policy", example.toString());
+        assertThat(other.exitCode()).as(other.err()).isEqualTo(Main.CHECK_FAILED);
+        assertThat(other.err()).contains("TD_POLICY").contains("MRTD_MISMATCH")
+                .contains("91eb2b44d141d4ece09f0c75c2c53d247a3c68edd7fafe8a3520c942a604a407de03ae6dc5f87f27428b2538873118b7");
+        // verify's --mrtd flag overrides the document's mrTd here too.
+        CliRun flag = CliRun.of("ratls", "connect", target(), "--simulated", "--mrtd", "cd".repeat(48));
+        assertThat(flag.exitCode()).isEqualTo(Main.CHECK_FAILED);
+        assertThat(flag.err()).contains("MRTD_MISMATCH").contains("cd".repeat(48));
     }
 
     @Test
@@ -109,7 +123,19 @@ class RatlsCommandTest {
         Files.writeString(policy, "{\"mrdt\": \"00\"}");
         CliRun typo = CliRun.of("ratls", "connect", target(), "--simulated", "--policy", policy.toString());
         assertThat(typo.exitCode()).isEqualTo(Main.USAGE);
-        assertThat(typo.err()).contains("unknown member \"mrdt\"");
+        assertThat(typo.err()).contains("unknown field \"mrdt\"").doesNotContain("\tat ");
+        assertThat(typo.err().strip().lines()).hasSize(1);
+
+        // The snake_case file of earlier releases is not a policy document: refused, never half-read.
+        Files.writeString(policy, "{\"allow_debug\": true}");
+        CliRun snake = CliRun.of("ratls", "connect", target(), "--simulated", "--policy", policy.toString());
+        assertThat(snake.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(snake.err()).contains("unknown field \"allow_debug\"");
+
+        CliRun notJson = CliRun.of("ratls", "connect", target(), "--simulated", "--policy",
+                dir.resolve("missing.json").toString());
+        assertThat(notJson.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(notJson.err().strip().lines()).hasSize(1);
 
         CliRun noCollateral = CliRun.of("ratls", "connect", target());
         assertThat(noCollateral.exitCode()).isEqualTo(Main.USAGE);

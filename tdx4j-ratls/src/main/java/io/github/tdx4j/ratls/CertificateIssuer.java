@@ -1,5 +1,6 @@
 package io.github.tdx4j.ratls;
 
+import io.github.tdx4j.attest.collateral.Collateral;
 import io.github.tdx4j.guest.attest.TdAttestation;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -14,6 +15,7 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -39,6 +41,9 @@ public final class CertificateIssuer {
     private final KeyCurve curve;
     private final X500Name subject;
     private final SecureRandom random;
+    private final Optional<CollateralSource> endorsements;
+    private final AtomicLong endorsementFailures = new AtomicLong();
+    private volatile Optional<String> lastEndorsementFailure = Optional.empty();
     private final Object quoteLock = new Object();
 
     /**
@@ -48,10 +53,36 @@ public final class CertificateIssuer {
      * @param random      key and serial randomness
      */
     public CertificateIssuer(TdAttestation attestation, KeyCurve curve, String subjectCn, SecureRandom random) {
+        this(attestation, curve, subjectCn, random, Optional.empty());
+    }
+
+    /**
+     * An issuer that also writes the quote's collateral into each certificate, in the endorsements extension
+     * {@value RatlsOids#TCG_DICE_ENDORSEMENT_MANIFEST} ({@link Endorsements}), for relying parties without PCS
+     * access. When {@code endorsements} fails for a quote the certificate is issued without the extension (it is
+     * optional in the format, and a TD should keep serving while its PCCS is down); {@link #endorsementFailures()}
+     * counts those.
+     *
+     * @param endorsements where the collateral of a fresh quote comes from, typically a caching PCS/PCCS client;
+     *                     empty for no endorsements extension
+     */
+    public CertificateIssuer(TdAttestation attestation, KeyCurve curve, String subjectCn, SecureRandom random,
+                             Optional<CollateralSource> endorsements) {
         this.attestation = Objects.requireNonNull(attestation, "attestation");
         this.curve = Objects.requireNonNull(curve, "curve");
         this.subject = new X500Name("CN=" + Objects.requireNonNull(subjectCn, "subjectCn"));
         this.random = Objects.requireNonNull(random, "random");
+        this.endorsements = Objects.requireNonNull(endorsements, "endorsements");
+    }
+
+    /** Certificates issued without their endorsements because the collateral source failed. */
+    public long endorsementFailures() {
+        return endorsementFailures.get();
+    }
+
+    /** The collateral source's message of the last such failure. */
+    public Optional<String> lastEndorsementFailure() {
+        return lastEndorsementFailure;
     }
 
     /**
@@ -77,6 +108,12 @@ public final class CertificateIssuer {
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             b.addExtension(new ASN1ObjectIdentifier(RatlsOids.TCG_DICE_CMW), false, evidence);
+            Optional<byte[]> endorsed = endorsementsFor(quote);
+            if (endorsed.isPresent()) {
+                // Non-critical, like the evidence extension and for the same reason.
+                b.addExtension(new ASN1ObjectIdentifier(RatlsOids.TCG_DICE_ENDORSEMENT_MANIFEST), false,
+                        endorsed.get());
+            }
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
                     b.build(new JcaContentSignerBuilder(curve.signatureAlgorithm).build(keys.getPrivate())));
             return new AttestedCertificate("ratls-" + HexFormat.of().formatHex(serial.toByteArray()), cert,
@@ -84,6 +121,21 @@ public final class CertificateIssuer {
         } catch (CertIOException | OperatorCreationException | CertificateException e) {
             throw new IllegalStateException("building an RA-TLS certificate failed in BouncyCastle: "
                     + e.getMessage(), e);
+        }
+    }
+
+    private Optional<byte[]> endorsementsFor(byte[] quote) {
+        if (endorsements.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Collateral c = Objects.requireNonNull(endorsements.get().collateralFor(quote),
+                    "the collateral source returned null");
+            return Optional.of(Endorsements.of(c).encode());
+        } catch (RuntimeException e) {
+            endorsementFailures.incrementAndGet();
+            lastEndorsementFailure = Optional.of(String.valueOf(e.getMessage()));
+            return Optional.empty();
         }
     }
 

@@ -17,6 +17,18 @@ public interface CollateralSource {
      */
     Collateral collateralFor(byte[] quote);
 
+    /**
+     * No collateral of the relying party's own: every quote is refused with
+     * {@link RatlsRefusal.Rule#COLLATERAL_UNAVAILABLE} unless the peer's certificate carries endorsements and the
+     * trust manager uses them ({@link RatlsTrustManager.Builder#peerEndorsements}), the offline relying party.
+     */
+    static CollateralSource none() {
+        return quote -> {
+            throw new IllegalStateException("this relying party has no collateral source and the peer's certificate "
+                    + "carries no endorsements");
+        };
+    }
+
     /** Always {@code collateral}. */
     static CollateralSource fixed(Collateral collateral) {
         Objects.requireNonNull(collateral, "collateral");

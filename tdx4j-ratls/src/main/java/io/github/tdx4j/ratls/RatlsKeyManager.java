@@ -48,6 +48,13 @@ import javax.net.ssl.X509ExtendedKeyManager;
 public final class RatlsKeyManager extends X509ExtendedKeyManager implements AutoCloseable {
     /** Certificates start this much before their minting time, for peers whose clocks are a little behind. */
     public static final Duration BACKDATE = Duration.ofMinutes(1);
+    /** Challenge certificates minted back to back before the rate limit applies. */
+    public static final int DEFAULT_CHALLENGE_BURST = 32;
+    /**
+     * One more challenge certificate per 50 ms once the burst is spent: 20 quotes a second, about half of one core
+     * at the simulator's 27 ms a quote, so challenges cannot starve the handshakes that need no quote.
+     */
+    public static final Duration DEFAULT_CHALLENGE_REFILL = Duration.ofMillis(50);
     private static final String EC = "EC";
     private static final int KEPT_CERTIFICATES = 64;
     private static final HexFormat HEX = HexFormat.of();
@@ -60,6 +67,8 @@ public final class RatlsKeyManager extends X509ExtendedKeyManager implements Aut
     private final Object issueLock = new Object();
     private final AtomicBoolean renewing = new AtomicBoolean();
     private final AtomicLong issuedCount = new AtomicLong();
+    private final AtomicLong challengesRefused = new AtomicLong();
+    private final TokenBucket challengeTokens;
     private volatile Current current;
     private volatile Optional<RuntimeException> lastRenewalFailure = Optional.empty();
     /** Certificates recently handed out, by alias, so that a handshake that chose one still finds it after a renewal. */
@@ -78,6 +87,14 @@ public final class RatlsKeyManager extends X509ExtendedKeyManager implements Aut
                     return size() > KEPT_CERTIFICATES;
                 }
             });
+    /** Nonces refused for want of a token, so that JSSE asking again in the same handshake is not counted twice. */
+    private final Map<String, Boolean> refusedNonces = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
+                    return size() > KEPT_CERTIFICATES;
+                }
+            });
     /** Nonces an ALPN selector found, per connection, until the key manager reads them. */
     private final Map<Object, byte[]> alpnNonces = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -86,10 +103,11 @@ public final class RatlsKeyManager extends X509ExtendedKeyManager implements Aut
     }
 
     private RatlsKeyManager(Builder b) {
-        this.issuer = new CertificateIssuer(b.attestation, b.curve, b.subject, b.random);
+        this.issuer = new CertificateIssuer(b.attestation, b.curve, b.subject, b.random, b.endorsements);
         this.validity = b.validity;
         this.clock = b.clock;
         this.answerChallenges = b.answerChallenges;
+        this.challengeTokens = new TokenBucket(b.challengeBurst, b.challengeRefill, b.clock);
         this.renewer = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("tdx4j-ratls-renewal").factory());
         this.current = mint();
     }
@@ -103,9 +121,25 @@ public final class RatlsKeyManager extends X509ExtendedKeyManager implements Aut
         return current.cert();
     }
 
+    /**
+     * Challenged handshakes refused because the challenge-minting rate limit ({@link Builder#challengeRateLimit})
+     * had no token: each got a handshake_failure alert and cost no quote.
+     */
+    public long challengesRefused() {
+        return challengesRefused.get();
+    }
+
     /** How many certificates (and so quotes) this key manager has minted. */
     public long issuedCount() {
         return issuedCount.get();
+    }
+
+    /**
+     * Certificates minted without the endorsements extension because the {@link Builder#endorsements} source failed
+     * (0 when none is configured).
+     */
+    public long endorsementFailures() {
+        return issuer.endorsementFailures();
     }
 
     /** The last background renewal failure, if the last attempt failed (the current certificate stays in use). */
@@ -203,18 +237,31 @@ public final class RatlsKeyManager extends X509ExtendedKeyManager implements Aut
                 if (handshake != null) {
                     handshake.invalidate();
                 }
-                return challengeAlias(nonce.get());
+                return challengeAlias(nonce.get(), handshake);
             }
         }
         return currentAlias();
     }
 
-    /** A certificate for this challenge, minted once per nonce (JSSE may ask several times per handshake). */
-    private String challengeAlias(byte[] nonce) {
+    /**
+     * A certificate for this challenge, minted once per nonce (JSSE may ask several times per handshake), or none
+     * when the minting rate limit has no token left: JSSE then finds no certificate and aborts the handshake with a
+     * handshake_failure alert (RFC 8446 section 6.2) at once, so an excess client gets a prompt refusal rather than a
+     * wait for a quote, and the server spends no quote on it.
+     */
+    private String challengeAlias(byte[] nonce, SSLSession handshake) {
         String key = HEX.formatHex(nonce);
         String alias = challengeAliases.get(key);
         if (alias != null && recent.containsKey(alias)) {
             return alias;
+        }
+        if (refusedNonces.containsKey(key)) {
+            return null;
+        }
+        if (!challengeTokens.tryTake()) {
+            refusedNonces.put(key, Boolean.TRUE);
+            challengesRefused.incrementAndGet();
+            return null;
         }
         Instant now = clock.instant();
         AttestedCertificate c = issuer.issue(now.minus(BACKDATE), now.plus(validity), Optional.of(nonce));
@@ -275,7 +322,10 @@ public final class RatlsKeyManager extends X509ExtendedKeyManager implements Aut
         renewer.shutdownNow();
     }
 
-    /** Options. Defaults: P-256, one hour, the system clock, challenges answered, subject "tdx4j RA-TLS". */
+    /**
+     * Options. Defaults: P-256, one hour, the system clock, challenges answered, subject "tdx4j RA-TLS", no
+     * endorsements.
+     */
     public static final class Builder {
         private final TdAttestation attestation;
         private KeyCurve curve = KeyCurve.P256;
@@ -284,6 +334,9 @@ public final class RatlsKeyManager extends X509ExtendedKeyManager implements Aut
         private boolean answerChallenges = true;
         private String subject = "tdx4j RA-TLS";
         private SecureRandom random = new SecureRandom();
+        private Optional<CollateralSource> endorsements = Optional.empty();
+        private int challengeBurst = DEFAULT_CHALLENGE_BURST;
+        private Duration challengeRefill = DEFAULT_CHALLENGE_REFILL;
 
         private Builder(TdAttestation attestation) {
             this.attestation = Objects.requireNonNull(attestation, "attestation");
@@ -314,9 +367,44 @@ public final class RatlsKeyManager extends X509ExtendedKeyManager implements Aut
             return this;
         }
 
+        /**
+         * Bounds the certificates minted for challenges, a quote each (about 27 ms of CPU on the simulator, more
+         * with a real quoting service): a token bucket of {@code burst} tokens that gains one every {@code refill},
+         * on this key manager's clock. A challenged handshake that finds no token is refused with a TLS
+         * handshake_failure alert and counted in {@link RatlsKeyManager#challengesRefused()}; handshakes without a
+         * challenge are never limited. Default: {@link RatlsKeyManager#DEFAULT_CHALLENGE_BURST} tokens, one per
+         * {@link RatlsKeyManager#DEFAULT_CHALLENGE_REFILL}.
+         *
+         * @param burst  challenges answered back to back, at least 1
+         * @param refill the time that earns one more, positive
+         */
+        public Builder challengeRateLimit(int burst, Duration refill) {
+            if (burst < 1) {
+                throw new IllegalArgumentException("the challenge burst must be at least 1: " + burst);
+            }
+            if (refill.isNegative() || refill.isZero()) {
+                throw new IllegalArgumentException("the challenge refill interval must be positive: " + refill);
+            }
+            this.challengeBurst = burst;
+            this.challengeRefill = refill;
+            return this;
+        }
+
         /** The certificate's subject and issuer common name. */
         public Builder subject(String commonName) {
             this.subject = Objects.requireNonNull(commonName, "commonName");
+            return this;
+        }
+
+        /**
+         * Puts the collateral of each certificate's quote in the certificate ({@link Endorsements}, extension
+         * {@value RatlsOids#TCG_DICE_ENDORSEMENT_MANIFEST}), so that relying parties without PCS or PCCS access
+         * can verify it ({@link RatlsTrustManager.Builder#peerEndorsements}). The source is asked once per
+         * certificate, so give a caching one (a PCS client with a disk cache, or fixed collateral). If it fails,
+         * the certificate is issued without the extension and {@link #endorsementFailures()} counts it.
+         */
+        public Builder endorsements(CollateralSource source) {
+            this.endorsements = Optional.of(Objects.requireNonNull(source, "source"));
             return this;
         }
 

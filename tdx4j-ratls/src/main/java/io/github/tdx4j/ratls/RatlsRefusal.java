@@ -38,10 +38,22 @@ public final class RatlsRefusal extends CertificateException {
         NONCE_MISSING,
         /** Challenge mode: the {@code nonce} claim is not the nonce sent on this connection. */
         NONCE_MISMATCH,
+        /** The peer's endorsements extension (used with {@code peerEndorsements}) cannot be read. */
+        ENDORSEMENTS_MALFORMED,
         /** No collateral could be obtained to verify the quote. */
         COLLATERAL_UNAVAILABLE,
+        /**
+         * The peer's endorsements do not check out against the relying party's pinned root: a signature, chain, CRL
+         * or platform of the collateral the peer sent is wrong (tampered, or made for another platform or root).
+         */
+        ENDORSEMENTS_INVALID,
         /** DCAP quote verification failed (signature, chain, revocation, identities). */
         QUOTE_VERIFICATION,
+        /**
+         * The peer's endorsements had expired at the relying party's clock: refused whatever the TD policy says about
+         * expired collateral, because a peer could otherwise keep presenting collateral from before a TCB recovery.
+         */
+        ENDORSEMENTS_EXPIRED,
         /** The quote verified but the TD breaks the relying party's TD policy. */
         TD_POLICY,
         /** The relying party's own callback refused the peer. */

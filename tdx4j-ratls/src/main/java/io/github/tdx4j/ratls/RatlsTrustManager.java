@@ -3,6 +3,7 @@ package io.github.tdx4j.ratls;
 import io.github.tdx4j.attest.collateral.Collateral;
 import io.github.tdx4j.attest.policy.PolicyViolation;
 import io.github.tdx4j.attest.policy.TdPolicy;
+import io.github.tdx4j.attest.verify.ErrorCode;
 import io.github.tdx4j.attest.verify.QuoteVerifier;
 import io.github.tdx4j.attest.verify.VerificationResult;
 import io.github.tdx4j.ratls.RatlsRefusal.Rule;
@@ -14,18 +15,21 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.bouncycastle.asn1.ASN1OctetString;
 
 /**
  * The relying party's side of RA-TLS: a JSSE trust manager that accepts a peer because of the TD it runs in, not
@@ -41,7 +45,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *   <li>in challenge mode, the nonce this connection sent ({@code NONCE_NOT_SENT}, {@code NONCE_MISSING},
  *       {@code NONCE_MISMATCH});</li>
  *   <li>DCAP verification of the quote with the tdx4j verifier and the collateral source
- *       ({@code COLLATERAL_UNAVAILABLE}, {@code QUOTE_VERIFICATION});</li>
+ *       ({@code COLLATERAL_UNAVAILABLE}, {@code QUOTE_VERIFICATION}), or with the peer's endorsements when
+ *       {@link Builder#peerEndorsements} is on and the certificate has them ({@code ENDORSEMENTS_MALFORMED},
+ *       {@code ENDORSEMENTS_INVALID}, {@code ENDORSEMENTS_EXPIRED});</li>
  *   <li>the {@link TdPolicy} ({@code TD_POLICY}) and the optional {@link PeerCallback} ({@code CALLBACK}).</li>
  * </ol>
  * Every refusal is a {@link RatlsRefusal} whose message names the rule, the expected and the actual value.
@@ -63,7 +69,16 @@ public final class RatlsTrustManager extends X509ExtendedTrustManager {
     private final EvidenceReader reader;
     private final boolean requireNonce;
     private final InstantSource clock;
+    private final boolean peerEndorsements;
     private final Map<String, Cached> cache;
+    /**
+     * Verification failures that, with collateral the peer sent, are the collateral's fault and not the quote's:
+     * the items' signatures, chains, CRLs and dates, and collateral for another platform.
+     */
+    private static final Set<ErrorCode> COLLATERAL_FAULTS = EnumSet.of(ErrorCode.MALFORMED_COLLATERAL,
+            ErrorCode.COLLATERAL_NOT_YET_VALID, ErrorCode.CRL_INVALID, ErrorCode.TCB_SIGNING_CHAIN_INVALID,
+            ErrorCode.TCB_SIGNING_CERT_REVOKED, ErrorCode.TCB_INFO_SIGNATURE_INVALID, ErrorCode.TCB_INFO_MISMATCH,
+            ErrorCode.QE_IDENTITY_SIGNATURE_INVALID, ErrorCode.FMSPC_MISMATCH, ErrorCode.PCEID_MISMATCH);
 
     private record Cached(AttestedPeer peer, Instant until) {
     }
@@ -76,6 +91,7 @@ public final class RatlsTrustManager extends X509ExtendedTrustManager {
         this.reader = new EvidenceReader(b.readOptions);
         this.requireNonce = b.requireNonce;
         this.clock = b.clock;
+        this.peerEndorsements = b.peerEndorsements;
         int max = b.cacheSize;
         this.cache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -138,19 +154,34 @@ public final class RatlsTrustManager extends X509ExtendedTrustManager {
         BoundEvidence evidence = reader.read(cert);
         checkNonce(evidence, nonceSent, nonceRequired);
         byte[] quote = evidence.quote();
+        Optional<Collateral> fromPeer = peerEndorsements ? endorsements(cert) : Optional.empty();
         Collateral c;
-        try {
-            c = Objects.requireNonNull(collateral.collateralFor(quote), "the collateral source returned null");
-        } catch (RuntimeException e) {
-            throw new RatlsRefusal(Rule.COLLATERAL_UNAVAILABLE, "no collateral for the quote: " + e.getMessage(),
-                    "collateral for the quote's platform", "none");
+        if (fromPeer.isPresent()) {
+            c = fromPeer.get();
+        } else {
+            try {
+                c = Objects.requireNonNull(collateral.collateralFor(quote), "the collateral source returned null");
+            } catch (RuntimeException e) {
+                throw new RatlsRefusal(Rule.COLLATERAL_UNAVAILABLE, "no collateral for the quote: " + e.getMessage(),
+                        "collateral for the quote's platform", "none");
+            }
         }
         VerificationResult result = verifier.verify(quote, c, now);
         VerificationResult.Verified verified = switch (result) {
+            case VerificationResult.Failed f when fromPeer.isPresent() && COLLATERAL_FAULTS.contains(f.code()) ->
+                    throw new RatlsRefusal(Rule.ENDORSEMENTS_INVALID, "the peer's endorsements do not verify against "
+                            + "the pinned root: " + f.code() + ": " + f.detail(), "collateral signed under the "
+                            + "trusted root, for the quote's platform", f.code().toString());
             case VerificationResult.Failed f -> throw new RatlsRefusal(Rule.QUOTE_VERIFICATION,
                     "the quote does not verify: " + f.code() + ": " + f.detail(), "a genuine quote", f.code().toString());
             case VerificationResult.Verified v -> v;
         };
+        if (fromPeer.isPresent() && (verified.collateralExpired() || verified.qveCollateralExpired())) {
+            throw new RatlsRefusal(Rule.ENDORSEMENTS_EXPIRED, "the peer's endorsements had expired: "
+                    + verified.expiringItem() + " expired at " + verified.collateralExpiry(),
+                    "collateral valid at " + now, verified.expiringItem() + " expired at "
+                    + verified.collateralExpiry());
+        }
         List<PolicyViolation> violations = policy.violations(verified);
         if (!violations.isEmpty()) {
             throw new RatlsRefusal(Rule.TD_POLICY, "the TD breaks the policy: " + violations.stream()
@@ -168,6 +199,25 @@ public final class RatlsTrustManager extends X509ExtendedTrustManager {
         Instant until = notAfter.isBefore(verified.collateralExpiry()) ? notAfter : verified.collateralExpiry();
         cache.put(key, new Cached(peer, until));
         return peer;
+    }
+
+    /**
+     * The collateral in the certificate's endorsements extension, if it has one. The extension is covered by the
+     * certificate's signature, so by the key the quote binds; what it says is checked by the verifier like any
+     * collateral, against the pinned root and this trust manager's clock.
+     */
+    private static Optional<Collateral> endorsements(X509Certificate cert) throws RatlsRefusal {
+        byte[] ext = cert.getExtensionValue(RatlsOids.TCG_DICE_ENDORSEMENT_MANIFEST);
+        if (ext == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Endorsements.decode(ASN1OctetString.getInstance(ext).getOctets()).collateral());
+        } catch (EvidenceFormatException | IllegalArgumentException e) {
+            throw new RatlsRefusal(Rule.ENDORSEMENTS_MALFORMED, "the endorsements extension "
+                    + RatlsOids.TCG_DICE_ENDORSEMENT_MANIFEST + " cannot be read: " + e.getMessage(),
+                    "60000([version, 7 collateral items])", "malformed");
+        }
     }
 
     /**
@@ -299,6 +349,7 @@ public final class RatlsTrustManager extends X509ExtendedTrustManager {
         private boolean requireNonce;
         private InstantSource clock = InstantSource.system();
         private int cacheSize = 1024;
+        private boolean peerEndorsements;
 
         private Builder(QuoteVerifier verifier, CollateralSource collateral) {
             this.verifier = Objects.requireNonNull(verifier, "verifier");
@@ -331,6 +382,21 @@ public final class RatlsTrustManager extends X509ExtendedTrustManager {
 
         public Builder clock(InstantSource clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Verify a peer whose certificate carries endorsements ({@link Endorsements}, extension
+         * {@value RatlsOids#TCG_DICE_ENDORSEMENT_MANIFEST}) with that collateral instead of the collateral source's:
+         * the offline relying party ({@link CollateralSource#none()}). The peer cannot forge it: every signature
+         * is checked against this trust manager's pinned root and every date against its clock, and expired
+         * endorsements are refused ({@code ENDORSEMENTS_EXPIRED}) even when the TD policy accepts expired
+         * collateral. What the peer can choose is which still-valid collateral to send, so a relying party that
+         * needs Intel's newest TCB evaluation keeps its own source and leaves this off. Certificates without the
+         * extension still go to the collateral source. Default off.
+         */
+        public Builder peerEndorsements(boolean use) {
+            this.peerEndorsements = use;
             return this;
         }
 

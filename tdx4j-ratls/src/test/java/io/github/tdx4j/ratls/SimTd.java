@@ -55,6 +55,11 @@ final class SimTd {
         return new SimTd(SimulatedTd.boot(config, SimSettings.strict()));
     }
 
+    /** A production TD on a platform whose keys (root CA included) derive from {@code seed}. */
+    static SimTd withSeed(long seed) {
+        return new SimTd(SimulatedTd.boot(TdConfig.production(), SimSettings.builder().seed(seed).build()));
+    }
+
     /** A debug TD of the same image. */
     static SimTd debug() {
         return boot(TdConfig.production().toBuilder().debug(true).build());

@@ -42,6 +42,18 @@ final class TestCertificates {
                 b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
     }
 
+    /** {@link #selfSigned} with a second extension {@code oid2} = {@code value2}. */
+    static X509Certificate selfSigned(KeyPair keys, String oid, byte[] extensionValue, Instant notBefore,
+                                      Instant notAfter, String oid2, byte[] value2) throws Exception {
+        X500Name name = new X500Name("CN=forged");
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(7),
+                Date.from(notBefore), Date.from(notAfter), name, keys.getPublic());
+        b.addExtension(new ASN1ObjectIdentifier(oid), false, extensionValue);
+        b.addExtension(new ASN1ObjectIdentifier(oid2), false, value2);
+        return new JcaX509CertificateConverter().getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+    }
+
     /** A key manager that always serves one certificate, whatever the handshake asks. */
     static final class Fixed extends X509ExtendedKeyManager {
         private final X509Certificate cert;

@@ -11,6 +11,7 @@ import io.github.tdx4j.call.platform.GuestPlatform;
 import io.github.tdx4j.call.platform.InterruptHandler;
 import io.github.tdx4j.call.platform.VeHandler;
 import io.github.tdx4j.call.policy.NanoClock;
+import io.github.tdx4j.sim.qgs.QuoteGenerationSocket;
 import io.github.tdx4j.sim.quote.QuoteGenerationService;
 import io.github.tdx4j.sim.quote.SimulatedQuotingService;
 import io.github.tdx4j.sim.vmm.Host;
@@ -59,6 +60,7 @@ public final class SimulatedTd implements GuestPlatform {
     private final SimClock time = new SimClock();
     private final StringBuilder console = new StringBuilder();
     private SimulatedQuotingService quoteService;
+    private volatile QuoteGenerationSocket qgsSocket;
     volatile VeHandler veHandler;
     private volatile InterruptHandler interruptHandler;
     private StopReason stopReason;
@@ -215,6 +217,16 @@ public final class SimulatedTd implements GuestPlatform {
         }
     }
 
+    /**
+     * Sends this platform's GetQuote requests to {@code socket}, as QEMU's {@code quote-generation-socket} option
+     * does: for example a {@link io.github.tdx4j.sim.qgs.UnixQuoteGenerationSocket} to a
+     * {@link io.github.tdx4j.sim.qgs.SimulatedQgsServer} over {@link #quotingService()}. Without it, requests go to
+     * the simulated QGS in-process. A VMM that brings its own host (the adversarial one) keeps the in-process QGS.
+     */
+    public void useQuoteGenerationSocket(QuoteGenerationSocket socket) {
+        this.qgsSocket = Objects.requireNonNull(socket, "socket");
+    }
+
     /** The current value of RTMR {@code index} (what TDG.MR.REPORT would report). */
     public byte[] rtmr(int index) {
         synchronized (lock) {
@@ -352,6 +364,12 @@ public final class SimulatedTd implements GuestPlatform {
         @Override
         public QuoteGenerationService quoteService() {
             return quotingService();
+        }
+
+        @Override
+        public QuoteGenerationSocket quoteGenerationSocket() {
+            QuoteGenerationSocket s = qgsSocket;
+            return s != null ? s : Host.super.quoteGenerationSocket();
         }
 
         @Override

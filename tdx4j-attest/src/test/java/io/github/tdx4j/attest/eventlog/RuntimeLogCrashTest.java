@@ -2,10 +2,7 @@ package io.github.tdx4j.attest.eventlog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Two kinds of death. {@link #killPointsInProcess()}: a kill-point hook ends the writer where it stands by
  * throwing, which leaves the file as a killed process does (written bytes are in the kernel's page cache either way;
  * the file lock is released as the kernel releases a dead process's locks); thousands of kill points in seconds.
- * {@link #childJvmKilled()}: real child JVMs killed with SIGKILL at each step, fewer because each costs a JVM start
- * ({@code -Dtdx4j.crashChildren=N} runs more). Power loss (the page cache lost) is not simulated.
+ * {@link #childJvmKilled()}: real child JVMs killed with SIGKILL at each step, started ahead of their turn so that a
+ * kill does not wait for a JVM start; 8 by default, 1,000 in .ci/run ({@code -Dtdx4j.crashChildren=N}). Power loss
+ * (the page cache lost) is not simulated.
  *
  * <p>A failure prints the seed and run number that replay it.
  */
@@ -39,6 +37,8 @@ class RuntimeLogCrashTest {
     private static final long SEED = 0x7D4A_2026L;
     private static final int IN_PROCESS_KILL_POINTS = 2000;
     private static final int RUNS_PER_TD = 25;
+    /** SIGKILLs in the default suite: each step twice. */
+    private static final int DEFAULT_CHILD_KILLS = 8;
     private static final RuntimeEventLog.Step[] STEPS = RuntimeEventLog.Step.values();
 
     /**
@@ -162,39 +162,70 @@ class RuntimeLogCrashTest {
         }
     }
 
+    /**
+     * Real process death: child JVMs ({@link CrashChild}) killed with SIGKILL at a seeded step of a seeded record,
+     * each step in turn, a new TD every {@value #RUNS_PER_TD} kills. The children are started ahead of their turn by
+     * {@link CrashChildPool}, so a kill costs a pipe round trip and a SIGKILL, not a JVM start.
+     * {@value #DEFAULT_CHILD_KILLS} kills by default; {@code -Dtdx4j.crashChildren=N} runs N (.ci/run runs 1,000).
+     */
     @Test
-    @DisplayName("child JVMs killed with SIGKILL at each step: replay matches or names exactly the unconfirmed record")
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    @DisplayName("child JVMs killed with SIGKILL at each step: replay matches or names exactly the unconfirmed records")
     void childJvmKilled() throws Exception {
-        int children = Integer.getInteger("tdx4j.crashChildren", 2 * STEPS.length);
-        Path log = tmp.resolve("log");
-        Path dir = Files.createDirectories(tmp.resolve("rtmr"));
-        FileRtmrs rtmrs = new FileRtmrs(dir);
+        int kills = Integer.getInteger("tdx4j.crashChildren", DEFAULT_CHILD_KILLS);
         Random schedule = new Random(SEED);
-        Expectation expected = new Expectation();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        for (int run = 0; run < children; run++) {
-            RuntimeEventLog.Step killStep = STEPS[run % STEPS.length]; // every step, in turn
-            int before = schedule.nextInt(3);
-            long killRecnum = expected.records + before;
-            Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m",
-                    "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
-                    log.toString(), dir.toString(), String.valueOf(before + 1), String.valueOf(killRecnum),
-                    killStep.name(), String.valueOf(SEED + run)).redirectErrorStream(true).start();
-            String replay = "seed " + SEED + ", run " + run + ", killed at " + killStep + " of record " + killRecnum;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line = out.readLine();
-                assertThat(line).as("the child reached its kill point (%s)", replay)
-                        .isEqualTo("KILL-POINT " + killStep + " " + killRecnum);
-                p.destroyForcibly();
-                assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("killed child exited (%s)", replay).isTrue();
-            } finally {
-                p.destroyForcibly();
+        int[] perStep = new int[STEPS.length];
+        long unconfirmed = 0;
+        long records = 0;
+        Path log = null;
+        Path dir = null;
+        FileRtmrs rtmrs = null;
+        Expectation expected = null;
+        long start = System.nanoTime();
+        try (CrashChildPool pool = new CrashChildPool(Math.max(1, Runtime.getRuntime().availableProcessors()),
+                tmp)) {
+            for (int run = 0; run < kills; run++) {
+                if (run % RUNS_PER_TD == 0) {
+                    if (expected != null) {
+                        unconfirmed += expected.unconfirmed.size();
+                        records += expected.records;
+                    }
+                    Path td = Files.createDirectories(tmp.resolve("child-td" + run / RUNS_PER_TD));
+                    log = td.resolve("log");
+                    dir = Files.createDirectories(td.resolve("rtmr"));
+                    rtmrs = new FileRtmrs(dir);
+                    expected = new Expectation();
+                }
+                RuntimeEventLog.Step killStep = STEPS[run % STEPS.length]; // every step, in turn
+                int before = schedule.nextInt(3);
+                long killRecnum = expected.records + before;
+                String replay = "seed " + SEED + ", run " + run + ", killed at " + killStep + " of record " + killRecnum;
+                CrashChildPool.Child child = pool.take();
+                try {
+                    child.send(log + " " + dir + " " + (before + 1) + " " + killRecnum + " " + killStep.name() + " "
+                            + (SEED + run));
+                    assertThat(child.out().readLine()).as("the child reached its kill point (%s)", replay)
+                            .isEqualTo("KILL-POINT " + killStep + " " + killRecnum);
+                    child.process().destroyForcibly(); // SIGKILL on Linux (ProcessImpl.destroy(true))
+                    assertThat(child.process().waitFor(60, TimeUnit.SECONDS)).as("killed child exited (%s)", replay)
+                            .isTrue();
+                    // 128 + 9: the shell convention the JDK follows for a process ended by signal 9, SIGKILL.
+                    assertThat(child.process().exitValue()).as("the child died of SIGKILL (%s)", replay)
+                            .isEqualTo(128 + 9);
+                } finally {
+                    child.process().destroyForcibly();
+                }
+                expected.diedAt(killStep, killRecnum);
+                perStep[killStep.ordinal()]++;
+                checkReplay(log, rtmrs, expected, replay);
             }
-            expected.diedAt(killStep, killRecnum);
-            checkReplay(log, rtmrs, expected, replay);
+            unconfirmed += expected.unconfirmed.size();
+            records += expected.records;
+            System.out.printf("RuntimeLogCrashTest: %d child JVMs killed with SIGKILL (LOCKED %d, WRITTEN %d, "
+                            + "SYNCED %d, EXTENDED %d) over %d TDs in %.1f s, %d children started, %d records in the "
+                            + "logs, %d unconfirmed records named; seed %d%n", kills, perStep[0], perStep[1],
+                    perStep[2], perStep[3], (kills + RUNS_PER_TD - 1) / RUNS_PER_TD,
+                    (System.nanoTime() - start) / 1e9, pool.started(), records, unconfirmed, SEED);
         }
-        System.out.printf("RuntimeLogCrashTest: %d child JVMs killed with SIGKILL, %d unconfirmed records named, "
-                + "%d records in the log; seed %d%n", children, expected.unconfirmed.size(), expected.records, SEED);
     }
 }

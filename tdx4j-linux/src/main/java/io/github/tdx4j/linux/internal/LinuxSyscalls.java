@@ -361,6 +361,12 @@ public final class LinuxSyscalls {
     private static final MethodHandle RECV = downcall("recv",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
+    private static final MethodHandle BIND = downcall("bind",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle LISTEN = downcall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle ACCEPT4 = downcall("accept4",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+
     /** A {@code sockaddr_vm} for {@code cid} and {@code port} (both u32), as bytes in native order. */
     public static byte[] sockaddrVm(long cid, long port) {
         ByteBuffer b = ByteBuffer.allocate((int) SOCKADDR_VM.byteSize()).order(ByteOrder.nativeOrder());
@@ -418,6 +424,63 @@ public final class LinuxSyscalls {
                 }
                 if (!e.equals(Errno.EINTR)) {
                     throw new KernelFileException(e, "connect", what);
+                }
+            }
+        } catch (KernelFileException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code bind(fd, addr)}: the listening side's address (a simulated QGS on vsock loopback, tests). */
+    public static void bind(int fd, byte[] sockaddr, String what) throws KernelFileException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = arena.allocate(CAPTURE);
+            MemorySegment addr = arena.allocateFrom(JAVA_BYTE, sockaddr);
+            if ((int) BIND.invokeExact(capture, fd, addr, sockaddr.length) < 0) {
+                throw new KernelFileException(errno(capture), "bind", what);
+            }
+        } catch (KernelFileException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code listen(fd, backlog)}. */
+    public static void listen(int fd, int backlog, String what) throws KernelFileException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = arena.allocate(CAPTURE);
+            if ((int) LISTEN.invokeExact(capture, fd, backlog) < 0) {
+                throw new KernelFileException(errno(capture), "listen", what);
+            }
+        } catch (KernelFileException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * {@code accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)} on a non-blocking listening socket: the new
+     * connection's descriptor, or -1 for EAGAIN (poll for POLLIN first); retried on EINTR.
+     */
+    public static int accept(int fd, String what) throws KernelFileException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = arena.allocate(CAPTURE);
+            while (true) {
+                int c = (int) ACCEPT4.invokeExact(capture, fd, MemorySegment.NULL, MemorySegment.NULL,
+                        SOCK_NONBLOCK | SOCK_CLOEXEC);
+                if (c >= 0) {
+                    return c;
+                }
+                Errno e = errno(capture);
+                if (e.equals(Errno.EAGAIN)) {
+                    return -1;
+                }
+                if (!e.equals(Errno.EINTR)) {
+                    throw new KernelFileException(e, "accept", what);
                 }
             }
         } catch (KernelFileException e) {

@@ -18,6 +18,11 @@ public final class NativeSocketStream implements SocketStream {
         this.peer = peer;
     }
 
+    /** A stream on an accepted connection's descriptor ({@link NativeServerSocket}). */
+    static NativeSocketStream adopt(int fd, String peer) {
+        return new NativeSocketStream(fd, peer);
+    }
+
     /** Connects to vsock {@code cid}:{@code port} within {@code timeoutNanos}. */
     public static NativeSocketStream connectVsock(long cid, long port, long timeoutNanos) throws IOException {
         return connect(LinuxSyscalls.AF_VSOCK, LinuxSyscalls.sockaddrVm(cid, port),

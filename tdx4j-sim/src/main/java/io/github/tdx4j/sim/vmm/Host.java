@@ -4,6 +4,8 @@ import io.github.tdx4j.abi.PageLevel;
 import io.github.tdx4j.sim.SimSettings;
 import io.github.tdx4j.sim.StopReason;
 import io.github.tdx4j.sim.TdConfig;
+import io.github.tdx4j.sim.qgs.QgsResponder;
+import io.github.tdx4j.sim.qgs.QuoteGenerationSocket;
 import io.github.tdx4j.sim.quote.QuoteGenerationService;
 
 /**
@@ -62,6 +64,14 @@ public interface Host {
 
     /** The quote generation service of this platform (created on first use; keys derive from the seed). */
     QuoteGenerationService quoteService();
+
+    /**
+     * Where the VMM sends GetQuote requests as QGS messages, QEMU's {@code quote-generation-socket}: by default the
+     * simulated QGS over {@link #quoteService()}, in-process.
+     */
+    default QuoteGenerationSocket quoteGenerationSocket() {
+        return new QgsResponder(quoteService()).socket();
+    }
 
     /** Appends a byte of console output (the serial port). */
     void console(int b);
