@@ -79,6 +79,13 @@ class HtmlPagesBrowserTest {
                 io.github.tdx4j.sim.adversary.InputSite.values().length
                         * io.github.tdx4j.sim.adversary.FaultClass.values().length);
         assertThat(l.count("<tr class=\"ok\">")).isEqualTo(io.github.tdx4j.campaign.Oracle.values().length);
+        // one count table per cell on a site's menu, each linked from its cell
+        long onMenu = java.util.Arrays.stream(io.github.tdx4j.sim.adversary.InputSite.values())
+                .mapToLong(s -> s.classes().size()).sum();
+        assertThat(l.count("<table class=\"cellinfo\"")).isEqualTo(onMenu);
+        assertThat(l.count("<a href=\"#cell-")).isEqualTo(onMenu);
+        assertThat(l.count("data-worst=\"HANDLED\"") + l.count("data-worst=\"ERROR\"")
+                + l.count("data-worst=\"FATAL\"")).as("200 runs inject faults").isPositive();
     }
 
     @Test
