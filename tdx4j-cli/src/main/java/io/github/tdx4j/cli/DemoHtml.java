@@ -44,6 +44,7 @@ final class DemoHtml {
             table.regs:target{display:table}table.regs caption{text-align:left;font-weight:600;padding:.2em 0}
             table.regs td,table.regs th{border:1px solid #ddd;padding:1px 6px;text-align:right}
             td.scrubbed,em.scrubbed{background:#fde2e1;text-decoration:line-through;font-style:normal}
+            em.scrubbed{margin:0 4px 0 12px}
             td.scrubbed::after{content:"scrubbed";display:inline-block;margin-left:4px;color:#b3261e;font-size:10px}
             table.side,table.policies{border-collapse:collapse;margin:.5em 0}
             table.side td,table.side th,table.policies td,table.policies th{border:1px solid #ccc;padding:2px 8px;
