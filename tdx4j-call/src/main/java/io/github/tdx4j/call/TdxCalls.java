@@ -7,6 +7,7 @@ import io.github.tdx4j.abi.TdcallRax;
 import io.github.tdx4j.abi.TdvmcallStatus;
 import io.github.tdx4j.abi.TdxStatus;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The TDCALL and TDVMCALL helpers: {@code __tdcall()} and {@code __tdvmcall()} of the seed, as Linux has them
@@ -97,7 +98,7 @@ public final class TdxCalls {
             throw new TdxModuleFault(TdcallLeaf.TDG_VP_VMCALL, out.rax(), in);
         }
         TdvmcallStatus status = new TdvmcallStatus(out.r10());
-        Registers scrubbed = scrub(in, out, request);
+        Registers scrubbed = callerView(in, out, request.outputs());
         if (status.isSuccess()) {
             return new VmcallResult.Success(scrubbed);
         }
@@ -108,12 +109,14 @@ public final class TdxCalls {
     }
 
     /**
-     * The caller-visible register file after a TDVMCALL: declared outputs from the VMM; RBX and R12–R15 as
+     * The caller-visible register file after a TDVMCALL, given the registers passed in, the registers the transport
+     * returned and the registers the request declared as outputs: declared outputs from the VMM; RBX and R12–R15 as
      * passed (the callee-saved registers Linux restores from the stack); RDX, RSI, RDI, R8–R11 zero; RAX zero
-     * (checked above); RCX as passed (the TDX module restores it).
+     * ({@link #tdvmcall} checked it); RCX as passed (the TDX module restores it). R10, the status, is reported apart
+     * and reads as zero here. Public so that a trace viewer can show which VMM-written values the guest never saw.
      */
-    private static Registers scrub(Registers in, Registers out, VmcallRequest request) {
-        var o = request.outputs();
+    public static Registers callerView(Registers in, Registers out, Set<Gpr> outputs) {
+        var o = Objects.requireNonNull(outputs, "outputs");
         return new Registers(0, in.rcx(),
                 o.contains(Gpr.RDX) ? out.rdx() : 0,
                 o.contains(Gpr.RBX) ? out.rbx() : in.rbx(),

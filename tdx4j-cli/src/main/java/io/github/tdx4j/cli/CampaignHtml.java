@@ -1,8 +1,15 @@
 package io.github.tdx4j.cli;
 
+import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.sim.adversary.FaultClass;
+import java.util.EnumMap;
+import java.util.Map;
 
-/** Draws a {@link CampaignPage}: a site x fault-class heat map in SVG, the totals, the oracles and the failing cases. */
+/**
+ * Draws a {@link CampaignPage}: a site x fault-class heat map in SVG, each cell coloured by the worst outcome where
+ * that class was injected at that site, its counts on hover and, on click, in a table below the map (shown by the
+ * CSS {@code :target} rule, no script); then the totals, the oracles and the failing cases.
+ */
 final class CampaignHtml {
     private static final int LABEL_WIDTH = 300;
     private static final int CELL_W = 44;
@@ -20,11 +27,24 @@ final class CampaignHtml {
             .ok{background:#e3f5e1;border:1px solid #3b8a34}.bad{background:#fbe4e4;border:1px solid #b3261e}
             svg text{font:12px system-ui,sans-serif}.key span{display:inline-block;width:14px;height:14px;
             border:1px solid #888;vertical-align:middle;margin:0 4px 0 12px}
+            svg a{cursor:pointer}table.cellinfo{display:none;margin:.5em 0}table.cellinfo:target{display:table}
+            table.cellinfo caption{text-align:left;font-weight:600;padding:.2em 0}
             """;
-    private static final String NOT_ON_MENU = "#eeeeee";
-    private static final String NEVER_INJECTED = "#ffe08a";
-    private static final String INJECTED = "#8fd18a";
-    private static final String FAILING = "#e0645c";
+    /** The colour of each {@link CampaignPage.Worst}, best to worst. */
+    static final Map<CampaignPage.Worst, String> COLOURS = new EnumMap<>(Map.of(
+            CampaignPage.Worst.NOT_ON_MENU, "#eeeeee",
+            CampaignPage.Worst.NEVER_INJECTED, "#fff6cc",
+            CampaignPage.Worst.HANDLED, "#8fd18a",
+            CampaignPage.Worst.ERROR, "#f2c14e",
+            CampaignPage.Worst.FATAL, "#e07b39",
+            CampaignPage.Worst.ORACLE_VIOLATION, "#b3261e"));
+    private static final Map<CampaignPage.Worst, String> KEY = new EnumMap<>(Map.of(
+            CampaignPage.Worst.NOT_ON_MENU, "not on the site's menu",
+            CampaignPage.Worst.NEVER_INJECTED, "on the menu, never injected (a coverage gap)",
+            CampaignPage.Worst.HANDLED, "injected, every operation handled",
+            CampaignPage.Worst.ERROR, "worst: an error returned",
+            CampaignPage.Worst.FATAL, "worst: the TD stopped",
+            CampaignPage.Worst.ORACLE_VIOLATION, "an oracle broke (count: saved failing cases)"));
 
     private CampaignHtml() {
     }
@@ -38,11 +58,13 @@ final class CampaignHtml {
                 .raw("<br>").text(p.title()).close("div");
 
         h.element("h2", "Input sites x fault classes");
-        h.raw("<p class=\"key\">").raw("<span style=\"background:" + INJECTED + "\"></span>").text("injected")
-                .raw("<span style=\"background:" + NEVER_INJECTED + "\"></span>").text("on the site's menu, never injected")
-                .raw("<span style=\"background:" + NOT_ON_MENU + "\"></span>").text("not on the site's menu")
-                .raw("<span style=\"background:" + FAILING + "\"></span>")
-                .text("a saved failing case injects it (count shown)").raw("</p>");
+        h.raw("<p class=\"key\">");
+        for (CampaignPage.Worst w : CampaignPage.Worst.values()) {
+            h.raw("<span style=\"background:" + COLOURS.get(w) + "\"></span>").text(KEY.get(w));
+        }
+        h.raw("</p>");
+        h.element("p", "Hover a cell for the runs that injected that fault class at that site and how their "
+                + "operations ended; click it for the table.");
         int cols = p.classes().size();
         int width = LABEL_WIDTH + RUNS_W + cols * CELL_W + 10;
         int height = HEAD_H + p.sites().size() * CELL_H + 10;
@@ -67,30 +89,35 @@ final class CampaignHtml {
             for (int c = 0; c < cols; c++) {
                 CampaignPage.Cell cell = row.cells().get(c);
                 int x = LABEL_WIDTH + RUNS_W + c * CELL_W;
-                String fill = cell.failingCases() > 0 ? FAILING : switch (cell.state()) {
-                    case INJECTED -> INJECTED;
-                    case NEVER_INJECTED -> NEVER_INJECTED;
-                    case NOT_ON_MENU -> NOT_ON_MENU;
-                };
-                String what = switch (cell.state()) {
-                    case INJECTED -> "injected";
-                    case NEVER_INJECTED -> "on the menu, never injected";
-                    case NOT_ON_MENU -> "not on the menu";
-                };
+                CampaignPage.Worst worst = cell.worst();
+                boolean linked = cell.state() != CampaignPage.CellState.NOT_ON_MENU;
+                if (linked) {
+                    h.open("a").attr("href", "#" + cellId(row, cell)).end();
+                }
                 h.open("rect").attr("class", "cell").attr("x", x).attr("y", y).attr("width", CELL_W - 2)
-                        .attr("height", CELL_H - 2).attr("fill", fill).end()
+                        .attr("height", CELL_H - 2).attr("fill", COLOURS.get(worst))
+                        .attr("data-worst", worst.name()).end()
                         .open("title").end().text(row.name() + " x " + cell.faultClass().name() + " ("
-                                + cell.faultClass().title() + "): " + what
-                                + (cell.failingCases() > 0 ? ", " + cell.failingCases() + " failing case(s)" : ""))
+                                + cell.faultClass().title() + "): " + summary(cell))
                         .close("title").close("rect");
                 if (cell.failingCases() > 0) {
                     h.open("text").attr("x", x + CELL_W / 2 - 1).attr("y", y + 14).attr("text-anchor", "middle")
-                            .end().text(cell.failingCases()).close("text");
+                            .attr("fill", "#ffffff").end().text(cell.failingCases()).close("text");
+                }
+                if (linked) {
+                    h.raw("</a>");
                 }
             }
             y += CELL_H;
         }
         h.raw("</svg>");
+        for (CampaignPage.SiteRow row : p.sites()) {
+            for (CampaignPage.Cell cell : row.cells()) {
+                if (cell.state() != CampaignPage.CellState.NOT_ON_MENU) {
+                    cellTable(h, row, cell);
+                }
+            }
+        }
 
         h.element("h2", "Operation outcomes");
         h.open("table").attr("id", "outcomes").end().raw("<tr><th>outcome and origin</th><th>operations</th></tr>");
@@ -123,5 +150,53 @@ final class CampaignHtml {
             h.raw("</table>");
         }
         return h.finish();
+    }
+
+    /** The id of a cell's table: {@code cell-SITE-CLASS}. */
+    static String cellId(CampaignPage.SiteRow row, CampaignPage.Cell cell) {
+        return "cell-" + row.name() + "-" + cell.faultClass().name();
+    }
+
+    /** {@code 12 runs; operations: handled 30, error VMM 4, fatal TDX_MODULE 1; oracle violations 0}. */
+    static String summary(CampaignPage.Cell cell) {
+        if (cell.state() == CampaignPage.CellState.NOT_ON_MENU) {
+            return "not on the site's menu";
+        }
+        CampaignPage.CellCounts n = cell.counts();
+        StringBuilder b = new StringBuilder().append(n.runs()).append(n.runs() == 1 ? " run" : " runs")
+                .append(cell.state() == CampaignPage.CellState.NEVER_INJECTED ? " (never injected)" : "")
+                .append("; operations: handled ").append(n.handled());
+        for (Origin o : Origin.values()) {
+            if (n.error().get(o.ordinal()) > 0) {
+                b.append(", error ").append(o).append(' ').append(n.error().get(o.ordinal()));
+            }
+        }
+        for (Origin o : Origin.values()) {
+            if (n.fatal().get(o.ordinal()) > 0) {
+                b.append(", fatal ").append(o).append(' ').append(n.fatal().get(o.ordinal()));
+            }
+        }
+        b.append("; oracle violations ").append(n.oracleViolations());
+        if (cell.failingCases() > 0) {
+            b.append("; saved failing cases ").append(cell.failingCases());
+        }
+        return b.toString();
+    }
+
+    private static void cellTable(Html h, CampaignPage.SiteRow row, CampaignPage.Cell cell) {
+        CampaignPage.CellCounts n = cell.counts();
+        h.open("table").attr("class", "cellinfo").attr("id", cellId(row, cell)).end();
+        h.element("caption", row.name() + " x " + cell.faultClass().name() + " (" + cell.faultClass().title() + ")");
+        h.raw("<tr><th>runs that injected it</th>").element("td", "n", n.runs()).raw("</tr>");
+        h.raw("<tr><th>operations handled</th>").element("td", "n", n.handled()).raw("</tr>");
+        for (Origin o : Origin.values()) {
+            h.raw("<tr>").element("th", "error " + o).element("td", "n", n.error().get(o.ordinal())).raw("</tr>");
+        }
+        for (Origin o : Origin.values()) {
+            h.raw("<tr>").element("th", "fatal " + o).element("td", "n", n.fatal().get(o.ordinal())).raw("</tr>");
+        }
+        h.raw("<tr><th>runs breaking an oracle</th>").element("td", "n", n.oracleViolations()).raw("</tr>");
+        h.raw("<tr><th>saved failing cases</th>").element("td", "n", cell.failingCases()).raw("</tr>");
+        h.raw("</table>");
     }
 }

@@ -46,8 +46,54 @@ record CampaignPage(String title, List<FaultClass> classes, List<SiteRow> sites,
         INJECTED
     }
 
-    /** One heat-map cell: its state and how many saved failing cases injected this class at this site. */
-    record Cell(FaultClass faultClass, CellState state, int failingCases) { }
+    /**
+     * One heat-map cell: its state, how many saved failing cases injected this class at this site, and the counts of
+     * the runs that injected it.
+     */
+    record Cell(FaultClass faultClass, CellState state, int failingCases, CellCounts counts) {
+        /** The worst thing that happened in this cell, which its colour shows. */
+        Worst worst() {
+            if (counts.oracleViolations() > 0 || failingCases > 0) {
+                return Worst.ORACLE_VIOLATION;
+            }
+            if (counts.fatal().stream().anyMatch(n -> n > 0)) {
+                return Worst.FATAL;
+            }
+            if (counts.error().stream().anyMatch(n -> n > 0)) {
+                return Worst.ERROR;
+            }
+            if (counts.handled() > 0 || state == CellState.INJECTED) {
+                return Worst.HANDLED;
+            }
+            return state == CellState.NEVER_INJECTED ? Worst.NEVER_INJECTED : Worst.NOT_ON_MENU;
+        }
+    }
+
+    /** A cell's colour, best to worst. */
+    enum Worst { NOT_ON_MENU, NEVER_INJECTED, HANDLED, ERROR, FATAL, ORACLE_VIOLATION }
+
+    /**
+     * What happened where a fault class was injected at an input site (CampaignReport's per-cell counts).
+     *
+     * @param runs             runs that injected the class at the site
+     * @param handled          operations during which it was injected that returned normally
+     * @param error            of those, the ones that returned an error, per origin in {@link Origin} order
+     * @param fatal            of those, the ones that stopped the TD, per origin in {@link Origin} order
+     * @param oracleViolations of the runs, those that broke at least one oracle
+     */
+    record CellCounts(long runs, long handled, List<Long> error, List<Long> fatal, long oracleViolations) {
+        CellCounts {
+            error = List.copyOf(error);
+            fatal = List.copyOf(fatal);
+        }
+
+        /** No run injected the class at the site. */
+        static final CellCounts NONE = new CellCounts(0, 0, zeros(), zeros(), 0);
+
+        private static List<Long> zeros() {
+            return java.util.Collections.nCopies(Origin.values().length, 0L);
+        }
+    }
 
     /** One input site with the runs that consulted it and its cells, one per class. */
     record SiteRow(String name, String seam, String description, long runs, List<Cell> cells) {
@@ -104,7 +150,7 @@ record CampaignPage(String title, List<FaultClass> classes, List<SiteRow> sites,
             for (FaultClass c : classes) {
                 CellState state = injected.contains(c) ? CellState.INJECTED
                         : menu.contains(c) ? CellState.NEVER_INJECTED : CellState.NOT_ON_MENU;
-                cells.add(new Cell(c, state, failing[site.ordinal()][c.ordinal()]));
+                cells.add(new Cell(c, state, failing[site.ordinal()][c.ordinal()], counts(report, site, c)));
             }
             rows.add(new SiteRow(site.name(), site.seam().name(), site.description(), report.siteRuns(site), cells));
         }
@@ -121,6 +167,17 @@ record CampaignPage(String title, List<FaultClass> classes, List<SiteRow> sites,
             oracles.add(new Count(o.name(), report.count(o)));
         }
         return new CampaignPage(title + ", " + report.runs() + " runs", classes, rows, outcomes, oracles, cases);
+    }
+
+    private static CellCounts counts(CampaignReport report, InputSite site, FaultClass c) {
+        List<Long> error = new ArrayList<>();
+        List<Long> fatal = new ArrayList<>();
+        for (Origin o : Origin.values()) {
+            error.add(report.cellOutcomes(site, c, Outcome.ERROR, o));
+            fatal.add(report.cellOutcomes(site, c, Outcome.FATAL, o));
+        }
+        return new CellCounts(report.cellRuns(site, c), report.cellOutcomes(site, c, Outcome.HANDLED, null), error,
+                fatal, report.cellViolations(site, c));
     }
 
     private static Set<FaultClass> classesIn(long faultMask) {

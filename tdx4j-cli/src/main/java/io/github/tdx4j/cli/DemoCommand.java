@@ -106,24 +106,27 @@ final class DemoCommand implements Callable<Integer> {
         }
         long failed = run.checks.stream().filter(c -> !c.passed()).count();
         out.printf("   checks                 %d passed, %d failed%n", run.checks.size() - failed, failed);
+        if (run.hostile != null) {
+            HostileChapterOutput.text(run.hostile, out, full);
+        }
     }
 
     /**
      * The trace of a step: a top-level event with the calls nested under it indented; consecutive groups that differ
      * only in values (same leaves, statuses and origins) are folded into one line with a count.
      */
-    static List<String> traceLines(List<DemoRun.Entry> events, boolean full, long sharedMask) {
-        List<List<DemoRun.Entry>> groups = groups(events);
+    static List<String> traceLines(List<? extends DemoRun.Row> events, boolean full, long sharedMask) {
+        List<List<DemoRun.Row>> groups = groups(events);
         List<String> lines = new ArrayList<>();
         int i = 0;
         while (i < groups.size()) {
-            List<DemoRun.Entry> g = groups.get(i);
+            List<DemoRun.Row> g = groups.get(i);
             int j = i + 1;
             while (!full && j < groups.size() && signature(groups.get(j)).equals(signature(g))) {
                 j++;
             }
-            for (DemoRun.Entry e : g) {
-                lines.add((e.nested() ? "  " : "") + TraceFormatter.line(e.event(), sharedMask));
+            for (DemoRun.Row e : g) {
+                lines.add((e.nested() ? "  " : "") + line(e, sharedMask));
             }
             if (j - i < FOLD_AT) {
                 j = i + 1;
@@ -135,10 +138,19 @@ final class DemoCommand implements Callable<Integer> {
         return lines;
     }
 
+    /** One trace line: a call or #VE as {@link TraceFormatter} prints it, or an interrupt. */
+    static String line(DemoRun.Row row, long sharedMask) {
+        return switch (row) {
+            case DemoRun.Entry e -> TraceFormatter.line(e.event(), sharedMask);
+            case DemoRun.Interrupt i -> String.format("IRQ      %-20s posted by the VMM -> delivered to the guest's "
+                    + "handler", String.format("vector %#x", i.vector()));
+        };
+    }
+
     /** The events as groups: a top-level event with the calls nested under it. */
-    static List<List<DemoRun.Entry>> groups(List<DemoRun.Entry> events) {
-        List<List<DemoRun.Entry>> groups = new ArrayList<>();
-        for (DemoRun.Entry e : events) {
+    static List<List<DemoRun.Row>> groups(List<? extends DemoRun.Row> events) {
+        List<List<DemoRun.Row>> groups = new ArrayList<>();
+        for (DemoRun.Row e : events) {
             if (!e.nested() || groups.isEmpty()) {
                 groups.add(new ArrayList<>());
             }
@@ -148,9 +160,12 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** What must be equal for two groups to fold: kinds, leaves, statuses and origins, not values. */
-    static List<String> signature(List<DemoRun.Entry> g) {
-        return g.stream().map(e -> e.event().kind() + " " + e.event().leaf() + " " + e.event().status() + " "
-                + e.event().origin()).toList();
+    static List<String> signature(List<DemoRun.Row> g) {
+        return g.stream().map(r -> switch (r) {
+            case DemoRun.Entry e -> e.event().kind() + " " + e.event().leaf() + " " + e.event().status() + " "
+                    + e.event().origin();
+            case DemoRun.Interrupt i -> "INTERRUPT " + i.vector();
+        }).toList();
     }
 
     private static Map<String, String> summary(DemoRun run) {
@@ -204,7 +219,7 @@ final class DemoCommand implements Callable<Integer> {
                 .collect(java.util.stream.Collectors.joining(", ", " (", ")"));
     }
 
-    private static List<String> wrap(String text, int width) {
+    static List<String> wrap(String text, int width) {
         List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
         for (String word : text.split(" ")) {
@@ -233,21 +248,8 @@ final class DemoCommand implements Callable<Integer> {
         long sharedMask = run.info == null ? 0 : run.info.sharedMask();
         ArrayNode events = root.putArray("events");
         for (DemoRun.Entry e : run.events) {
-            TraceEvent ev = e.event();
             ObjectNode o = events.addObject();
-            o.put("kind", ev.kind().name());
-            o.put("leaf", ev.leaf());
-            o.put("status", ev.status());
-            o.put("origin", ev.origin() == null ? null : ev.origin().name());
-            if (ev instanceof TraceEvent.Ve ve) {
-                o.put("exitReason", ve.exitReason().raw());
-                o.put("rip", JsonShapes.u64(ve.rip()));
-            }
-            o.put("detail", switch (ev) {
-                case TraceEvent.Tdcall t -> TraceFormatter.tdcallArgs(t);
-                case TraceEvent.Tdvmcall v -> TraceFormatter.vmcallArgs(v, sharedMask);
-                case TraceEvent.Ve ve -> "RIP=0x" + Long.toHexString(ve.rip());
-            });
+            event(o, e.event(), sharedMask);
             o.put("nested", e.nested());
             o.put("step", e.step());
         }
@@ -287,6 +289,26 @@ final class DemoCommand implements Callable<Integer> {
         ArrayNode warnings = root.putArray("warnings");
         run.warnings.forEach(warnings::add);
         root.put("failure", Objects.toString(run.failure, null));
+        if (run.hostile != null) {
+            root.set("hostile", HostileChapterOutput.json(run.hostile, mapper));
+        }
         return mapper.writeValueAsString(root);
+    }
+
+    /** An event's kind, leaf, status, origin, #VE exit reason and RIP, and decoded detail, in that order. */
+    static void event(ObjectNode o, TraceEvent ev, long sharedMask) {
+        o.put("kind", ev.kind().name());
+        o.put("leaf", ev.leaf());
+        o.put("status", ev.status());
+        o.put("origin", ev.origin() == null ? null : ev.origin().name());
+        if (ev instanceof TraceEvent.Ve ve) {
+            o.put("exitReason", ve.exitReason().raw());
+            o.put("rip", JsonShapes.u64(ve.rip()));
+        }
+        o.put("detail", switch (ev) {
+            case TraceEvent.Tdcall t -> TraceFormatter.tdcallArgs(t);
+            case TraceEvent.Tdvmcall v -> TraceFormatter.vmcallArgs(v, sharedMask);
+            case TraceEvent.Ve ve -> "RIP=0x" + Long.toHexString(ve.rip());
+        });
     }
 }

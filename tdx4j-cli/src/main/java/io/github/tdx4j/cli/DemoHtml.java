@@ -4,13 +4,17 @@ import io.github.tdx4j.abi.TdvmcallSubFunction;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.Registers;
 import io.github.tdx4j.call.trace.TraceEvent;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Draws a {@link DemoRun} as a self-contained page: per demo step a sequence diagram in SVG with four lanes (guest,
  * TDX module, VMM, quoting service) and one arrow per TDCALL, TDVMCALL and #VE, labelled with the decoded leaf,
- * status and origin; failures coloured by origin; the registers in and out on hover. Runs of alike groups are folded
- * as in the text trace: the first group is drawn, the rest are behind a "N more like this" disclosure.
+ * status and origin, plus a dashed arrow per interrupt the VMM posted; failures coloured by origin; the trace line
+ * on hover and, on click, a table of the registers in and out with the scrubbed ones marked ({@link RegisterTable};
+ * shown by the CSS {@code :target} rule, so the page needs no script). Runs of alike groups are folded as in the
+ * text trace: the first group is drawn, the rest are behind a "N more like this" disclosure. The hostile chapter
+ * follows ({@link HostileChapterHtml}).
  */
 final class DemoHtml {
     /** The lanes, left to right. */
@@ -24,6 +28,9 @@ final class DemoHtml {
     private static final int ROW = 24;
     private static final int TOP = 30;
 
+    /** The colour of an interrupt arrow: none of the origins' colours, none of success's. */
+    static final String INTERRUPT_COLOUR = "#1f7a8c";
+
     private static final String CSS = """
             body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#1b1b1b;max-width:1200px}
             h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.6em;border-bottom:1px solid #ccc}
@@ -31,7 +38,20 @@ final class DemoHtml {
             g.arrow:hover text{font-weight:700}g.arrow:hover line{stroke-width:3}
             .key span{display:inline-block;width:14px;height:4px;vertical-align:middle;margin:0 4px 0 12px}
             details{margin:.3em 0 .3em 2em}summary{cursor:pointer;color:#444}
-            pre{background:#f6f6f6;padding:.5em}
+            pre{background:#f6f6f6;padding:.5em;white-space:pre-wrap}
+            svg a{cursor:pointer}
+            table.regs{display:none;border-collapse:collapse;margin:.3em 0 .8em 2em;font:12px ui-monospace,monospace}
+            table.regs:target{display:table}table.regs caption{text-align:left;font-weight:600;padding:.2em 0}
+            table.regs td,table.regs th{border:1px solid #ddd;padding:1px 6px;text-align:right}
+            td.scrubbed,em.scrubbed{background:#fde2e1;text-decoration:line-through;font-style:normal}
+            em.scrubbed{margin:0 4px 0 12px}
+            td.scrubbed::after{content:"scrubbed";display:inline-block;margin-left:4px;color:#b3261e;font-size:10px}
+            table.side,table.policies{border-collapse:collapse;margin:.5em 0}
+            table.side td,table.side th,table.policies td,table.policies th{border:1px solid #ccc;padding:2px 8px;
+            text-align:left}
+            .cols{display:grid;grid-template-columns:1fr 1fr;gap:1em}.cols>div{min-width:0}
+            h3{font-size:1.05em;margin-top:1.4em}h4{font-size:1em;margin:.6em 0 .2em}
+            pre.log{background:#fff7e6}
             """;
 
     private DemoHtml() {
@@ -52,14 +72,18 @@ final class DemoHtml {
     static String render(DemoRun run) {
         long sharedMask = run.info == null ? 0 : run.info.sharedMask();
         Html h = Html.page("tdx4j demo", CSS);
+        Counter ids = new Counter();
         h.element("h1", "tdx4j demo: a TD's life on the simulated TDX platform");
         h.element("p", "One arrow per TDCALL (guest to TDX module; status in RAX), TDVMCALL (guest to the VMM through "
-                + "the module; the VMM's status in R10) and #VE (the module to the guest's handler). Hover an arrow "
-                + "for its registers in and out.");
+                + "the module; the VMM's status in R10) and #VE (the module to the guest's handler); a dashed arrow "
+                + "per interrupt the VMM posted. Hover an arrow for its trace line; click it for its registers in "
+                + "and out, with the VMM-written values the call layer scrubbed (the guest never saw them) marked.");
         h.raw("<p class=\"key\">").text("failure origin:");
         for (Origin o : Origin.values()) {
             h.raw("<span style=\"background:" + colour(o) + "\"></span>").text(o.name());
         }
+        h.raw("<span class=\"irq\" style=\"background:" + INTERRUPT_COLOUR + "\"></span>").text("interrupt");
+        h.raw("<em class=\"scrubbed\">").text("0x1234").raw("</em>").text(" scrubbed register");
         h.raw("</p>");
         for (DemoRun.Step s : run.steps) {
             h.open("section").attr("class", "step").end();
@@ -68,29 +92,7 @@ final class DemoHtml {
             for (String r : s.results()) {
                 h.element("pre", r);
             }
-            List<List<DemoRun.Entry>> groups = DemoCommand.groups(s.events());
-            // groups drawn so far in one diagram [start, i); a fold ends it, shows its first group, and hides the rest
-            int start = 0;
-            int i = 0;
-            while (i < groups.size()) {
-                int j = i + 1;
-                while (j < groups.size() && DemoCommand.signature(groups.get(j)).equals(DemoCommand.signature(groups.get(i)))) {
-                    j++;
-                }
-                if (j - i < DemoCommand.FOLD_AT) {
-                    i++;
-                    continue;
-                }
-                diagram(h, groups.subList(start, i + 1), sharedMask);
-                h.raw("<details>").element("summary", "... and " + (j - i - 1) + " more like this");
-                diagram(h, groups.subList(i + 1, j), sharedMask);
-                h.raw("</details>");
-                start = j;
-                i = j;
-            }
-            if (start < groups.size()) {
-                diagram(h, groups.subList(start, groups.size()), sharedMask);
-            }
+            timeline(h, s.timeline(), sharedMask, ids);
             h.raw("</section>");
         }
         if (run.failure != null) {
@@ -100,10 +102,72 @@ final class DemoHtml {
         long failed = run.checks.stream().filter(c -> !c.passed()).count();
         h.element("h2", "Checks");
         h.element("p", (run.checks.size() - failed) + " passed, " + failed + " failed");
+        if (run.hostile != null) {
+            HostileChapterHtml.render(h, run.hostile, ids);
+        }
         return h.finish();
     }
 
-    private static void diagram(Html h, List<List<DemoRun.Entry>> groups, long sharedMask) {
+    /**
+     * Any traced run as a page with the demo page's style: its timeline (calls and #VEs from a
+     * {@link io.github.tdx4j.guest.ve.GuestTraceListener}, interrupts) as folded sequence diagrams with register
+     * tables. {@code sharedMask} is the TD's shared bit (0 if unknown).
+     */
+    static String tracePage(String title, List<DemoRun.Row> rows, long sharedMask) {
+        Html h = Html.page(title, CSS);
+        h.element("h1", title);
+        timeline(h, rows, sharedMask, new Counter());
+        return h.finish();
+    }
+
+    /** The hostile chapter alone as a page, with the demo page's style. */
+    static String chapterPage(HostileChapter chapter) {
+        Html h = Html.page("tdx4j demo: a hostile host", CSS);
+        HostileChapterHtml.render(h, chapter, new Counter());
+        return h.finish();
+    }
+
+    /** Numbers for element ids, unique within a page. */
+    static final class Counter {
+        private int next;
+
+        int next() {
+            return next++;
+        }
+    }
+
+    /**
+     * A timeline as sequence diagrams: groups drawn so far in one diagram are {@code [start, i)}; a run of
+     * {@link DemoCommand#FOLD_AT} or more alike groups ends it, shows its first group, and hides the rest behind a
+     * "N more like this" disclosure.
+     */
+    static void timeline(Html h, List<DemoRun.Row> rows, long sharedMask, Counter ids) {
+        List<List<DemoRun.Row>> groups = DemoCommand.groups(rows);
+        int start = 0;
+        int i = 0;
+        while (i < groups.size()) {
+            int j = i + 1;
+            while (j < groups.size() && DemoCommand.signature(groups.get(j)).equals(DemoCommand.signature(groups.get(i)))) {
+                j++;
+            }
+            if (j - i < DemoCommand.FOLD_AT) {
+                i++;
+                continue;
+            }
+            diagram(h, groups.subList(start, i + 1), sharedMask, ids);
+            h.raw("<details>").element("summary", "... and " + (j - i - 1) + " more like this");
+            diagram(h, groups.subList(i + 1, j), sharedMask, ids);
+            h.raw("</details>");
+            start = j;
+            i = j;
+        }
+        if (start < groups.size()) {
+            diagram(h, groups.subList(start, groups.size()), sharedMask, ids);
+        }
+    }
+
+    /** One SVG sequence diagram, then the register tables its arrows link to (shown one at a time by :target). */
+    private static void diagram(Html h, List<List<DemoRun.Row>> groups, long sharedMask, Counter ids) {
         int events = groups.stream().mapToInt(List::size).sum();
         int width = LEFT * 2 + LANE_GAP * (LANES.size() - 1);
         int height = TOP + events * ROW + 10;
@@ -117,13 +181,42 @@ final class DemoHtml {
                     .attr("stroke-dasharray", "4 3").end().close("line");
         }
         int y = TOP + ROW / 2;
-        for (List<DemoRun.Entry> g : groups) {
-            for (DemoRun.Entry e : g) {
-                arrow(h, e, y, sharedMask);
+        List<Integer> tables = new ArrayList<>();
+        for (List<DemoRun.Row> g : groups) {
+            for (DemoRun.Row r : g) {
+                int id = ids.next();
+                tables.add(id);
+                h.open("a").attr("href", "#regs-" + id).end();
+                switch (r) {
+                    case DemoRun.Entry e -> arrow(h, e, y, sharedMask);
+                    case DemoRun.Interrupt irq -> interrupt(h, irq, y);
+                }
+                h.raw("</a>");
                 y += ROW;
             }
         }
         h.raw("</svg>");
+        int k = 0;
+        for (List<DemoRun.Row> g : groups) {
+            for (DemoRun.Row r : g) {
+                RegisterTable.write(h, "regs-" + tables.get(k++), r, sharedMask);
+            }
+        }
+    }
+
+    private static void interrupt(Html h, DemoRun.Interrupt irq, int y) {
+        int x1 = laneX(VMM);
+        int x2 = laneX(GUEST);
+        String label = "interrupt vector " + String.format("%#x", irq.vector()) + " (posted by the VMM)";
+        h.open("g").attr("class", "arrow interrupt").attr("data-kind", "INTERRUPT").end();
+        h.open("title").end().text(DemoCommand.line(irq, 0)).close("title");
+        h.open("line").attr("x1", x1).attr("x2", x2 + 6).attr("y1", y).attr("y2", y).attr("stroke", INTERRUPT_COLOUR)
+                .attr("stroke-width", 2).attr("stroke-dasharray", "7 4").end().close("line");
+        h.open("polygon").attr("points", x2 + "," + y + " " + (x2 + 8) + "," + (y - 4) + " " + (x2 + 8) + ","
+                + (y + 4)).attr("fill", INTERRUPT_COLOUR).end().close("polygon");
+        h.open("text").attr("x", x2 + 12).attr("y", y - 4).attr("fill", INTERRUPT_COLOUR).end().text(label)
+                .close("text");
+        h.raw("</g>");
     }
 
     private static void arrow(Html h, DemoRun.Entry entry, int y, long sharedMask) {
@@ -152,7 +245,10 @@ final class DemoHtml {
         String label = e.kind() + " " + e.leaf() + " -> " + e.status() + (e.origin() == null ? "" : " [" + e.origin() + "]");
         h.open("g").attr("class", "arrow").attr("data-kind", e.kind().name())
                 .attr("data-origin", e.origin() == null ? "" : e.origin().name()).end();
-        h.open("title").end().text(TraceFormatter.line(e, sharedMask) + "\n" + registers(e)).close("title");
+        String scrubbed = e instanceof TraceEvent.Tdvmcall v && !ScrubbedRegisters.of(v).isEmpty()
+                ? "\nscrubbed (the guest never saw them): " + ScrubbedRegisters.of(v) : "";
+        h.open("title").end().text(TraceFormatter.line(e, sharedMask) + "\n" + registers(e) + scrubbed)
+                .close("title");
         h.open("line").attr("x1", x1).attr("x2", x2 - dir * 6).attr("y1", y).attr("y2", y).attr("stroke", colour)
                 .attr("stroke-width", e.origin() == null ? 1.5 : 2.5).end().close("line");
         h.open("polygon").attr("points", x2 + "," + y + " " + (x2 - dir * 8) + "," + (y - 4) + " " + (x2 - dir * 8)

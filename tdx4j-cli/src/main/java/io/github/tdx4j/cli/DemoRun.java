@@ -28,6 +28,7 @@ import io.github.tdx4j.guest.memory.SharedBuffer;
 import io.github.tdx4j.guest.ve.GuestTraceListener;
 import io.github.tdx4j.sim.ExecutionResult;
 import io.github.tdx4j.sim.SimSettings;
+import io.github.tdx4j.sim.SimulatedTd;
 import io.github.tdx4j.sim.TdConfig;
 import io.github.tdx4j.sim.vmm.MmioTestDevice;
 import io.github.tdx4j.sim.vmm.Uart16550;
@@ -40,6 +41,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The demo's script: a TD's life on the simulated platform, one step at a time, every TDCALL, TDVMCALL and #VE
@@ -54,12 +56,42 @@ final class DemoRun {
     static final long ACCEPT_GPA = 0x2000_0000L;
     static final long ACCEPT_BYTES = 64 * 1024;
 
-    /** One recorded call or exception, and whether a #VE handler made it. */
-    record Entry(TraceEvent event, boolean nested, int step) {
+    /** One row of a step's timeline: a call or #VE the guest made or took, or an interrupt the VMM posted. */
+    sealed interface Row permits Entry, Interrupt {
+        /** Whether a #VE handler made it (drawn and printed under the #VE before). */
+        boolean nested();
     }
 
-    /** One step: what it shows, what came out, the calls it made. */
-    record Step(int number, String title, String explanation, List<String> results, List<Entry> events) {
+    /** One recorded call or exception, and whether a #VE handler made it. */
+    record Entry(TraceEvent event, boolean nested, int step) implements Row {
+    }
+
+    /**
+     * An interrupt the VMM posted, as the guest's handler received it: not a call the guest made, so not a
+     * {@link TraceEvent}; never nested.
+     *
+     * @param vector  the interrupt vector, 32..255
+     * @param atNanos simulated time of delivery
+     */
+    record Interrupt(int vector, long atNanos) implements Row {
+        @Override
+        public boolean nested() {
+            return false;
+        }
+    }
+
+    /** One step: what it shows, what came out, the calls it made and the interrupts it received, in order. */
+    record Step(int number, String title, String explanation, List<String> results, List<Row> timeline) {
+        /** The calls and #VEs of the timeline, without the interrupts. */
+        List<Entry> events() {
+            List<Entry> l = new ArrayList<>();
+            for (Row r : timeline) {
+                if (r instanceof Entry e) {
+                    l.add(e);
+                }
+            }
+            return l;
+        }
     }
 
     /** A check the demo makes on its own results (exit code 2 if one fails). */
@@ -68,6 +100,8 @@ final class DemoRun {
 
     final List<Step> steps = new ArrayList<>();
     final List<Entry> events = new ArrayList<>();
+    /** The interrupts the guest received, in order (they are in the steps' timelines too, not in {@link #events}). */
+    final List<Interrupt> interrupts = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
     final List<Check> checks = new ArrayList<>();
     String console = "";
@@ -84,6 +118,8 @@ final class DemoRun {
     String failure;
     /** The TCB status the verifier computed for the quote, or null if verification failed. */
     String tcbStatus;
+    /** The second part: the same guest on a lying host, under both origin-policy presets. */
+    HostileChapter hostile;
     private SimGuest sim;
     private Step current;
 
@@ -103,7 +139,15 @@ final class DemoRun {
         Entry entry = new Entry(e, nested, current == null ? 0 : current.number());
         events.add(entry);
         if (current != null) {
-            current.events().add(entry);
+            current.timeline().add(entry);
+        }
+    }
+
+    private void interrupt(int vector) {
+        Interrupt i = new Interrupt(vector, sim == null ? 0 : sim.td.nanoTime());
+        interrupts.add(i);
+        if (current != null) {
+            current.timeline().add(i);
         }
     }
 
@@ -140,6 +184,7 @@ final class DemoRun {
             d.console = d.sim.td.console();
             d.simulatedNanos = d.sim.td.nanoTime();
         }
+        d.hostile = HostileChapter.run();
         return d;
     }
 
@@ -150,8 +195,9 @@ final class DemoRun {
                 "CPUID leaf 0x21 says \"IntelTDX    \"; TDG.VP.INFO gives the GPA width (the shared bit is its top "
                         + "bit) and the TD attributes; then the guest clears NOTIFY_ENABLES, checks that SEPT #VE is "
                         + "disabled and asks for fewer #VEs (REDUCE_VE).");
-        sim = SimGuest.boot(TdConfig.production(), SimSettings.strict(), SimGuest.defaultConfig()
-                .withTrace(recorder).withLog((level, message) -> warnings.add(level + " " + message)));
+        sim = SimGuest.boot(SimulatedTd.boot(TdConfig.production(), SimSettings.strict()), UnaryOperator.identity(),
+                this::interrupt, SimGuest.defaultConfig().withTrace(recorder)
+                        .withLog((level, message) -> warnings.add(level + " " + message)));
         TdxGuest guest = sim.guest;
         info = guest.info();
         result("CPUID.0x21           IntelTDX (this is a TD)");
@@ -375,11 +421,12 @@ final class DemoRun {
         }
     }
 
+    /** Whether every check passed, the hostile chapter's included. */
     boolean passed() {
-        return checks.stream().allMatch(Check::passed);
+        return checks.stream().allMatch(Check::passed) && (hostile == null || hostile.passed());
     }
 
-    private static byte[] sha(String algorithm, String text) {
+    static byte[] sha(String algorithm, String text) {
         try {
             return MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

@@ -1,6 +1,12 @@
 package io.github.tdx4j.cli;
 
 import io.github.tdx4j.abi.Gpr;
+import io.github.tdx4j.call.TdxTransport;
+import io.github.tdx4j.call.platform.GuestMemory;
+import io.github.tdx4j.call.platform.GuestPlatform;
+import io.github.tdx4j.call.platform.InterruptHandler;
+import io.github.tdx4j.call.platform.VeHandler;
+import io.github.tdx4j.call.policy.NanoClock;
 import io.github.tdx4j.guest.CpuidInstruction;
 import io.github.tdx4j.guest.GuestConfig;
 import io.github.tdx4j.guest.TdxGuest;
@@ -10,6 +16,7 @@ import io.github.tdx4j.sim.SimulatedTd;
 import io.github.tdx4j.sim.TdConfig;
 import io.github.tdx4j.sim.Vcpu;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Guest code on the simulated platform: boots a {@link SimulatedTd}, boots the guest services on it
@@ -29,15 +36,26 @@ final class SimGuest {
     final Vcpu cpu;
     final TdxGuest guest;
 
-    private SimGuest(SimulatedTd td, GuestConfig config) {
+    private SimGuest(SimulatedTd td, GuestPlatform platform, GuestConfig config) {
         this.td = td;
         this.cpu = td.vcpu();
-        this.guest = TdxGuest.boot(td, this::cpuid, config);
+        this.guest = TdxGuest.boot(platform, this::cpuid, config);
     }
 
     /** A TD from {@code tdConfig} and {@code settings} with the honest VMM, and the guest booted on it. */
     static SimGuest boot(TdConfig tdConfig, SimSettings settings, GuestConfig config) {
-        return new SimGuest(SimulatedTd.boot(tdConfig, settings), Objects.requireNonNull(config, "config"));
+        return boot(SimulatedTd.boot(tdConfig, settings), UnaryOperator.identity(), vector -> { }, config);
+    }
+
+    /**
+     * The guest booted on {@code td} (booted with any VMM), seeing the TDX module through {@code moduleSeam} (for
+     * example a faulty module in front of the simulated one), with every interrupt it receives shown to
+     * {@code interrupts} before the guest's own handler gets it.
+     */
+    static SimGuest boot(SimulatedTd td, UnaryOperator<TdxTransport> moduleSeam, InterruptHandler interrupts,
+                         GuestConfig config) {
+        Objects.requireNonNull(config, "config");
+        return new SimGuest(td, new SeamPlatform(td, moduleSeam.apply(td.transport()), interrupts), config);
     }
 
     /** The default guest configuration for this memory map. */
@@ -57,5 +75,37 @@ final class SimGuest {
     /** Runs {@code code} at {@link #CODE_GPA} until RIP passes its end. */
     ExecutionResult run(byte[] code) {
         return cpu.execute(CODE_GPA, code);
+    }
+
+    /** The simulated TD as the guest's platform, with its TDCALL seam replaced and its interrupts watched. */
+    private record SeamPlatform(SimulatedTd td, TdxTransport transport, InterruptHandler interrupts)
+            implements GuestPlatform {
+        @Override
+        public GuestMemory memory() {
+            return td.memory();
+        }
+
+        @Override
+        public NanoClock clock() {
+            return td.clock();
+        }
+
+        @Override
+        public void sleep(long nanos) throws InterruptedException {
+            td.sleep(nanos);
+        }
+
+        @Override
+        public void setVeHandler(VeHandler handler) {
+            td.setVeHandler(handler);
+        }
+
+        @Override
+        public void setInterruptHandler(InterruptHandler handler) {
+            td.setInterruptHandler(vector -> {
+                interrupts.onInterrupt(vector);
+                handler.onInterrupt(vector);
+            });
+        }
     }
 }

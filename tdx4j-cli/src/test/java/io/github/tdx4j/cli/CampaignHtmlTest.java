@@ -2,6 +2,8 @@ package io.github.tdx4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.tdx4j.sim.adversary.FaultClass;
 import io.github.tdx4j.sim.adversary.InputSite;
 import java.nio.file.Files;
@@ -23,7 +25,8 @@ class CampaignHtmlTest {
             List<CampaignPage.Cell> cells = new ArrayList<>();
             for (FaultClass c : FaultClass.values()) {
                 cells.add(new CampaignPage.Cell(c, c == FaultClass.B ? CampaignPage.CellState.INJECTED
-                        : CampaignPage.CellState.NOT_ON_MENU, s == 0 && c == FaultClass.B ? 1 : 0));
+                        : CampaignPage.CellState.NOT_ON_MENU, s == 0 && c == FaultClass.B ? 1 : 0,
+                        CampaignPage.CellCounts.NONE));
             }
             rows.add(new CampaignPage.SiteRow(HOSTILE, HOSTILE, HOSTILE, 7, cells));
         }
@@ -41,6 +44,71 @@ class CampaignHtmlTest {
         assertThat(page).contains("ORACLES BROKEN").contains("<tr class=\"failure\">");
     }
 
+    private static CampaignPage.Cell cell(CampaignPage.CellState state, int failing, long handled, long errorVmm,
+                                          long fatalModule, long violations) {
+        List<Long> error = List.of(0L, 0L, errorVmm);
+        List<Long> fatal = List.of(0L, fatalModule, 0L);
+        return new CampaignPage.Cell(FaultClass.B, state, failing,
+                new CampaignPage.CellCounts(handled + errorVmm + fatalModule, handled, error, fatal, violations));
+    }
+
+    @Test
+    @DisplayName("A cell's colour is its worst outcome: oracle violation (or a saved failing case) > fatal > error > "
+            + "handled > never injected > not on the menu")
+    void worstOutcome() {
+        var injected = CampaignPage.CellState.INJECTED;
+        assertThat(cell(CampaignPage.CellState.NOT_ON_MENU, 0, 0, 0, 0, 0).worst())
+                .isEqualTo(CampaignPage.Worst.NOT_ON_MENU);
+        assertThat(cell(CampaignPage.CellState.NEVER_INJECTED, 0, 0, 0, 0, 0).worst())
+                .isEqualTo(CampaignPage.Worst.NEVER_INJECTED);
+        assertThat(cell(injected, 0, 5, 0, 0, 0).worst()).isEqualTo(CampaignPage.Worst.HANDLED);
+        assertThat(cell(injected, 0, 5, 1, 0, 0).worst()).isEqualTo(CampaignPage.Worst.ERROR);
+        assertThat(cell(injected, 0, 5, 1, 1, 0).worst()).isEqualTo(CampaignPage.Worst.FATAL);
+        assertThat(cell(injected, 0, 5, 1, 1, 1).worst()).isEqualTo(CampaignPage.Worst.ORACLE_VIOLATION);
+        assertThat(cell(injected, 1, 5, 0, 0, 0).worst()).isEqualTo(CampaignPage.Worst.ORACLE_VIOLATION);
+        assertThat(CampaignHtml.COLOURS.values()).doesNotHaveDuplicates().hasSize(CampaignPage.Worst.values().length);
+    }
+
+    @Test
+    @DisplayName("--html and --json of one campaign: every cell's table shows the runs, outcomes by origin and oracle "
+            + "violations that campaign --json reports for that site and class")
+    void cellCountsMatchTheJson(@TempDir Path dir) throws Exception {
+        Path html = dir.resolve("c.html");
+        CliRun r = CliRun.of("campaign", "--runs", "60", "--seed", "7", "--json", "--out", dir.toString(), "--html",
+                html.toString());
+        assertThat(r.exitCode()).isZero();
+        JsonNode sites = new ObjectMapper().readTree(r.out()).get("sites");
+        String page = Files.readString(html);
+        int tables = 0;
+        long injectedRuns = 0;
+        for (InputSite site : InputSite.values()) {
+            JsonNode cells = sites.get(site.name()).get("cells");
+            for (FaultClass c : FaultClass.values()) {
+                JsonNode j = cells.get(c.name());
+                String id = "<table class=\"cellinfo\" id=\"cell-" + site.name() + "-" + c.name() + "\">";
+                if (j == null) {
+                    assertThat(page).doesNotContain(id);
+                    continue;
+                }
+                tables++;
+                injectedRuns += j.get("runs").asLong();
+                int at = page.indexOf(id);
+                assertThat(at).as(id).isNotNegative();
+                String t = page.substring(at, page.indexOf("</table>", at));
+                assertThat(t).contains("<th>runs that injected it</th><td class=\"n\">" + j.get("runs").asLong() + "<")
+                        .contains("<th>operations handled</th><td class=\"n\">" + j.get("handled").asLong() + "<")
+                        .contains("<th>runs breaking an oracle</th><td class=\"n\">"
+                                + j.get("oracleViolations").asLong() + "<");
+                for (String kind : List.of("error", "fatal")) {
+                    j.get(kind).properties().forEach(e -> assertThat(t).contains("<th>" + kind + " "
+                            + e.getKey() + "</th><td class=\"n\">" + e.getValue().asLong() + "<"));
+                }
+            }
+        }
+        assertThat(tables).isEqualTo(DemoHtmlTest.count(page, "<table class=\"cellinfo\""));
+        assertThat(injectedRuns).as("a 60-run campaign injects somewhere").isPositive();
+    }
+
     @Test
     @DisplayName("--html: one heat-map cell per input site x fault class, and the page does not grow with --runs")
     void cellsAndSize(@TempDir Path dir) throws Exception {
@@ -54,8 +122,12 @@ class CampaignHtmlTest {
         int cells = page.split("<rect class=\"cell\"", -1).length - 1;
         assertThat(cells).isEqualTo(InputSite.values().length * FaultClass.values().length);
         assertThat(page).contains("every oracle holds").contains("200 runs");
-        // 10x the runs changes only numbers: the size differs by digits, not by rows
-        assertThat(Math.abs(Files.size(large) - Files.size(small))).isLessThan(400);
+        // 10x the runs changes only numbers: the same elements, the size differs by digits (about one more per count)
+        String smallPage = Files.readString(small);
+        assertThat(DemoHtmlTest.count(page, "<table class=\"cellinfo\""))
+                .isEqualTo(DemoHtmlTest.count(smallPage, "<table class=\"cellinfo\""));
+        assertThat(DemoHtmlTest.count(page, "<tr")).isEqualTo(DemoHtmlTest.count(smallPage, "<tr"));
+        assertThat(Math.abs(Files.size(large) - Files.size(small))).isLessThan(6000);
     }
 
     @Test

@@ -130,6 +130,43 @@ class DemoCommandTest {
     }
 
     @Test
+    @DisplayName("The hostile chapter follows the honest summary: each step with the host's lies and one block per "
+            + "preset, then the side-by-side table and its checks")
+    void hostileChapterText() {
+        int chapter = text.indexOf("=== 13. A hostile host, under two origin policies ===");
+        assertThat(chapter).isGreaterThan(text.indexOf("== Summary =="));
+        String c = text.substring(chapter);
+        assertThat(c).contains("== 13.1 The host refuses console output ==", "== 13.6 The TDX module fails the "
+                + "TDVMCALL mechanism ==", "== 13 Side by side ==")
+                .contains("IO_STATUS <- STATUS_INVALID_OPERAND x21")
+                .contains("   -- LINUX_MAINLINE: ERROR [VMM]", "   -- SEED_REVIEW: FATAL [TDX_MODULE]")
+                .contains("WARNING tdx.pio.out.vmm-error: 10 callbacks suppressed")
+                .containsPattern("IRQ +vector 0x80 +posted by the VMM")
+                .containsPattern("13.5 The TDX module fails a measurement +ERROR \\[TDX_MODULE\\] +FATAL \\[TDX_MODULE\\]")
+                .containsPattern("checks +8 passed, 0 failed");
+        assertThat(text.substring(0, chapter)).doesNotContain("IRQ ");
+    }
+
+    @Test
+    @DisplayName("JSON hostile: the empty tape, both presets with their reactions, six steps with a run per preset; "
+            + "the honest events stay calls and #VEs only")
+    void hostileChapterJson() {
+        JsonNode h = json.get("hostile");
+        assertThat(h.get("tape").asText()).isEmpty();
+        assertThat(h.get("policies")).hasSize(2);
+        assertThat(h.get("policies").get(1).get("reactions").get("TDX_MODULE/SECURITY_SENSITIVE").asText())
+                .isEqualTo("FATAL");
+        assertThat(h.get("policies").get(1).get("stoppedIn").asText()).isEqualTo("13.5");
+        assertThat(h.get("steps")).hasSize(6);
+        JsonNode heckler = h.get("steps").get(3).get("runs").get(0).get("events");
+        assertThat(heckler.get(heckler.size() - 1).get("kind").asText()).isEqualTo("INTERRUPT");
+        assertThat(heckler.get(heckler.size() - 1).get("vector").asInt()).isEqualTo(0x80);
+        JsonNode garbage = h.get("steps").get(2).get("runs").get(0).get("events").get(2);
+        assertThat(garbage.get("scrubbed")).hasSize(7);
+        assertThat(h.get("steps").get(5).get("runs").get(1).get("outcome").isNull()).isTrue();
+    }
+
+    @Test
     @DisplayName("The demo says Intel's production root rejects the simulated quote because it is not signed by "
             + "Intel's root, not with a bare CRL_INVALID")
     void intelRootRejectionIsExplained() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -78,6 +79,13 @@ class HtmlPagesBrowserTest {
                 io.github.tdx4j.sim.adversary.InputSite.values().length
                         * io.github.tdx4j.sim.adversary.FaultClass.values().length);
         assertThat(l.count("<tr class=\"ok\">")).isEqualTo(io.github.tdx4j.campaign.Oracle.values().length);
+        // one count table per cell on a site's menu, each linked from its cell
+        long onMenu = java.util.Arrays.stream(io.github.tdx4j.sim.adversary.InputSite.values())
+                .mapToLong(s -> s.classes().size()).sum();
+        assertThat(l.count("<table class=\"cellinfo\"")).isEqualTo(onMenu);
+        assertThat(l.count("<a href=\"#cell-")).isEqualTo(onMenu);
+        assertThat(l.count("data-worst=\"HANDLED\"") + l.count("data-worst=\"ERROR\"")
+                + l.count("data-worst=\"FATAL\"")).as("200 runs inject faults").isPositive();
     }
 
     @Test
@@ -90,7 +98,8 @@ class HtmlPagesBrowserTest {
     }
 
     @Test
-    @DisplayName("demo page: no console message, 4 lanes per diagram, arrows == the trace's event count")
+    @DisplayName("demo page: no console message, 4 lanes per diagram, call arrows == the trace's calls and #VEs, "
+            + "interrupt arrows == its interrupts, scrubbed marks == the scrubbed registers of its TDVMCALLs")
     void demoPage() throws Exception {
         DemoRun run = DemoRun.run();
         Chromium.Load l = load(DemoHtml.render(run), "demo", 2400);
@@ -98,6 +107,31 @@ class HtmlPagesBrowserTest {
         int diagrams = l.count("<svg class=\"sequence\"");
         assertThat(diagrams).isPositive();
         assertThat(l.count("<text class=\"lane\"")).isEqualTo(diagrams * 4);
-        assertThat(l.count("<g class=\"arrow\"")).isEqualTo(run.events.size());
+        List<DemoRun.Row> rows = DemoHtmlTest.rows(run);
+        assertThat(l.count("<g class=\"arrow\"")).isEqualTo(rows.stream().filter(r -> r instanceof DemoRun.Entry)
+                .count());
+        assertThat(l.count("<g class=\"arrow interrupt\"")).isEqualTo(rows.stream()
+                .filter(r -> r instanceof DemoRun.Interrupt).count());
+        assertThat(l.count("<td class=\"scrubbed\">")).isEqualTo(DemoHtmlTest.scrubbed(run)).isPositive();
+        assertThat(l.count("<section class=\"hstep\">")).isEqualTo(HostileChapter.STEPS.size());
+        // the chapter alone, for a screenshot of what the top of the full page does not show
+        String chapter = DemoHtml.chapterPage(run.hostile);
+        assertThat(load(chapter, "demo-chapter", 2400).console()).isEmpty();
+        // step 13.3's trace with the register table of the lying CPUID answer open, as after a click on its arrow
+        HostileChapter.StepRun cpuid = run.hostile.runs.getFirst().steps().get(2);
+        String regs = DemoHtml.tracePage("13.3 CPUID lies", cpuid.timeline(), run.hostile.runs.getFirst().sharedMask())
+                .replace("</style>", "#regs-2{display:table}</style>");
+        Chromium.Load opened = load(regs, "demo-registers", 900);
+        assertThat(opened.console()).isEmpty();
+        assertThat(opened.count("<td class=\"scrubbed\">")).isEqualTo(7);
+    }
+
+    @Test
+    @DisplayName("demo chapter from a hostile model: no console message, no element made from input")
+    void hostileDemoChapter() throws Exception {
+        Chromium.Load l = load(DemoHtmlTest.hostilePage(), "demo-hostile", 900);
+        assertThat(l.console()).isEmpty();
+        assertThat(l.dom()).doesNotContain("<script").doesNotContain("<img")
+                .contains("&lt;script&gt;alert(1)&lt;/script&gt;");
     }
 }
