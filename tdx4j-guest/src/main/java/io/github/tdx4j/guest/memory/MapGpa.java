@@ -59,7 +59,9 @@ public final class MapGpa {
                     + "non-empty and without the shared bit: [0x%x, 0x%x)", start, end));
         }
         long s = shared ? start | sharedMask : start;
-        long e = shared ? end | sharedMask : end;
+        // The end by length, not end | sharedMask: for a range ending exactly at the shared bit, end | sharedMask is
+        // sharedMask itself, below s, and R13 = e - s would be a huge length.
+        long e = s + (end - start);
         int noProgress = 0;
         while (noProgress < MAX_RETRIES_PER_PAGE) {
             VmcallResult r = calls.tdvmcall(VmcallRequest.standard(TdvmcallSubFunction.MAP_GPA, s, e - s, 0, 0));
