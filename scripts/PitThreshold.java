@@ -29,8 +29,8 @@ import org.w3c.dom.NodeList;
  * The source text may itself contain {@code " | "} (Java's or): the first three fields and the last are split off,
  * the rest is the text.
  * An entry matches a mutant with that class, method, mutator (simple name) and description whose source line
- * contains the text; the text keeps an entry on its line when lines move. An entry that matches no mutant, or
- * matches a mutant some test now detects, fails the build: the list only ever holds mutants that still survive.
+ * contains the text, and that no test detected; the text keeps an entry on its line when lines move. An entry that
+ * matches no surviving mutant fails the build: the list only ever holds mutants that still survive.
  *
  * <p>Arguments: {@code MODULE REPORT_XML SOURCE_ROOT EQUIVALENTS MIN_SCORE MAX_UNCOVERED SUMMARY_OUT}; the
  * equivalents file may be absent (no entries). Exit 0 when the thresholds hold, 1 when not, 2 on bad input.
@@ -75,19 +75,15 @@ public final class PitThreshold {
         for (Entry e : entries) {
             int matched = 0;
             for (Mutant m : mutants) {
-                if (matches(e, m, sources)) {
+                if (!DETECTED.contains(m.status()) && matches(e, m, sources)) {
                     matched++;
-                    if (DETECTED.contains(m.status())) {
-                        problems.add(String.format("%s:%d lists a mutant that tests now detect (%s line %d, %s): "
-                                + "remove the entry", equivalents, e.listLine(), m.clazz(), m.line(), m.status()));
-                    } else {
-                        equivalent.put(m, e);
-                    }
+                    equivalent.put(m, e);
                 }
             }
             if (matched == 0) {
-                problems.add(String.format("%s:%d matches no mutant (%s#%s %s '%s'): remove or correct the entry",
-                        equivalents, e.listLine(), e.clazz(), e.method(), e.mutator(), e.description()));
+                problems.add(String.format("%s:%d matches no surviving mutant (%s#%s %s '%s'): a test kills it now or "
+                        + "the code changed; remove or correct the entry", equivalents, e.listLine(), e.clazz(),
+                        e.method(), e.mutator(), e.description()));
             }
         }
 

@@ -161,4 +161,18 @@ class GuestPagesBoundsTest {
         assertThat(one.allocate(1)).isEqualTo(0x1000);
         assertThat(one.freePages()).isZero();
     }
+
+    @Test
+    @DisplayName("The largest pool is Integer.MAX_VALUE pages: accepted and usable, a run past its end is exhausted "
+            + "(no int overflow), one page more is refused")
+    void largestPool() {
+        GuestPages largest = new GuestPages(0, (long) Integer.MAX_VALUE * PAGE);
+        assertThat(largest.freePages()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(largest.allocate(1)).isZero();
+        assertThat(largest.isQuarantined((long) (Integer.MAX_VALUE - 1) * PAGE)).isFalse();
+        assertThatThrownBy(() -> largest.allocate(Integer.MAX_VALUE)).as("no int overflow past the end")
+                .isInstanceOf(PagePoolException.class);
+        assertThatThrownBy(() -> new GuestPages(0, ((long) Integer.MAX_VALUE + 1) * PAGE))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
