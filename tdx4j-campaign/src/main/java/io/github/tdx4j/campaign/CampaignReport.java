@@ -18,8 +18,12 @@ import java.util.Set;
 
 /**
  * The totals of a campaign: runs, the count of runs breaking each {@link Oracle}, operation outcomes by origin,
- * per-site coverage (runs that consulted it, fault classes injected there), speed, and the failing cases.
- * Built by {@link Campaign}; mutable only while it merges run results.
+ * per-site coverage (runs that consulted it, fault classes injected there), per input site x fault class cell the
+ * runs, operation outcomes and oracle failures where that class was injected at that site, speed, and the failing
+ * cases. Built by {@link Campaign}; mutable only while it merges run results.
+ *
+ * <p>Every count is a sum over runs (the fault-class sets are unions), so the report of a set of runs is the
+ * element-wise sum of the reports of any split of it: that is how shards and threads are combined.
  */
 public final class CampaignReport {
     private long runs;
@@ -27,6 +31,12 @@ public final class CampaignReport {
     private final long[] outcomes = new long[RunResult.OUTCOME_SLOTS];
     private final long[] siteRuns = new long[InputSite.values().length];
     private final long[] siteFaultMask = new long[InputSite.values().length];
+    /** Per {@link #cell}: runs that injected a fault of the class at the site. */
+    private final long[] cellRuns = new long[CELLS];
+    /** Per {@link #cell}: of those runs, the ones that broke at least one oracle (replay included). */
+    private final long[] cellViolations = new long[CELLS];
+    /** Per {@link #cell} x outcome slot: operations during which the class was injected at the site, by outcome. */
+    private final long[] cellOutcomes = new long[CELLS * RunResult.OUTCOME_SLOTS];
     private final List<Failure> failures = new ArrayList<>();
     private long elapsedNanos;
 
@@ -38,6 +48,23 @@ public final class CampaignReport {
      * @param saved    where the replayable tape file was written, or null
      */
     public record Failure(RunResult result, FaultTape shrunk, Path saved) {
+    }
+
+    private static final int CLASSES = FaultClass.values().length;
+    /** Input site x fault class cells. */
+    static final int CELLS = InputSite.values().length * CLASSES;
+    /** Per {@link Fault} ordinal, the ordinal of its class, or -1 for {@link Fault#HONEST}. */
+    private static final int[] CLASS_OF_FAULT = new int[Fault.values().length];
+
+    static {
+        for (Fault f : Fault.values()) {
+            CLASS_OF_FAULT[f.ordinal()] = f.faultClass() == null ? -1 : f.faultClass().ordinal();
+        }
+    }
+
+    /** The index of the (site, fault class) cell in the per-cell counts. */
+    static int cell(InputSite site, FaultClass faultClass) {
+        return site.ordinal() * CLASSES + faultClass.ordinal();
     }
 
     CampaignReport() {
@@ -61,11 +88,51 @@ public final class CampaignReport {
         for (int i = 0; i < outcomes.length; i++) {
             outcomes[i] += r.outcomes()[i];
         }
+        long violated = seen.isEmpty() ? 0 : 1;
         for (int i = 0; i < siteRuns.length; i++) {
             if (r.consulted()[i] > 0) {
                 siteRuns[i]++;
             }
-            siteFaultMask[i] |= r.injected()[i];
+            long mask = r.injected()[i];
+            siteFaultMask[i] |= mask;
+            int classes = 0;
+            for (long m = mask; m != 0; m &= m - 1) {
+                int c = CLASS_OF_FAULT[Long.numberOfTrailingZeros(m)];
+                if (c >= 0) {
+                    classes |= 1 << c;
+                }
+            }
+            for (int c = classes; c != 0; c &= c - 1) {
+                int cell = i * CLASSES + Integer.numberOfTrailingZeros(c);
+                cellRuns[cell]++;
+                cellViolations[cell] += violated;
+            }
+        }
+        for (int entry : r.cellOutcomes()) {
+            cellOutcomes[entry]++;
+        }
+    }
+
+    /** Adds every count of {@code other} to this report (and its failing cases after this one's). */
+    synchronized void merge(CampaignReport other) {
+        runs += other.runs;
+        for (Oracle o : Oracle.values()) {
+            oracleRuns.merge(o, other.oracleRuns.get(o), Long::sum);
+        }
+        add(outcomes, other.outcomes);
+        add(siteRuns, other.siteRuns);
+        for (int i = 0; i < siteFaultMask.length; i++) {
+            siteFaultMask[i] |= other.siteFaultMask[i];
+        }
+        add(cellRuns, other.cellRuns);
+        add(cellViolations, other.cellViolations);
+        add(cellOutcomes, other.cellOutcomes);
+        failures.addAll(other.failures);
+    }
+
+    private static void add(long[] into, long[] from) {
+        for (int i = 0; i < into.length; i++) {
+            into[i] += from[i];
         }
     }
 
@@ -112,6 +179,25 @@ public final class CampaignReport {
         return s;
     }
 
+    /** Runs that injected a fault of class {@code faultClass} at {@code site}. */
+    public long cellRuns(InputSite site, FaultClass faultClass) {
+        return cellRuns[cell(site, faultClass)];
+    }
+
+    /** Of the runs that injected {@code faultClass} at {@code site}, those that broke at least one oracle. */
+    public long cellViolations(InputSite site, FaultClass faultClass) {
+        return cellViolations[cell(site, faultClass)];
+    }
+
+    /**
+     * Operations during which a fault of class {@code faultClass} was injected at {@code site} that ended with
+     * {@code outcome} and {@code origin} (null origin for HANDLED). Faults decided between two operations count
+     * against the next one (the TD's boot against the guest's boot).
+     */
+    public long cellOutcomes(InputSite site, FaultClass faultClass, Outcome outcome, Origin origin) {
+        return cellOutcomes[cell(site, faultClass) * RunResult.OUTCOME_SLOTS + RunResult.outcomeIndex(outcome, origin)];
+    }
+
     public List<Failure> failures() {
         return Collections.unmodifiableList(failures);
     }
@@ -132,19 +218,7 @@ public final class CampaignReport {
         for (Oracle o : Oracle.values()) {
             m.put(o.jsonName(), oracleRuns.get(o));
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Outcome oc : Outcome.values()) {
-            if (oc == Outcome.HANDLED) {
-                out.put("handled", outcomes(oc, null));
-                continue;
-            }
-            Map<String, Long> byOrigin = new LinkedHashMap<>();
-            for (Origin o : Origin.values()) {
-                byOrigin.put(o.name(), outcomes(oc, o));
-            }
-            out.put(oc.name().toLowerCase(Locale.ROOT), byOrigin);
-        }
-        m.put("outcomes", out);
+        m.put("outcomes", outcomesJson(outcomes, 0));
         m.put("inputSites", InputSite.values().length);
         Map<String, Object> sites = new LinkedHashMap<>();
         for (InputSite s : InputSite.values()) {
@@ -152,6 +226,18 @@ public final class CampaignReport {
             e.put("seam", s.seam().name());
             e.put("runs", siteRuns(s));
             e.put("classes", siteClasses(s).stream().map(Enum::name).toList());
+            Map<String, Object> cells = new LinkedHashMap<>();
+            for (FaultClass c : FaultClass.values()) {
+                int cell = cell(s, c);
+                if (s.classes().contains(c) || cellRuns[cell] != 0) {
+                    Map<String, Object> ce = new LinkedHashMap<>();
+                    ce.put("runs", cellRuns[cell]);
+                    ce.putAll(outcomesJson(cellOutcomes, cell * RunResult.OUTCOME_SLOTS));
+                    ce.put("oracleViolations", cellViolations[cell]);
+                    cells.put(c.name(), ce);
+                }
+            }
+            e.put("cells", cells);
             sites.put(s.name(), e);
         }
         m.put("sites", sites);
@@ -171,5 +257,22 @@ public final class CampaignReport {
         }
         m.put("failures", fails);
         return m;
+    }
+
+    /** {@code handled}, {@code error} and {@code fatal} by origin, from the outcome slots at {@code from}. */
+    private static Map<String, Object> outcomesJson(long[] slots, int from) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Outcome oc : Outcome.values()) {
+            if (oc == Outcome.HANDLED) {
+                out.put("handled", slots[from + RunResult.outcomeIndex(oc, null)]);
+                continue;
+            }
+            Map<String, Long> byOrigin = new LinkedHashMap<>();
+            for (Origin o : Origin.values()) {
+                byOrigin.put(o.name(), slots[from + RunResult.outcomeIndex(oc, o)]);
+            }
+            out.put(oc.name().toLowerCase(Locale.ROOT), byOrigin);
+        }
+        return out;
     }
 }

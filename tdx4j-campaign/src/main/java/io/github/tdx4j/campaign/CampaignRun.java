@@ -122,6 +122,11 @@ public final class CampaignRun {
     final PlantedBug bug;
 
     long exits;
+    /** How many of the adversary's faults earlier operations have already been counted against. */
+    private int faultsAttributed;
+    /** {@link RunResult#cellOutcomes()} so far: one entry per (operation, site x class injected during it). */
+    private int[] cellOutcomes = new int[8];
+    private int cellOutcomeCount;
     /** The ranges the guest asked to share during QUOTE operations: its GetQuote buffer (or quarantined tries). */
     final List<long[]> quoteBuffers = new ArrayList<>();
     private final GuestOperations guestOps = new GuestOperations(this);
@@ -164,7 +169,8 @@ public final class CampaignRun {
             }
         }
         return new RunResult(seed, adv.tape(), List.copyOf(violations), outcomes, adv.traceHash(),
-                adv.traceText(), consulted, injected, logLines.size(), List.copyOf(operations), List.copyOf(results));
+                adv.traceText(), consulted, injected, logLines.size(), List.copyOf(operations), List.copyOf(results),
+                Arrays.copyOf(cellOutcomes, cellOutcomeCount));
     }
 
     // ------------------------------------------------------------------------------------------------ the run
@@ -246,7 +252,9 @@ public final class CampaignRun {
             adv.trace("op-unclassified");
             return false;
         }
-        outcomes[RunResult.outcomeIndex(outcome, origin)]++;
+        int slot = RunResult.outcomeIndex(outcome, origin);
+        outcomes[slot]++;
+        attributeFaults(slot);
         results.add(origin == null ? outcome.name() : outcome + " " + origin);
         adv.trace("op", name.hashCode(), outcome.ordinal(), origin == null ? -1 : origin.ordinal());
         if (outcome == Outcome.HANDLED) {
@@ -263,6 +271,31 @@ public final class CampaignRun {
             return false;
         }
         return goOn;
+    }
+
+    /**
+     * Counts the outcome {@code slot} of the operation that just ended once against each (input site, fault class)
+     * cell the adversary injected since the previous operation ended (faults decided while the TD booted count
+     * against the guest's boot operation).
+     */
+    private void attributeFaults(int slot) {
+        List<Decision> faults = adv.faults();
+        int first = cellOutcomeCount;
+        for (int i = faultsAttributed; i < faults.size(); i++) {
+            Decision d = faults.get(i);
+            int entry = CampaignReport.cell(d.site(), d.fault().faultClass()) * RunResult.OUTCOME_SLOTS + slot;
+            boolean seen = false;
+            for (int k = first; k < cellOutcomeCount && !seen; k++) {
+                seen = cellOutcomes[k] == entry;
+            }
+            if (!seen) {
+                if (cellOutcomeCount == cellOutcomes.length) {
+                    cellOutcomes = Arrays.copyOf(cellOutcomes, cellOutcomeCount * 2);
+                }
+                cellOutcomes[cellOutcomeCount++] = entry;
+            }
+        }
+        faultsAttributed = faults.size();
     }
 
     @FunctionalInterface

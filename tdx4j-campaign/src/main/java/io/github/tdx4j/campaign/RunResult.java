@@ -20,10 +20,13 @@ import java.util.List;
  * @param operations    the operations run, in order (names)
  * @param results       the outcome of each operation, in order: {@code HANDLED}, {@code ERROR VMM}, {@code FATAL
  *                      TDX_MODULE}, … ({@code HANG} or {@code UNCLASSIFIED} when an oracle ended the run there)
+ * @param cellOutcomes  for each operation, one entry per (input site, fault class) cell the adversary injected
+ *                      during it: {@code CampaignReport.cell(site, class) * OUTCOME_SLOTS + outcomeIndex(outcome,
+ *                      origin)} (operations that ended in a hang or an unclassified failure have no outcome)
  */
 public record RunResult(long seed, FaultTape tape, List<Violation> violations, long[] outcomes, long traceHash,
                         List<String> trace, int[] consulted, long[] injected, long logLines,
-                        List<String> operations, List<String> results) {
+                        List<String> operations, List<String> results, int[] cellOutcomes) {
     /** Outcomes are counted per (outcome, origin); HANDLED has no origin and uses slot 3. */
     public static final int OUTCOME_SLOTS = Outcome.values().length * 4;
 

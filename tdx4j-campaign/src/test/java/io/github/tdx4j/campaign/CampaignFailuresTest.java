@@ -19,7 +19,7 @@ class CampaignFailuresTest {
         }
         return new RunResult(r.seed(), r.tape(), List.of(new Violation(Oracle.CORRUPTION, "test", "planted")),
                 r.outcomes(), r.traceHash(), r.trace(), r.consulted(), r.injected(), r.logLines(), r.operations(),
-                r.results());
+                r.results(), r.cellOutcomes());
     };
 
     @Test

@@ -6,6 +6,7 @@ import io.github.tdx4j.attest.format.MalformedEvidenceException;
 import io.github.tdx4j.attest.collateral.Collateral;
 import io.github.tdx4j.attest.collateral.QuoteCollateralV3;
 import io.github.tdx4j.attest.collateral.TcbStatus;
+import io.github.tdx4j.attest.format.Measurement;
 import io.github.tdx4j.attest.format.Quote;
 import io.github.tdx4j.attest.verify.QuoteVerifier;
 import io.github.tdx4j.attest.verify.TrustedRoot;
@@ -347,12 +348,12 @@ final class DemoRun {
         f.put("qeVendorId", hex.formatHex(h.qeVendorId()));
         f.put("body", body.tdx15() ? "TD report, TDX 1.5 (648 bytes)" : "TD report, TDX 1.0 (584 bytes)");
         f.put("teeTcbSvn", hex.formatHex(body.teeTcbSvn()));
-        f.put("mrSeam", hex.formatHex(body.mrSeam()));
+        f.put("mrSeam", body.mrSeam().hex());
         f.put("tdAttributes", body.tdAttributes().toString());
         f.put("xfam", String.format("0x%016x", body.xfam()));
-        f.put("mrTd", hex.formatHex(body.mrTd()));
+        f.put("mrTd", body.mrTd().hex());
         for (int i = 0; i < 4; i++) {
-            f.put("rtmr" + i, hex.formatHex(body.rtmr(i)));
+            f.put("rtmr" + i, body.rtmr(i).hex());
         }
         f.put("reportData", hex.formatHex(body.reportData()));
         f.put("signature", decoded.signatureData().signature().length + " bytes, certification data "
@@ -361,9 +362,9 @@ final class DemoRun {
         decodedQuote = decoded;
         f.forEach((k, v) -> result("%-20s %s", k, v));
         check("the quote carries the nonce as REPORTDATA", Arrays.equals(body.reportData(), reportData));
-        check("the quote carries RTMR2", Arrays.equals(body.rtmr(2), rtmrs.get(2)));
-        check("the quote carries the TD's MRTD", Arrays.equals(body.mrTd(), Arrays.copyOfRange(tdReport,
-                TdReportLayout.MRTD_OFFSET, TdReportLayout.MRTD_OFFSET + TdReportLayout.MEASUREMENT_SIZE)));
+        check("the quote carries RTMR2", body.rtmr(2).equals(Measurement.of(rtmrs.get(2))));
+        check("the quote carries the TD's MRTD", body.mrTd().equals(
+                Measurement.of(tdReport, TdReportLayout.MRTD_OFFSET)));
         current = null;
     }
 

@@ -195,8 +195,8 @@ final class InspectCommand implements Callable<Integer> {
         Map<String, Object> tm = new LinkedHashMap<>();
         tm.put("valid", String.format("0x%016x", t.valid()));
         tm.put("teeTcbSvn", hex(t.teeTcbSvn()));
-        tm.put("mrSeam", hex(t.mrSeam()));
-        tm.put("mrSignerSeam", hex(t.mrSignerSeam()));
+        tm.put("mrSeam", t.mrSeam().hex());
+        tm.put("mrSignerSeam", t.mrSignerSeam().hex());
         tm.put("attributes", String.format("0x%016x", t.attributes()));
         tm.put("teeTcbSvn2", hex(t.teeTcbSvn2()));
         tm.put("reserved", hex(t.reserved()));
@@ -206,16 +206,16 @@ final class InspectCommand implements Callable<Integer> {
         Map<String, Object> dm = new LinkedHashMap<>();
         dm.put("tdAttributes", JsonShapes.tdAttributes(d.attributes()));
         dm.put("xfam", JsonShapes.u64(d.xfam()));
-        dm.put("mrTd", hex(d.mrTd()));
-        dm.put("mrConfigId", hex(d.mrConfigId()));
-        dm.put("mrOwner", hex(d.mrOwner()));
-        dm.put("mrOwnerConfig", hex(d.mrOwnerConfig()));
+        dm.put("mrTd", d.mrTd().hex());
+        dm.put("mrConfigId", d.mrConfigId().hex());
+        dm.put("mrOwner", d.mrOwner().hex());
+        dm.put("mrOwnerConfig", d.mrOwnerConfig().hex());
         List<String> rtmrs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            rtmrs.add(hex(d.rtmr(i)));
+            rtmrs.add(d.rtmr(i).hex());
         }
         dm.put("rtmrs", rtmrs);
-        dm.put("servTdHash", hex(d.servTdHash()));
+        dm.put("servTdHash", d.servTdHash().hex());
         dm.put("reserved", hex(d.reserved()));
         m.put("tdInfo", dm);
         Map<String, Object> check = new LinkedHashMap<>();
@@ -295,20 +295,20 @@ final class InspectCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("size", b.size());
         m.put("teeTcbSvn", hex(b.teeTcbSvn()));
-        m.put("mrSeam", hex(b.mrSeam()));
-        m.put("mrSignerSeam", hex(b.mrSignerSeam()));
+        m.put("mrSeam", b.mrSeam().hex());
+        m.put("mrSignerSeam", b.mrSignerSeam().hex());
         m.put("seamAttributes", String.format("0x%016x", b.seamAttributes()));
         m.put("tdAttributes", JsonShapes.tdAttributes(b.tdAttributes()));
         m.put("xfam", JsonShapes.u64(b.xfam()));
-        m.put("mrTd", hex(b.mrTd()));
-        m.put("mrConfigId", hex(b.mrConfigId()));
-        m.put("mrOwner", hex(b.mrOwner()));
-        m.put("mrOwnerConfig", hex(b.mrOwnerConfig()));
-        m.put("rtmrs", JsonShapes.rtmrs(b.rtmrs()));
+        m.put("mrTd", b.mrTd().hex());
+        m.put("mrConfigId", b.mrConfigId().hex());
+        m.put("mrOwner", b.mrOwner().hex());
+        m.put("mrOwnerConfig", b.mrOwnerConfig().hex());
+        m.put("rtmrs", JsonShapes.measurements(b.rtmrs()));
         m.put("reportData", hex(b.reportData()));
         if (b.tdx15()) {
             m.put("teeTcbSvn2", hex(b.teeTcbSvn2()));
-            m.put("mrServiceTd", hex(b.mrServiceTd()));
+            m.put("mrServiceTd", b.mrServiceTd().orElseThrow().hex());
         }
         return m;
     }

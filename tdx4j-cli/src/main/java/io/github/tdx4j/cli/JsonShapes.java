@@ -1,6 +1,7 @@
 package io.github.tdx4j.cli;
 
 import io.github.tdx4j.abi.TdAttributes;
+import io.github.tdx4j.attest.format.Measurement;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +49,11 @@ final class JsonShapes {
     /** RTMR0..3 as an array of hex strings. */
     static List<String> rtmrs(List<byte[]> rtmrs) {
         return rtmrs.stream().map(JsonShapes::hex).toList();
+    }
+
+    /** A quote body's RTMR0..3 as the same hex strings as {@link #rtmrs}. */
+    static List<String> measurements(List<Measurement> rtmrs) {
+        return rtmrs.stream().map(Measurement::hex).toList();
     }
 
     /** An UPPER_SNAKE constant name as a lowerCamelCase JSON key: {@code CONFIGFS_TSM} as {@code configfsTsm}. */

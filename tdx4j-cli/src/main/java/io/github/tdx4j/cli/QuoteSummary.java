@@ -44,13 +44,13 @@ final class QuoteSummary {
         o.put("version", q.header().version());
         o.put("teeType", JsonShapes.u32(q.header().teeType()));
         o.put("bodyType", q.bodyType());
-        o.put("mrTd", JsonShapes.hex(b.mrTd()));
-        o.put("rtmrs", JsonShapes.rtmrs(b.rtmrs()));
+        o.put("mrTd", b.mrTd().hex());
+        o.put("rtmrs", JsonShapes.measurements(b.rtmrs()));
         o.put("reportData", JsonShapes.hex(b.reportData()));
         o.put("tdAttributes", JsonShapes.tdAttributes(b.tdAttributes()));
         o.put("xfam", JsonShapes.u64(b.xfam()));
         o.put("teeTcbSvn", JsonShapes.hex(b.teeTcbSvn()));
-        o.put("mrSeam", JsonShapes.hex(b.mrSeam()));
+        o.put("mrSeam", b.mrSeam().hex());
         // Bytes after the signature data (buffer padding, or data appended to the quote): ignored by verification,
         // reported so that a caller can tell a padded buffer from the quote alone.
         o.put("trailingBytes", q.trailingBytes().length);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tdx4j.attest.collateral.Collateral;
 import io.github.tdx4j.attest.eventlog.RuntimeEventLog;
 import io.github.tdx4j.attest.eventlog.RuntimeLogReplay;
+import io.github.tdx4j.attest.format.Measurement;
 import io.github.tdx4j.attest.format.Quote;
 import io.github.tdx4j.attest.format.TdQuoteBody;
 import io.github.tdx4j.attest.policy.TdPolicy;
@@ -194,7 +195,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (eventLog != null && result.decodedQuote().orElse(null) instanceof DecodedQuote.Td td) {
             try {
                 replay = RuntimeLogReplay.replay(RuntimeLog.bootValues(ccel), RuntimeEventLog.at(eventLog).read(),
-                        td.quote().body().rtmrs());
+                        td.quote().body().rtmrs().stream().map(Measurement::toByteArray).toList());
             } catch (IOException e) {
                 err.println("tdx4j verify: " + (e.getMessage().startsWith("/") ? "" : eventLog + ": ")
                         + e.getMessage());
@@ -320,9 +321,9 @@ final class VerifyCommand implements Callable<Integer> {
                     TdQuoteBody b = td.quote().body();
                     out.println("quote       v" + d.header().version() + ", " + (b.tdx15() ? "TDX 1.5" : "TDX 1.0")
                             + " body" + fmspc);
-                    out.println("MRTD        " + hex.formatHex(b.mrTd()));
+                    out.println("MRTD        " + b.mrTd().hex());
                     for (int i = 0; i < b.rtmrs().size(); i++) {
-                        out.println("RTMR" + i + "       " + hex.formatHex(b.rtmr(i)));
+                        out.println("RTMR" + i + "       " + b.rtmr(i).hex());
                     }
                     out.println("attributes  " + b.tdAttributes());
                 }

@@ -109,9 +109,9 @@ record VerifyPage(Instant at, List<Row> quote, List<Cert> chain, List<Window> wi
                     TdQuoteBody b = td.quote().body();
                     rows.add(new Row("body", b.tdx15() ? "TDX 1.5" : "TDX 1.0"));
                     rows.add(new Row("TEE_TCB_SVN", hex.formatHex(b.teeTcbSvn())));
-                    rows.add(new Row("MRTD", hex.formatHex(b.mrTd())));
+                    rows.add(new Row("MRTD", b.mrTd().hex()));
                     for (int i = 0; i < b.rtmrs().size(); i++) {
-                        rows.add(new Row("RTMR" + i, hex.formatHex(b.rtmr(i))));
+                        rows.add(new Row("RTMR" + i, b.rtmr(i).hex()));
                     }
                     rows.add(new Row("TD attributes", b.tdAttributes().toString()));
                     pck = td.quote().pckCertChain();

@@ -45,6 +45,12 @@ class CampaignCommandTest {
         assertThat(j.get("outcomes").get("error").get("VMM").asLong()).isPositive();
         assertThat(j.get("outcomes").get("fatal").has("TDX_MODULE")).isTrue();
         assertThat(j.get("runsPerSecond").asLong()).isPositive();
+        // Per input site x fault class: every class on the site's menu has a cell, with runs and outcomes.
+        JsonNode cells = j.get("sites").get("CPUID_STATUS").get("cells");
+        assertThat(cells.fieldNames()).toIterable().containsExactly("B");
+        assertThat(cells.get("B").get("runs").asLong()).isPositive();
+        assertThat(cells.get("B").get("error").get("VMM").asLong()).isPositive();
+        assertThat(cells.get("B").get("oracleViolations").asLong()).isZero();
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.github.tdx4j.linux;
 import io.github.tdx4j.abi.TdReportLayout;
 import io.github.tdx4j.attest.eventlog.RtmrDevice;
 import io.github.tdx4j.attest.eventlog.RuntimeEventLog;
+import io.github.tdx4j.attest.format.Measurement;
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.policy.NanoClock;
 import io.github.tdx4j.guest.attest.AttestationException;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code /sys/kernel/config/tsm/report} (Linux 6.7+). When both fail, the error gives the reason of each;
  *       {@link #lastQuoteSource()} says which one produced the last quote;</li>
  *   <li>RTMR read and extend, MRTD read: {@code /sys/class/misc/tdx_guest/measurements} (Linux 6.16+); before
- *       6.16, {@link #rtmrs()} and {@link #mrtd()} fall back to a fresh TDREPORT.</li>
+ *       6.16, {@link #rtmrs()} and {@link #mrTd()} fall back to a fresh TDREPORT.</li>
  * </ul>
  * Every kernel error becomes an {@link AttestationException} whose message says what the user can do;
  * tdx4j-linux/README.md has the complete table. Safe for concurrent use: every quote uses its own report entry,
@@ -479,13 +480,11 @@ public final class LinuxTdAttestation implements TdAttestation {
     }
 
     /** MRTD, the build-time measurement of the TD, from sysfs or (before Linux 6.16) a fresh TDREPORT. */
-    public byte[] mrtd() {
+    public Measurement mrTd() {
         if (!files.exists(KernelPaths.MEASUREMENTS) && files.exists(KernelPaths.DEVICE)) {
-            byte[] report = report(new byte[REPORT_DATA_SIZE]);
-            return Arrays.copyOfRange(report, TdReportLayout.MRTD_OFFSET,
-                    TdReportLayout.MRTD_OFFSET + TdReportLayout.MEASUREMENT_SIZE);
+            return Measurement.of(report(new byte[REPORT_DATA_SIZE]), TdReportLayout.MRTD_OFFSET);
         }
-        return measurement(KernelPaths.MRTD, -1);
+        return Measurement.of(measurement(KernelPaths.MRTD, -1));
     }
 
     private byte[] measurement(String path, int index) {

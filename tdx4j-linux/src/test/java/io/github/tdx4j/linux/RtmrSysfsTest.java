@@ -36,7 +36,7 @@ class RtmrSysfsTest {
     }
 
     @Test
-    @DisplayName("rtmrs() and mrtd() read the four rtmrN:sha384 files and mrtd:sha384, 48 bytes each")
+    @DisplayName("rtmrs() and mrTd() read the four rtmrN:sha384 files and mrtd:sha384, 48 bytes each")
     void readsMeasurements() {
         List<byte[]> rtmrs = att.rtmrs();
 
@@ -44,7 +44,7 @@ class RtmrSysfsTest {
         for (int i = 0; i < 4; i++) {
             assertThat(rtmrs.get(i)).isEqualTo(FakeTdxGuest.filled(0x20 + i));
         }
-        assertThat(att.mrtd()).isEqualTo(FakeTdxGuest.filled(0x11));
+        assertThat(att.mrTd().toByteArray()).isEqualTo(FakeTdxGuest.filled(0x11));
     }
 
     @Test
@@ -141,14 +141,14 @@ class RtmrSysfsTest {
     }
 
     @Test
-    @DisplayName("before Linux 6.16 (device but no measurements), rtmrs() and mrtd() come from a fresh TDREPORT")
+    @DisplayName("before Linux 6.16 (device but no measurements), rtmrs() and mrTd() come from a fresh TDREPORT")
     void fallbackToTdreport() throws Exception {
         FakeTdxGuest old = FakeTdxGuest.empty(tmp.resolve("old"));
         old.put("dev/tdx_guest", "");
         LinuxTdAttestation a = new LinuxTdAttestation(old, Backoff.NONE, time, time, "test");
 
         assertThat(a.rtmrs().get(1)).isEqualTo(FakeTdxGuest.filled(0x21));
-        assertThat(a.mrtd()).isEqualTo(FakeTdxGuest.filled(0x11));
+        assertThat(a.mrTd().toByteArray()).isEqualTo(FakeTdxGuest.filled(0x11));
         assertThat(old.reportCalls).isEqualTo(2);
         assertThat(Files.exists(tmp.resolve("old").resolve(KernelPaths.MEASUREMENTS))).isFalse();
     }

@@ -43,12 +43,12 @@ public record AttestedPeer(X509Certificate certificate, BoundEvidence evidence, 
         out.add("fmspc: " + verified.fmspc());
         tdBody().ifPresent(b -> {
             out.add("td attributes: " + b.tdAttributes());
-            out.add("mrtd: " + hex.formatHex(b.mrTd()));
+            out.add("mrtd: " + b.mrTd().hex());
             for (int i = 0; i < 4; i++) {
-                out.add("rtmr" + i + ": " + hex.formatHex(b.rtmr(i)));
+                out.add("rtmr" + i + ": " + b.rtmr(i).hex());
             }
-            out.add("mrconfigid: " + hex.formatHex(b.mrConfigId()));
-            out.add("mrowner: " + hex.formatHex(b.mrOwner()));
+            out.add("mrconfigid: " + b.mrConfigId().hex());
+            out.add("mrowner: " + b.mrOwner().hex());
         });
         evidence.nonce().ifPresent(n -> out.add("nonce: " + hex.formatHex(n)));
         return List.copyOf(out);

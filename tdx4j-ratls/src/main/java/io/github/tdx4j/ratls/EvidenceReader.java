@@ -165,7 +165,7 @@ public final class EvidenceReader {
         }
         byte[] rtmr3;
         try {
-            rtmr3 = Quote.decode(quote).body().rtmr(3);
+            rtmr3 = Quote.decode(quote).body().rtmr(3).toByteArray();
         } catch (MalformedEvidenceException e) {
             throw new RatlsRefusal(Rule.EVIDENCE_MALFORMED, "the quote cannot be decoded: " + e.getMessage(),
                     "a TD quote v4/v5", quote.length + " bytes");

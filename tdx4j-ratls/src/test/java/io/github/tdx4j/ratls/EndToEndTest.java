@@ -109,7 +109,7 @@ class EndToEndTest {
         try (LoopbackServer server = new LoopbackServer(Ratls.serverContext(serverKeys))) {
             assertThat(hello(Ratls.clientContext(tm), server.port())).isEqualTo("hello\n");
         }
-        assertThat(seen.get().tdBody().orElseThrow().mrTd()).isEqualTo(TdConfig.production().mrtd());
+        assertThat(seen.get().tdBody().orElseThrow().mrTd()).isEqualTo(TdConfig.production().mrTd());
         assertThat(seen.get().evidence().profile()).isEqualTo(Profile.CCC);
         assertThat(seen.get().verified().status().jsonName()).isEqualTo("UpToDate");
     }
@@ -183,7 +183,7 @@ class EndToEndTest {
             RatlsRefusal r = refusal(Ratls.clientContext(tm), server.port(), Optional.empty());
             assertThat(r.rule()).isEqualTo(Rule.TD_POLICY);
             assertThat(r.getMessage()).contains("MRTD_MISMATCH").contains(wanted)
-                    .contains(HEX.formatHex(TdConfig.production().mrtd()));
+                    .contains(TdConfig.production().mrTd().hex());
         }
     }
 

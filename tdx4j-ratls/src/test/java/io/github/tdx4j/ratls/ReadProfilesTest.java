@@ -135,8 +135,7 @@ class ReadProfilesTest {
         AttestedPeer peer = dstackTm.verify(new X509Certificate[] {good, kms}, Optional.empty());
         assertThat(peer.evidence().profile()).isEqualTo(Profile.DSTACK);
 
-        String quotedRtmr3 = java.util.HexFormat.of().formatHex(
-                io.github.tdx4j.attest.format.Quote.decode(quote).body().rtmr(3));
+        String quotedRtmr3 = io.github.tdx4j.attest.format.Quote.decode(quote).body().rtmr(3).hex();
         // The event log says something else than what was measured: refused.
         X509Certificate lying = dstackLeaf(leafKeys, ca, quote, log.replace(java.util.HexFormat.of().formatHex(payload),
                 "00"));

@@ -19,7 +19,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 import java.util.Optional;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -31,7 +30,7 @@ class ReadmeExamplesTest {
     private static TdAttestation attestation;
     private static QuoteVerifier verifier;
     private static Collateral collateral;
-    private static final String MRTD = HexFormat.of().formatHex(io.github.tdx4j.sim.TdConfig.production().mrtd());
+    private static final String MRTD = io.github.tdx4j.sim.TdConfig.production().mrTd().hex();
 
     @BeforeAll
     static void boot() {

@@ -133,17 +133,17 @@ final class EarTokens {
             header.put("tee_type", String.format("%08x", td.quote().header().teeType()));
             ObjectNode body = quote.putObject("body");
             body.put("tcb_svn", hex.formatHex(b.teeTcbSvn()));
-            body.put("mr_seam", hex.formatHex(b.mrSeam()));
-            body.put("mrsigner_seam", hex.formatHex(b.mrSignerSeam()));
+            body.put("mr_seam", b.mrSeam().hex());
+            body.put("mrsigner_seam", b.mrSignerSeam().hex());
             body.put("seam_attributes", String.format("%016x", b.seamAttributes()));
             body.put("td_attributes", String.format("%016x", b.tdAttributes().raw()));
             body.put("xfam", String.format("%016x", b.xfam()));
-            body.put("mr_td", hex.formatHex(b.mrTd()));
-            body.put("mr_config_id", hex.formatHex(b.mrConfigId()));
-            body.put("mr_owner", hex.formatHex(b.mrOwner()));
-            body.put("mr_owner_config", hex.formatHex(b.mrOwnerConfig()));
+            body.put("mr_td", b.mrTd().hex());
+            body.put("mr_config_id", b.mrConfigId().hex());
+            body.put("mr_owner", b.mrOwner().hex());
+            body.put("mr_owner_config", b.mrOwnerConfig().hex());
             for (int i = 0; i < 4; i++) {
-                body.put("rtmr_" + i, hex.formatHex(b.rtmr(i)));
+                body.put("rtmr_" + i, b.rtmr(i).hex());
             }
             body.put("report_data", hex.formatHex(b.reportData()));
             ObjectNode attributes = tdx.putObject("td_attributes");

@@ -19,6 +19,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.github.tdx4j.attest.eventlog.RtmrReplay;
 import io.github.tdx4j.attest.eventlog.TcgEventLog;
 import io.github.tdx4j.attest.format.MalformedEvidenceException;
+import io.github.tdx4j.attest.format.Measurement;
 import io.github.tdx4j.attest.format.TdQuoteBody;
 import io.github.tdx4j.attest.verify.DecodedQuote;
 import io.github.tdx4j.attest.verify.VerificationResult;
@@ -236,19 +237,19 @@ final class ItaRoutes implements HttpService {
         boolean debug = b.tdAttributes().debug();
         c.put("dbgstat", debug ? "enabled" : "disabled");
         c.put("tdx_tee_tcb_svn", hex.formatHex(b.teeTcbSvn()));
-        c.put("tdx_mrseam", hex.formatHex(b.mrSeam()));
-        c.put("tdx_mrsignerseam", hex.formatHex(b.mrSignerSeam()));
+        c.put("tdx_mrseam", b.mrSeam().hex());
+        c.put("tdx_mrsignerseam", b.mrSignerSeam().hex());
         c.put("tdx_seam_attributes", String.format("%016x", b.seamAttributes()));
         c.put("tdx_td_attributes", String.format("%016x", b.tdAttributes().raw()));
         c.put("tdx_td_attributes_debug", debug);
         c.put("tdx_td_attributes_septve_disable", b.tdAttributes().septVeDisable());
         c.put("tdx_xfam", String.format("%016x", b.xfam()));
-        c.put("tdx_mrtd", hex.formatHex(b.mrTd()));
-        c.put("tdx_mrconfigid", hex.formatHex(b.mrConfigId()));
-        c.put("tdx_mrowner", hex.formatHex(b.mrOwner()));
-        c.put("tdx_mrownerconfig", hex.formatHex(b.mrOwnerConfig()));
+        c.put("tdx_mrtd", b.mrTd().hex());
+        c.put("tdx_mrconfigid", b.mrConfigId().hex());
+        c.put("tdx_mrowner", b.mrOwner().hex());
+        c.put("tdx_mrownerconfig", b.mrOwnerConfig().hex());
         for (int i = 0; i < 4; i++) {
-            c.put("tdx_rtmr" + i, hex.formatHex(b.rtmr(i)));
+            c.put("tdx_rtmr" + i, b.rtmr(i).hex());
         }
         c.put("tdx_report_data", hex.formatHex(b.reportData()));
         c.put("tdx_seamsvn", Byte.toUnsignedInt(b.teeTcbSvn()[1]) << 8 | Byte.toUnsignedInt(b.teeTcbSvn()[0]));
@@ -264,10 +265,10 @@ final class ItaRoutes implements HttpService {
             throw ApiException.badRequest("BAD_EVENT_LOG", "event_log is not a CCEL event log: " + e.getMessage());
         }
         for (int i = 0; i < 4; i++) {
-            if (!Arrays.equals(replayed.get(i), body.rtmr(i))) {
+            if (!body.rtmr(i).equals(Measurement.of(replayed.get(i)))) {
                 throw ApiException.badRequest("EVENT_LOG_MISMATCH", "the event log replays RTMR" + i + " to "
                         + HexFormat.of().formatHex(replayed.get(i)) + ", the quote has "
-                        + HexFormat.of().formatHex(body.rtmr(i)));
+                        + body.rtmr(i).hex());
             }
         }
     }

@@ -40,23 +40,23 @@ final class QuoteFields {
                 ObjectNode bm = o.putObject("body");
                 bm.put("bodyType", td.quote().bodyType());
                 bm.put("teeTcbSvn", HEX.formatHex(b.teeTcbSvn()));
-                bm.put("mrSeam", HEX.formatHex(b.mrSeam()));
-                bm.put("mrSignerSeam", HEX.formatHex(b.mrSignerSeam()));
+                bm.put("mrSeam", b.mrSeam().hex());
+                bm.put("mrSignerSeam", b.mrSignerSeam().hex());
                 bm.put("seamAttributes", String.format("0x%016x", b.seamAttributes()));
                 bm.put("tdAttributes", String.format("0x%016x", b.tdAttributes().raw()));
                 bm.put("tdAttributeFlags", String.join(" ", b.tdAttributes().setBitNames()));
                 bm.put("xfam", String.format("0x%016x", b.xfam()));
-                bm.put("mrTd", HEX.formatHex(b.mrTd()));
-                bm.put("mrConfigId", HEX.formatHex(b.mrConfigId()));
-                bm.put("mrOwner", HEX.formatHex(b.mrOwner()));
-                bm.put("mrOwnerConfig", HEX.formatHex(b.mrOwnerConfig()));
+                bm.put("mrTd", b.mrTd().hex());
+                bm.put("mrConfigId", b.mrConfigId().hex());
+                bm.put("mrOwner", b.mrOwner().hex());
+                bm.put("mrOwnerConfig", b.mrOwnerConfig().hex());
                 for (int i = 0; i < 4; i++) {
-                    bm.put("rtmr" + i, HEX.formatHex(b.rtmr(i)));
+                    bm.put("rtmr" + i, b.rtmr(i).hex());
                 }
                 bm.put("reportData", HEX.formatHex(b.reportData()));
                 if (b.tdx15()) {
                     bm.put("teeTcbSvn2", HEX.formatHex(b.teeTcbSvn2()));
-                    bm.put("mrServiceTd", HEX.formatHex(b.mrServiceTd()));
+                    bm.put("mrServiceTd", b.mrServiceTd().orElseThrow().hex());
                 }
                 ObjectNode sm = o.putObject("signatureData");
                 sm.put("signature", HEX.formatHex(td.quote().signatureData().signature()));

@@ -55,9 +55,9 @@ final class ResultJson {
                 Quote quote = td.quote();
                 TdQuoteBody b = quote.body();
                 qo.put("bodyType", quote.bodyType());
-                qo.put("mrTd", hex.formatHex(b.mrTd()));
+                qo.put("mrTd", b.mrTd().hex());
                 ArrayNode rtmrs = qo.putArray("rtmrs");
-                b.rtmrs().forEach(m -> rtmrs.add(hex.formatHex(m)));
+                b.rtmrs().forEach(m -> rtmrs.add(m.hex()));
                 qo.put("reportData", hex.formatHex(b.reportData()));
                 qo.put("teeTcbSvn", hex.formatHex(b.teeTcbSvn()));
             } else {

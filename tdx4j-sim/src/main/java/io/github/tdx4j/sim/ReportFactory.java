@@ -47,7 +47,7 @@ final class ReportFactory {
         b.putLong(0, TEE_TCB_INFO_VALID);
         int base = TdReportLayout.TEE_TCB_INFO_OFFSET;
         b.put(TdReportLayout.TEE_TCB_SVN_OFFSET - base, config.teeTcbSvn());
-        b.put(TdReportLayout.MRSEAM_OFFSET - base, config.mrSeam());
+        b.put(TdReportLayout.MRSEAM_OFFSET - base, config.mrSeam().toByteArray());
         // MRSIGNERSEAM and SEAM ATTRIBUTES stay zero, as for every Intel-signed module.
         b.put(TdReportLayout.TEE_TCB_SVN2_OFFSET - base, config.teeTcbSvn());
         return b.array();
@@ -59,14 +59,14 @@ final class ReportFactory {
         int base = TdReportLayout.TDINFO_OFFSET;
         b.putLong(TdReportLayout.ATTRIBUTES_OFFSET - base, config.attributes().raw());
         b.putLong(TdReportLayout.XFAM_OFFSET - base, config.xfam());
-        b.put(TdReportLayout.MRTD_OFFSET - base, config.mrtd());
-        b.put(TdReportLayout.MRCONFIGID_OFFSET - base, config.mrConfigId());
-        b.put(TdReportLayout.MROWNER_OFFSET - base, config.mrOwner());
-        b.put(TdReportLayout.MROWNERCONFIG_OFFSET - base, config.mrOwnerConfig());
+        b.put(TdReportLayout.MRTD_OFFSET - base, config.mrTd().toByteArray());
+        b.put(TdReportLayout.MRCONFIGID_OFFSET - base, config.mrConfigId().toByteArray());
+        b.put(TdReportLayout.MROWNER_OFFSET - base, config.mrOwner().toByteArray());
+        b.put(TdReportLayout.MROWNERCONFIG_OFFSET - base, config.mrOwnerConfig().toByteArray());
         for (int i = 0; i < TdReportLayout.RTMR_COUNT; i++) {
             b.put(TdReportLayout.rtmrOffset(i) - base, rtmr[i]);
         }
-        b.put(TdReportLayout.SERVTD_HASH_OFFSET - base, config.servtdHash());
+        b.put(TdReportLayout.SERVTD_HASH_OFFSET - base, config.servTdHash().toByteArray());
         return b.array();
     }
 

@@ -2,7 +2,7 @@ package io.github.tdx4j.sim;
 
 import io.github.tdx4j.abi.PageLevel;
 import io.github.tdx4j.abi.TdAttributes;
-import io.github.tdx4j.abi.TdReportLayout;
+import io.github.tdx4j.attest.format.Measurement;
 import java.util.Objects;
 
 /**
@@ -18,13 +18,13 @@ import java.util.Objects;
  * @param maxVcpus               maximum vCPUs (TDG.VP.INFO R8[63:32])
  * @param attributes             TD ATTRIBUTES
  * @param xfam                   XFAM
- * @param mrtd                   MRTD, 48 bytes
- * @param mrConfigId             MRCONFIGID, 48 bytes
- * @param mrOwner                MROWNER, 48 bytes
- * @param mrOwnerConfig          MROWNERCONFIG, 48 bytes
- * @param servtdHash             SERVTD_HASH, 48 bytes (zero: no service TD bound)
+ * @param mrTd                   MRTD
+ * @param mrConfigId             MRCONFIGID
+ * @param mrOwner                MROWNER
+ * @param mrOwnerConfig          MROWNERCONFIG
+ * @param servTdHash             SERVTD_HASH (zero: no service TD bound)
  * @param teeTcbSvn              TEE_TCB_SVN, 16 bytes; also reported as TEE_TCB_SVN2 (no TD-preserving update)
- * @param mrSeam                 MRSEAM, 48 bytes: the measurement of the (simulated) TDX module
+ * @param mrSeam                 MRSEAM: the measurement of the (simulated) TDX module
  * @param cpuSvn                 CPUSVN, 16 bytes
  * @param noRbpMod               CONFIG_FLAGS.NO_RBP_MOD: TDG.VP.VMCALL may not expose RBP (KVM sets it)
  * @param flexiblePendingVe      CONFIG_FLAGS.FLEXIBLE_PENDING_VE: the TD may toggle TD_CTLS.PENDING_VE_DISABLE
@@ -35,10 +35,10 @@ import java.util.Objects;
  * @param mmioBase               GPA (without the shared bit) of the MMIO test device window, above RAM
  */
 public record TdConfig(int gpaw, long memoryBytes, int vcpus, int maxVcpus, TdAttributes attributes, long xfam,
-                       byte[] mrtd, byte[] mrConfigId, byte[] mrOwner, byte[] mrOwnerConfig, byte[] servtdHash,
-                       byte[] teeTcbSvn, byte[] mrSeam, byte[] cpuSvn, boolean noRbpMod, boolean flexiblePendingVe,
-                       boolean topologyEnumConfigured, boolean reduceVeSupported, long acceptedAtBootBytes,
-                       long mmioBase) {
+                       Measurement mrTd, Measurement mrConfigId, Measurement mrOwner, Measurement mrOwnerConfig,
+                       Measurement servTdHash, byte[] teeTcbSvn, Measurement mrSeam, byte[] cpuSvn,
+                       boolean noRbpMod, boolean flexiblePendingVe, boolean topologyEnumConfigured,
+                       boolean reduceVeSupported, long acceptedAtBootBytes, long mmioBase) {
 
     /** The default memory size: 2 GiB. */
     public static final long DEFAULT_MEMORY = 2L << 30;
@@ -62,12 +62,12 @@ public record TdConfig(int gpaw, long memoryBytes, int vcpus, int maxVcpus, TdAt
             throw new IllegalArgumentException("need 1 <= vcpus <= maxVcpus: " + vcpus + "/" + maxVcpus);
         }
         Objects.requireNonNull(attributes, "attributes");
-        mrtd = measurement(mrtd, "mrtd");
-        mrConfigId = measurement(mrConfigId, "mrConfigId");
-        mrOwner = measurement(mrOwner, "mrOwner");
-        mrOwnerConfig = measurement(mrOwnerConfig, "mrOwnerConfig");
-        servtdHash = measurement(servtdHash, "servtdHash");
-        mrSeam = measurement(mrSeam, "mrSeam");
+        Objects.requireNonNull(mrTd, "mrTd");
+        Objects.requireNonNull(mrConfigId, "mrConfigId");
+        Objects.requireNonNull(mrOwner, "mrOwner");
+        Objects.requireNonNull(mrOwnerConfig, "mrOwnerConfig");
+        Objects.requireNonNull(servTdHash, "servTdHash");
+        Objects.requireNonNull(mrSeam, "mrSeam");
         teeTcbSvn = sized(teeTcbSvn, 16, "teeTcbSvn");
         cpuSvn = sized(cpuSvn, 16, "cpuSvn");
         if (acceptedAtBootBytes < 0 || acceptedAtBootBytes > memoryBytes || acceptedAtBootBytes % twoMb != 0) {
@@ -80,10 +80,6 @@ public record TdConfig(int gpaw, long memoryBytes, int vcpus, int maxVcpus, TdAt
             throw new IllegalArgumentException("mmioBase must be page-aligned, above RAM and below the shared bit: 0x"
                     + Long.toHexString(mmioBase));
         }
-    }
-
-    private static byte[] measurement(byte[] v, String name) {
-        return sized(v, TdReportLayout.MEASUREMENT_SIZE, name);
     }
 
     private static byte[] sized(byte[] v, int size, String name) {
@@ -100,38 +96,8 @@ public record TdConfig(int gpaw, long memoryBytes, int vcpus, int maxVcpus, TdAt
     }
 
     @Override
-    public byte[] mrtd() {
-        return mrtd.clone();
-    }
-
-    @Override
-    public byte[] mrConfigId() {
-        return mrConfigId.clone();
-    }
-
-    @Override
-    public byte[] mrOwner() {
-        return mrOwner.clone();
-    }
-
-    @Override
-    public byte[] mrOwnerConfig() {
-        return mrOwnerConfig.clone();
-    }
-
-    @Override
-    public byte[] servtdHash() {
-        return servtdHash.clone();
-    }
-
-    @Override
     public byte[] teeTcbSvn() {
         return teeTcbSvn.clone();
-    }
-
-    @Override
-    public byte[] mrSeam() {
-        return mrSeam.clone();
     }
 
     @Override
@@ -143,10 +109,10 @@ public record TdConfig(int gpaw, long memoryBytes, int vcpus, int maxVcpus, TdAt
     public boolean equals(Object o) {
         return o instanceof TdConfig c && gpaw == c.gpaw && memoryBytes == c.memoryBytes && vcpus == c.vcpus
                 && maxVcpus == c.maxVcpus && attributes.equals(c.attributes) && xfam == c.xfam
-                && java.util.Arrays.equals(mrtd, c.mrtd) && java.util.Arrays.equals(mrConfigId, c.mrConfigId)
-                && java.util.Arrays.equals(mrOwner, c.mrOwner) && java.util.Arrays.equals(mrOwnerConfig, c.mrOwnerConfig)
-                && java.util.Arrays.equals(servtdHash, c.servtdHash) && java.util.Arrays.equals(teeTcbSvn, c.teeTcbSvn)
-                && java.util.Arrays.equals(mrSeam, c.mrSeam) && java.util.Arrays.equals(cpuSvn, c.cpuSvn)
+                && mrTd.equals(c.mrTd) && mrConfigId.equals(c.mrConfigId)
+                && mrOwner.equals(c.mrOwner) && mrOwnerConfig.equals(c.mrOwnerConfig)
+                && servTdHash.equals(c.servTdHash) && java.util.Arrays.equals(teeTcbSvn, c.teeTcbSvn)
+                && mrSeam.equals(c.mrSeam) && java.util.Arrays.equals(cpuSvn, c.cpuSvn)
                 && noRbpMod == c.noRbpMod && flexiblePendingVe == c.flexiblePendingVe
                 && topologyEnumConfigured == c.topologyEnumConfigured && reduceVeSupported == c.reduceVeSupported
                 && acceptedAtBootBytes == c.acceptedAtBootBytes && mmioBase == c.mmioBase;
@@ -154,7 +120,7 @@ public record TdConfig(int gpaw, long memoryBytes, int vcpus, int maxVcpus, TdAt
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(gpaw, memoryBytes, vcpus, attributes, xfam, java.util.Arrays.hashCode(mrtd),
+        return java.util.Objects.hash(gpaw, memoryBytes, vcpus, attributes, xfam, mrTd,
                 java.util.Arrays.hashCode(teeTcbSvn), acceptedAtBootBytes);
     }
 
@@ -163,10 +129,10 @@ public record TdConfig(int gpaw, long memoryBytes, int vcpus, int maxVcpus, TdAt
     public String toString() {
         java.util.HexFormat h = java.util.HexFormat.of();
         return "TdConfig[gpaw=" + gpaw + ", memory=0x" + Long.toHexString(memoryBytes) + ", vcpus=" + vcpus + "/"
-                + maxVcpus + ", attributes=" + attributes + ", xfam=0x" + Long.toHexString(xfam) + ", mrtd="
-                + h.formatHex(mrtd) + ", mrConfigId=" + h.formatHex(mrConfigId) + ", mrOwner=" + h.formatHex(mrOwner)
-                + ", mrOwnerConfig=" + h.formatHex(mrOwnerConfig) + ", servtdHash=" + h.formatHex(servtdHash)
-                + ", teeTcbSvn=" + h.formatHex(teeTcbSvn) + ", mrSeam=" + h.formatHex(mrSeam) + ", cpuSvn="
+                + maxVcpus + ", attributes=" + attributes + ", xfam=0x" + Long.toHexString(xfam) + ", mrTd="
+                + mrTd + ", mrConfigId=" + mrConfigId + ", mrOwner=" + mrOwner
+                + ", mrOwnerConfig=" + mrOwnerConfig + ", servTdHash=" + servTdHash
+                + ", teeTcbSvn=" + h.formatHex(teeTcbSvn) + ", mrSeam=" + mrSeam + ", cpuSvn="
                 + h.formatHex(cpuSvn) + ", noRbpMod=" + noRbpMod + ", flexiblePendingVe=" + flexiblePendingVe
                 + ", topologyEnumConfigured=" + topologyEnumConfigured + ", reduceVeSupported=" + reduceVeSupported
                 + ", acceptedAtBoot=0x" + Long.toHexString(acceptedAtBootBytes) + ", mmioBase=0x"
@@ -191,11 +157,11 @@ public record TdConfig(int gpaw, long memoryBytes, int vcpus, int maxVcpus, TdAt
         b.maxVcpus = maxVcpus;
         b.attributes = attributes;
         b.xfam = xfam;
-        b.mrtd = mrtd;
+        b.mrTd = mrTd;
         b.mrConfigId = mrConfigId;
         b.mrOwner = mrOwner;
         b.mrOwnerConfig = mrOwnerConfig;
-        b.servtdHash = servtdHash;
+        b.servTdHash = servTdHash;
         b.teeTcbSvn = teeTcbSvn;
         b.mrSeam = mrSeam;
         b.cpuSvn = cpuSvn;
@@ -216,14 +182,15 @@ public record TdConfig(int gpaw, long memoryBytes, int vcpus, int maxVcpus, TdAt
         private int maxVcpus = 1;
         private TdAttributes attributes = TdAttributes.ofBits(TdAttributes.SEPT_VE_DISABLE_BIT);
         private long xfam = DEFAULT_XFAM;
-        private byte[] mrtd = Sha.sha384("tdx4j simulated TD image".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        private byte[] mrConfigId = new byte[48];
-        private byte[] mrOwner = new byte[48];
-        private byte[] mrOwnerConfig = new byte[48];
-        private byte[] servtdHash = new byte[48];
+        private Measurement mrTd = Measurement.of(Sha.sha384(
+                "tdx4j simulated TD image".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        private Measurement mrConfigId = Measurement.zero();
+        private Measurement mrOwner = Measurement.zero();
+        private Measurement mrOwnerConfig = Measurement.zero();
+        private Measurement servTdHash = Measurement.zero();
         private byte[] teeTcbSvn = DEFAULT_TEE_TCB_SVN;
-        private byte[] mrSeam = Sha.sha384("tdx4j simulated TDX module 1.5".getBytes(
-                java.nio.charset.StandardCharsets.UTF_8));
+        private Measurement mrSeam = Measurement.of(Sha.sha384("tdx4j simulated TDX module 1.5".getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)));
         private byte[] cpuSvn = DEFAULT_CPUSVN;
         private boolean noRbpMod = true;
         private boolean flexiblePendingVe = false;
@@ -276,28 +243,28 @@ public record TdConfig(int gpaw, long memoryBytes, int vcpus, int maxVcpus, TdAt
             return this;
         }
 
-        public Builder mrtd(byte[] v) {
-            mrtd = v;
+        public Builder mrTd(Measurement v) {
+            mrTd = v;
             return this;
         }
 
-        public Builder mrConfigId(byte[] v) {
+        public Builder mrConfigId(Measurement v) {
             mrConfigId = v;
             return this;
         }
 
-        public Builder mrOwner(byte[] v) {
+        public Builder mrOwner(Measurement v) {
             mrOwner = v;
             return this;
         }
 
-        public Builder mrOwnerConfig(byte[] v) {
+        public Builder mrOwnerConfig(Measurement v) {
             mrOwnerConfig = v;
             return this;
         }
 
-        public Builder servtdHash(byte[] v) {
-            servtdHash = v;
+        public Builder servTdHash(Measurement v) {
+            servTdHash = v;
             return this;
         }
 
@@ -306,7 +273,7 @@ public record TdConfig(int gpaw, long memoryBytes, int vcpus, int maxVcpus, TdAt
             return this;
         }
 
-        public Builder mrSeam(byte[] v) {
+        public Builder mrSeam(Measurement v) {
             mrSeam = v;
             return this;
         }
@@ -350,8 +317,8 @@ public record TdConfig(int gpaw, long memoryBytes, int vcpus, int maxVcpus, TdAt
             long accepted = acceptedAtBootBytes >= 0 ? acceptedAtBootBytes
                     : Math.min(memoryBytes, DEFAULT_ACCEPTED_AT_BOOT);
             long mmio = mmioBase >= 0 ? mmioBase : Math.max(memoryBytes, MmioWindow.DEFAULT_BASE);
-            return new TdConfig(gpaw, memoryBytes, vcpus, maxVcpus, attributes, xfam, mrtd, mrConfigId, mrOwner,
-                    mrOwnerConfig, servtdHash, teeTcbSvn, mrSeam, cpuSvn, noRbpMod, flexiblePendingVe,
+            return new TdConfig(gpaw, memoryBytes, vcpus, maxVcpus, attributes, xfam, mrTd, mrConfigId, mrOwner,
+                    mrOwnerConfig, servTdHash, teeTcbSvn, mrSeam, cpuSvn, noRbpMod, flexiblePendingVe,
                     topologyEnumConfigured, reduceVeSupported, accepted, mmio);
         }
     }

@@ -11,6 +11,7 @@ import io.github.tdx4j.abi.TdvmcallStatus;
 import io.github.tdx4j.abi.TdvmcallSubFunction;
 import io.github.tdx4j.abi.TdxStatus;
 import io.github.tdx4j.abi.VeExitReason;
+import io.github.tdx4j.attest.format.Measurement;
 import io.github.tdx4j.call.ModuleCallResult;
 import io.github.tdx4j.call.TdxCalls;
 import io.github.tdx4j.call.VmcallRequest;
@@ -120,7 +121,7 @@ class PlatformTest {
         byte[] real = TestData.read("guest-components/tdx_report_1.bin");
         byte[] hash = new byte[48];
         Arrays.fill(hash, (byte) 0x5A);
-        SimulatedTd td = SimulatedTd.boot(TdConfig.builder().servtdHash(hash).build());
+        SimulatedTd td = SimulatedTd.boot(TdConfig.builder().servTdHash(Measurement.of(hash)).build());
         td.memory().write(0x10_0400, new byte[64]);
         assertThat(Tdx.status(td, TdcallLeaf.TDG_MR_REPORT, 0x10_0000, 0x10_0400, 0, 0)).isZero();
         byte[] ours = td.memory().read(0x10_0000, TdReportLayout.SIZE);
@@ -138,7 +139,7 @@ class PlatformTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TdConfig.builder().vcpus(2).maxVcpus(1).build())
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> TdConfig.builder().mrtd(new byte[47]).build())
+        assertThatThrownBy(() -> TdConfig.builder().mrTd(Measurement.of(new byte[47])).build())
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SimSettings.builder().quoteVersion(3).build())
                 .isInstanceOf(IllegalArgumentException.class);

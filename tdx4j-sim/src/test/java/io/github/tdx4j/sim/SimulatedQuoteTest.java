@@ -114,7 +114,7 @@ class SimulatedQuoteTest {
         assertThat(Arrays.copyOfRange(q, 48 + 520, 48 + 584)).as("REPORTDATA in the body").isEqualTo(reportData());
         Quote decoded = Quote.decode(q);
         assertThat(decoded.encode()).isEqualTo(q);
-        assertThat(decoded.body().mrTd()).isEqualTo(TdConfig.production().mrtd());
+        assertThat(decoded.body().mrTd()).isEqualTo(TdConfig.production().mrTd());
     }
 
     @Test

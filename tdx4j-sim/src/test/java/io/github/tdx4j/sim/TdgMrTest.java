@@ -44,7 +44,7 @@ class TdgMrTest {
         assertThat(Arrays.copyOfRange(r, 80, 128)).isEqualTo(sha384(Arrays.copyOfRange(r, 512, 1024)));
         assertThat(Arrays.copyOfRange(r, 256, 264)).as("TEE_TCB_INFO.VALID as a real TDX 1.5 report")
                 .isEqualTo(Tdx.hex("ff01030000000000"));
-        assertThat(Arrays.copyOfRange(r, 528, 576)).isEqualTo(td.config().mrtd());
+        assertThat(Arrays.copyOfRange(r, 528, 576)).isEqualTo(td.config().mrTd().toByteArray());
         assertThat(r[512 + 3]).as("SEPT_VE_DISABLE (bit 28) in ATTRIBUTES").isEqualTo((byte) 0x10);
         assertThat(Arrays.copyOfRange(r, 384, 400)).as("TEE_TCB_SVN2").isEqualTo(td.config().teeTcbSvn());
     }

@@ -1,10 +1,10 @@
 package io.github.tdx4j.attest.format;
 
-import static io.github.tdx4j.abi.TdReportLayout.MEASUREMENT_SIZE;
 import static io.github.tdx4j.abi.TdReportLayout.RTMR_COUNT;
 
 import io.github.tdx4j.abi.TdAttributes;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * TDINFO_STRUCT, bytes 512..1023 of TDREPORT_STRUCT: the TD's attributes and measurements.
@@ -18,59 +18,29 @@ import java.util.List;
  * @param mrConfigId    MRCONFIGID
  * @param mrOwner       MROWNER
  * @param mrOwnerConfig MROWNERCONFIG
- * @param rtmrs         RTMR0..RTMR3, 48 bytes each
+ * @param rtmrs         RTMR0..RTMR3
  * @param servTdHash    SERVTD_HASH (TDX 1.5): SHA-384 over the TDINFOs of bound service TDs, else zero
  * @param reserved      the 64 reserved bytes at TDINFO+448
  */
-public record TdInfo(TdAttributes attributes, long xfam, byte[] mrTd, byte[] mrConfigId, byte[] mrOwner,
-        byte[] mrOwnerConfig, List<byte[]> rtmrs, byte[] servTdHash, byte[] reserved) {
+public record TdInfo(TdAttributes attributes, long xfam, Measurement mrTd, Measurement mrConfigId,
+        Measurement mrOwner, Measurement mrOwnerConfig, List<Measurement> rtmrs, Measurement servTdHash,
+        byte[] reserved) {
     public TdInfo {
         if (attributes == null) {
             throw new NullPointerException("attributes");
         }
-        mrTd = Values.copy(mrTd, MEASUREMENT_SIZE, "mrTd");
-        mrConfigId = Values.copy(mrConfigId, MEASUREMENT_SIZE, "mrConfigId");
-        mrOwner = Values.copy(mrOwner, MEASUREMENT_SIZE, "mrOwner");
-        mrOwnerConfig = Values.copy(mrOwnerConfig, MEASUREMENT_SIZE, "mrOwnerConfig");
-        rtmrs = Values.copyAll(rtmrs, RTMR_COUNT, MEASUREMENT_SIZE, "rtmrs");
-        servTdHash = Values.copy(servTdHash, MEASUREMENT_SIZE, "servTdHash");
+        Objects.requireNonNull(mrTd, "mrTd");
+        Objects.requireNonNull(mrConfigId, "mrConfigId");
+        Objects.requireNonNull(mrOwner, "mrOwner");
+        Objects.requireNonNull(mrOwnerConfig, "mrOwnerConfig");
+        rtmrs = Values.measurements(rtmrs, RTMR_COUNT, "rtmrs");
+        Objects.requireNonNull(servTdHash, "servTdHash");
         reserved = Values.copy(reserved, ReportSizes.TDINFO_RESERVED_SIZE, "reserved");
     }
 
-    @Override
-    public byte[] mrTd() {
-        return mrTd.clone();
-    }
-
-    @Override
-    public byte[] mrConfigId() {
-        return mrConfigId.clone();
-    }
-
-    @Override
-    public byte[] mrOwner() {
-        return mrOwner.clone();
-    }
-
-    @Override
-    public byte[] mrOwnerConfig() {
-        return mrOwnerConfig.clone();
-    }
-
-    /** Copies of RTMR0..RTMR3. */
-    @Override
-    public List<byte[]> rtmrs() {
-        return Values.cloneAll(rtmrs);
-    }
-
-    /** A copy of RTMR {@code index} (0..3). */
-    public byte[] rtmr(int index) {
-        return rtmrs.get(index).clone();
-    }
-
-    @Override
-    public byte[] servTdHash() {
-        return servTdHash.clone();
+    /** RTMR {@code index} (0..3). */
+    public Measurement rtmr(int index) {
+        return rtmrs.get(index);
     }
 
     @Override
@@ -79,7 +49,7 @@ public record TdInfo(TdAttributes attributes, long xfam, byte[] mrTd, byte[] mrC
     }
 
     private Object[] parts() {
-        return new Object[] {attributes, xfam, mrTd, mrConfigId, mrOwner, mrOwnerConfig, rtmrs.toArray(),
+        return new Object[] {attributes, xfam, mrTd, mrConfigId, mrOwner, mrOwnerConfig, rtmrs,
                 servTdHash, reserved};
     }
 

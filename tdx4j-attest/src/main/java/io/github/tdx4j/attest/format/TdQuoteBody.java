@@ -21,13 +21,16 @@ import static io.github.tdx4j.attest.format.QuoteLayout.BODY_XFAM_OFFSET;
 import io.github.tdx4j.abi.TdAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The TD quote body: the TDREPORT fields the quote signs. 584 bytes for TDX 1.0 ({@code sgx_report2_body_t}), 648
  * for TDX 1.5 ({@code sgx_report2_body_v1_5_t}, which appends TEE_TCB_SVN_2 and MRSERVICETD). Offsets in
  * {@link QuoteLayout#TD_QUOTE_BODY_V5}.
  *
- * <p>For a TDX 1.0 body, {@code teeTcbSvn2} and {@code mrServiceTd} are empty arrays: the fields do not exist.
+ * <p>For a TDX 1.0 body, {@code teeTcbSvn2} is an empty array and {@code mrServiceTd} is empty: the fields do not
+ * exist.
  *
  * @param tdx15          whether this is the 648-byte TDX 1.5 body
  * @param teeTcbSvn      TEE_TCB_SVN, 16 bytes ([0] module minor SVN, [1] module major version, [2] microcode SVN)
@@ -43,11 +46,12 @@ import java.util.List;
  * @param rtmrs          RTMR0..3, 48 bytes each
  * @param reportData     REPORTDATA, 64 bytes
  * @param teeTcbSvn2     TEE_TCB_SVN_2, 16 bytes (TDX 1.5), else empty
- * @param mrServiceTd    MRSERVICETD, 48 bytes (TDX 1.5), else empty
+ * @param mrServiceTd    MRSERVICETD (TDX 1.5), else empty
  */
-public record TdQuoteBody(boolean tdx15, byte[] teeTcbSvn, byte[] mrSeam, byte[] mrSignerSeam, long seamAttributes,
-        TdAttributes tdAttributes, long xfam, byte[] mrTd, byte[] mrConfigId, byte[] mrOwner, byte[] mrOwnerConfig,
-        List<byte[]> rtmrs, byte[] reportData, byte[] teeTcbSvn2, byte[] mrServiceTd) {
+public record TdQuoteBody(boolean tdx15, byte[] teeTcbSvn, Measurement mrSeam, Measurement mrSignerSeam,
+        long seamAttributes, TdAttributes tdAttributes, long xfam, Measurement mrTd, Measurement mrConfigId,
+        Measurement mrOwner, Measurement mrOwnerConfig, List<Measurement> rtmrs, byte[] reportData, byte[] teeTcbSvn2,
+        Optional<Measurement> mrServiceTd) {
     static final int SVN_SIZE = 16;
 
     public TdQuoteBody {
@@ -55,16 +59,18 @@ public record TdQuoteBody(boolean tdx15, byte[] teeTcbSvn, byte[] mrSeam, byte[]
             throw new NullPointerException("tdAttributes");
         }
         teeTcbSvn = Values.copy(teeTcbSvn, SVN_SIZE, "teeTcbSvn");
-        mrSeam = Values.copy(mrSeam, MEASUREMENT_SIZE, "mrSeam");
-        mrSignerSeam = Values.copy(mrSignerSeam, MEASUREMENT_SIZE, "mrSignerSeam");
-        mrTd = Values.copy(mrTd, MEASUREMENT_SIZE, "mrTd");
-        mrConfigId = Values.copy(mrConfigId, MEASUREMENT_SIZE, "mrConfigId");
-        mrOwner = Values.copy(mrOwner, MEASUREMENT_SIZE, "mrOwner");
-        mrOwnerConfig = Values.copy(mrOwnerConfig, MEASUREMENT_SIZE, "mrOwnerConfig");
-        rtmrs = Values.copyAll(rtmrs, RTMR_COUNT, MEASUREMENT_SIZE, "rtmrs");
+        Objects.requireNonNull(mrSeam, "mrSeam");
+        Objects.requireNonNull(mrSignerSeam, "mrSignerSeam");
+        Objects.requireNonNull(mrTd, "mrTd");
+        Objects.requireNonNull(mrConfigId, "mrConfigId");
+        Objects.requireNonNull(mrOwner, "mrOwner");
+        Objects.requireNonNull(mrOwnerConfig, "mrOwnerConfig");
+        rtmrs = Values.measurements(rtmrs, RTMR_COUNT, "rtmrs");
         reportData = Values.copy(reportData, REPORTDATA_SIZE, "reportData");
         teeTcbSvn2 = Values.copy(teeTcbSvn2, tdx15 ? SVN_SIZE : 0, "teeTcbSvn2");
-        mrServiceTd = Values.copy(mrServiceTd, tdx15 ? MEASUREMENT_SIZE : 0, "mrServiceTd");
+        if (Objects.requireNonNull(mrServiceTd, "mrServiceTd").isPresent() != tdx15) {
+            throw new IllegalArgumentException("mrServiceTd must be present exactly in a TDX 1.5 body");
+        }
     }
 
     /**
@@ -77,7 +83,7 @@ public record TdQuoteBody(boolean tdx15, byte[] teeTcbSvn, byte[] mrSeam, byte[]
         return new TdQuoteBody(tdx15, tcb.teeTcbSvn(), tcb.mrSeam(), tcb.mrSignerSeam(), tcb.attributes(),
                 td.attributes(), td.xfam(), td.mrTd(), td.mrConfigId(), td.mrOwner(), td.mrOwnerConfig(), td.rtmrs(),
                 report.reportData(), tdx15 ? tcb.teeTcbSvn2() : new byte[0],
-                tdx15 ? td.servTdHash() : new byte[0]);
+                tdx15 ? Optional.of(td.servTdHash()) : Optional.empty());
     }
 
     /** The encoded size: 584 or 648. */
@@ -89,44 +95,45 @@ public record TdQuoteBody(boolean tdx15, byte[] teeTcbSvn, byte[] mrSeam, byte[]
     static TdQuoteBody read(EvidenceReader r, boolean tdx15) throws MalformedEvidenceException {
         r.require("td_quote_body", tdx15 ? QuoteLayout.TDX15_BODY_SIZE : QuoteLayout.TDX10_BODY_SIZE);
         byte[] svn = r.bytes("tee_tcb_svn", SVN_SIZE);
-        byte[] mrSeam = r.bytes("mr_seam", MEASUREMENT_SIZE);
-        byte[] mrSignerSeam = r.bytes("mrsigner_seam", MEASUREMENT_SIZE);
+        Measurement mrSeam = Measurement.of(r.bytes("mr_seam", MEASUREMENT_SIZE));
+        Measurement mrSignerSeam = Measurement.of(r.bytes("mrsigner_seam", MEASUREMENT_SIZE));
         long seamAttributes = r.u64("seam_attributes");
         TdAttributes attributes = new TdAttributes(r.u64("td_attributes"));
         long xfam = r.u64("xfam");
-        byte[] mrTd = r.bytes("mr_td", MEASUREMENT_SIZE);
-        byte[] mrConfigId = r.bytes("mr_config_id", MEASUREMENT_SIZE);
-        byte[] mrOwner = r.bytes("mr_owner", MEASUREMENT_SIZE);
-        byte[] mrOwnerConfig = r.bytes("mr_owner_config", MEASUREMENT_SIZE);
-        List<byte[]> rtmrs = new ArrayList<>(RTMR_COUNT);
+        Measurement mrTd = Measurement.of(r.bytes("mr_td", MEASUREMENT_SIZE));
+        Measurement mrConfigId = Measurement.of(r.bytes("mr_config_id", MEASUREMENT_SIZE));
+        Measurement mrOwner = Measurement.of(r.bytes("mr_owner", MEASUREMENT_SIZE));
+        Measurement mrOwnerConfig = Measurement.of(r.bytes("mr_owner_config", MEASUREMENT_SIZE));
+        List<Measurement> rtmrs = new ArrayList<>(RTMR_COUNT);
         for (int i = 0; i < RTMR_COUNT; i++) {
-            rtmrs.add(r.bytes("rt_mr" + i, MEASUREMENT_SIZE));
+            rtmrs.add(Measurement.of(r.bytes("rt_mr" + i, MEASUREMENT_SIZE)));
         }
         byte[] reportData = r.bytes("report_data", REPORTDATA_SIZE);
         byte[] svn2 = tdx15 ? r.bytes("tee_tcb_svn_2", SVN_SIZE) : new byte[0];
-        byte[] mrServiceTd = tdx15 ? r.bytes("mr_servicetd", MEASUREMENT_SIZE) : new byte[0];
+        Optional<Measurement> mrServiceTd = tdx15
+                ? Optional.of(Measurement.of(r.bytes("mr_servicetd", MEASUREMENT_SIZE))) : Optional.empty();
         return new TdQuoteBody(tdx15, svn, mrSeam, mrSignerSeam, seamAttributes, attributes, xfam, mrTd, mrConfigId,
                 mrOwner, mrOwnerConfig, rtmrs, reportData, svn2, mrServiceTd);
     }
 
     void write(byte[] out, int off) {
         System.arraycopy(teeTcbSvn, 0, out, off + BODY_TEE_TCB_SVN_OFFSET, SVN_SIZE);
-        System.arraycopy(mrSeam, 0, out, off + BODY_MR_SEAM_OFFSET, MEASUREMENT_SIZE);
-        System.arraycopy(mrSignerSeam, 0, out, off + BODY_MRSIGNER_SEAM_OFFSET, MEASUREMENT_SIZE);
+        mrSeam.copyTo(out, off + BODY_MR_SEAM_OFFSET);
+        mrSignerSeam.copyTo(out, off + BODY_MRSIGNER_SEAM_OFFSET);
         Le.put64(out, off + BODY_SEAM_ATTRIBUTES_OFFSET, seamAttributes);
         Le.put64(out, off + BODY_TD_ATTRIBUTES_OFFSET, tdAttributes.raw());
         Le.put64(out, off + BODY_XFAM_OFFSET, xfam);
-        System.arraycopy(mrTd, 0, out, off + BODY_MR_TD_OFFSET, MEASUREMENT_SIZE);
-        System.arraycopy(mrConfigId, 0, out, off + BODY_MR_CONFIG_ID_OFFSET, MEASUREMENT_SIZE);
-        System.arraycopy(mrOwner, 0, out, off + BODY_MR_OWNER_OFFSET, MEASUREMENT_SIZE);
-        System.arraycopy(mrOwnerConfig, 0, out, off + BODY_MR_OWNER_CONFIG_OFFSET, MEASUREMENT_SIZE);
+        mrTd.copyTo(out, off + BODY_MR_TD_OFFSET);
+        mrConfigId.copyTo(out, off + BODY_MR_CONFIG_ID_OFFSET);
+        mrOwner.copyTo(out, off + BODY_MR_OWNER_OFFSET);
+        mrOwnerConfig.copyTo(out, off + BODY_MR_OWNER_CONFIG_OFFSET);
         for (int i = 0; i < RTMR_COUNT; i++) {
-            System.arraycopy(rtmrs.get(i), 0, out, off + BODY_RTMR0_OFFSET + i * MEASUREMENT_SIZE, MEASUREMENT_SIZE);
+            rtmrs.get(i).copyTo(out, off + BODY_RTMR0_OFFSET + i * MEASUREMENT_SIZE);
         }
         System.arraycopy(reportData, 0, out, off + BODY_REPORT_DATA_OFFSET, REPORTDATA_SIZE);
         if (tdx15) {
             System.arraycopy(teeTcbSvn2, 0, out, off + BODY_TEE_TCB_SVN_2_OFFSET, SVN_SIZE);
-            System.arraycopy(mrServiceTd, 0, out, off + BODY_MR_SERVICETD_OFFSET, MEASUREMENT_SIZE);
+            mrServiceTd.orElseThrow().copyTo(out, off + BODY_MR_SERVICETD_OFFSET);
         }
     }
 
@@ -142,45 +149,9 @@ public record TdQuoteBody(boolean tdx15, byte[] teeTcbSvn, byte[] mrSeam, byte[]
         return teeTcbSvn.clone();
     }
 
-    @Override
-    public byte[] mrSeam() {
-        return mrSeam.clone();
-    }
-
-    @Override
-    public byte[] mrSignerSeam() {
-        return mrSignerSeam.clone();
-    }
-
-    @Override
-    public byte[] mrTd() {
-        return mrTd.clone();
-    }
-
-    @Override
-    public byte[] mrConfigId() {
-        return mrConfigId.clone();
-    }
-
-    @Override
-    public byte[] mrOwner() {
-        return mrOwner.clone();
-    }
-
-    @Override
-    public byte[] mrOwnerConfig() {
-        return mrOwnerConfig.clone();
-    }
-
-    /** Copies of RTMR0..3. */
-    @Override
-    public List<byte[]> rtmrs() {
-        return Values.cloneAll(rtmrs);
-    }
-
-    /** A copy of RTMR {@code index} (0..3). */
-    public byte[] rtmr(int index) {
-        return rtmrs.get(index).clone();
+    /** RTMR {@code index} (0..3). */
+    public Measurement rtmr(int index) {
+        return rtmrs.get(index);
     }
 
     @Override
@@ -193,14 +164,9 @@ public record TdQuoteBody(boolean tdx15, byte[] teeTcbSvn, byte[] mrSeam, byte[]
         return teeTcbSvn2.clone();
     }
 
-    @Override
-    public byte[] mrServiceTd() {
-        return mrServiceTd.clone();
-    }
-
     private Object[] parts() {
         return new Object[] {tdx15, teeTcbSvn, mrSeam, mrSignerSeam, seamAttributes, tdAttributes, xfam, mrTd,
-                mrConfigId, mrOwner, mrOwnerConfig, rtmrs.toArray(), reportData, teeTcbSvn2, mrServiceTd};
+                mrConfigId, mrOwner, mrOwnerConfig, rtmrs, reportData, teeTcbSvn2, mrServiceTd};
     }
 
     @Override
@@ -219,6 +185,6 @@ public record TdQuoteBody(boolean tdx15, byte[] teeTcbSvn, byte[] mrSeam, byte[]
                 "mrSignerSeam", mrSignerSeam, "seamAttributes", String.format("0x%016x", seamAttributes),
                 "tdAttributes", tdAttributes, "xfam", String.format("0x%016x", xfam), "mrTd", mrTd,
                 "mrConfigId", mrConfigId, "mrOwner", mrOwner, "mrOwnerConfig", mrOwnerConfig, "rtmrs", rtmrs,
-                "reportData", reportData, "teeTcbSvn2", teeTcbSvn2, "mrServiceTd", mrServiceTd);
+                "reportData", reportData, "teeTcbSvn2", teeTcbSvn2, "mrServiceTd", mrServiceTd.map(Measurement::hex).orElse(""));
     }
 }

@@ -4,7 +4,6 @@ import static io.github.tdx4j.abi.TdReportLayout.ATTRIBUTES_OFFSET;
 import static io.github.tdx4j.abi.TdReportLayout.CPUSVN_OFFSET;
 import static io.github.tdx4j.abi.TdReportLayout.MAC_OFFSET;
 import static io.github.tdx4j.abi.TdReportLayout.MAC_SIZE;
-import static io.github.tdx4j.abi.TdReportLayout.MEASUREMENT_SIZE;
 import static io.github.tdx4j.abi.TdReportLayout.MRCONFIGID_OFFSET;
 import static io.github.tdx4j.abi.TdReportLayout.MROWNERCONFIG_OFFSET;
 import static io.github.tdx4j.abi.TdReportLayout.MROWNER_OFFSET;
@@ -97,22 +96,22 @@ public record TdReport(ReportMacStruct reportMacStruct, TeeTcbInfo teeTcbInfo, b
                 slice(bytes, MAC_OFFSET, MAC_SIZE));
         TeeTcbInfo tcb = new TeeTcbInfo(Le.u64(bytes, TCB_VALID_OFFSET),
                 slice(bytes, TEE_TCB_SVN_OFFSET, ReportSizes.TEE_TCB_SVN_SIZE),
-                slice(bytes, MRSEAM_OFFSET, MEASUREMENT_SIZE),
-                slice(bytes, MRSIGNERSEAM_OFFSET, MEASUREMENT_SIZE),
+                Measurement.of(bytes, MRSEAM_OFFSET),
+                Measurement.of(bytes, MRSIGNERSEAM_OFFSET),
                 Le.u64(bytes, SEAM_ATTRIBUTES_OFFSET),
                 slice(bytes, TEE_TCB_SVN2_OFFSET, ReportSizes.TEE_TCB_SVN_SIZE),
                 slice(bytes, TCB_RESERVED_OFFSET, ReportSizes.TEE_TCB_INFO_RESERVED_SIZE));
-        List<byte[]> rtmrs = new ArrayList<>(RTMR_COUNT);
+        List<Measurement> rtmrs = new ArrayList<>(RTMR_COUNT);
         for (int i = 0; i < RTMR_COUNT; i++) {
-            rtmrs.add(slice(bytes, rtmrOffset(i), MEASUREMENT_SIZE));
+            rtmrs.add(Measurement.of(bytes, rtmrOffset(i)));
         }
         TdInfo td = new TdInfo(new TdAttributes(Le.u64(bytes, ATTRIBUTES_OFFSET)), Le.u64(bytes, XFAM_OFFSET),
-                slice(bytes, MRTD_OFFSET, MEASUREMENT_SIZE),
-                slice(bytes, MRCONFIGID_OFFSET, MEASUREMENT_SIZE),
-                slice(bytes, MROWNER_OFFSET, MEASUREMENT_SIZE),
-                slice(bytes, MROWNERCONFIG_OFFSET, MEASUREMENT_SIZE),
+                Measurement.of(bytes, MRTD_OFFSET),
+                Measurement.of(bytes, MRCONFIGID_OFFSET),
+                Measurement.of(bytes, MROWNER_OFFSET),
+                Measurement.of(bytes, MROWNERCONFIG_OFFSET),
                 rtmrs,
-                slice(bytes, SERVTD_HASH_OFFSET, MEASUREMENT_SIZE),
+                Measurement.of(bytes, SERVTD_HASH_OFFSET),
                 slice(bytes, TDINFO_RESERVED_OFFSET, ReportSizes.TDINFO_RESERVED_SIZE));
         return new TdReport(mac, tcb, slice(bytes, RESERVED_OFFSET, RESERVED_SIZE), td);
     }
@@ -143,8 +142,8 @@ public record TdReport(ReportMacStruct reportMacStruct, TeeTcbInfo teeTcbInfo, b
         TeeTcbInfo c = teeTcbInfo;
         Le.put64(out, TCB_VALID_OFFSET, c.valid());
         put(out, TEE_TCB_SVN_OFFSET, c.teeTcbSvn());
-        put(out, MRSEAM_OFFSET, c.mrSeam());
-        put(out, MRSIGNERSEAM_OFFSET, c.mrSignerSeam());
+        c.mrSeam().copyTo(out, MRSEAM_OFFSET);
+        c.mrSignerSeam().copyTo(out, MRSIGNERSEAM_OFFSET);
         Le.put64(out, SEAM_ATTRIBUTES_OFFSET, c.attributes());
         put(out, TEE_TCB_SVN2_OFFSET, c.teeTcbSvn2());
         put(out, TCB_RESERVED_OFFSET, c.reserved());
@@ -154,14 +153,14 @@ public record TdReport(ReportMacStruct reportMacStruct, TeeTcbInfo teeTcbInfo, b
         TdInfo d = tdInfo;
         Le.put64(out, ATTRIBUTES_OFFSET, d.attributes().raw());
         Le.put64(out, XFAM_OFFSET, d.xfam());
-        put(out, MRTD_OFFSET, d.mrTd());
-        put(out, MRCONFIGID_OFFSET, d.mrConfigId());
-        put(out, MROWNER_OFFSET, d.mrOwner());
-        put(out, MROWNERCONFIG_OFFSET, d.mrOwnerConfig());
+        d.mrTd().copyTo(out, MRTD_OFFSET);
+        d.mrConfigId().copyTo(out, MRCONFIGID_OFFSET);
+        d.mrOwner().copyTo(out, MROWNER_OFFSET);
+        d.mrOwnerConfig().copyTo(out, MROWNERCONFIG_OFFSET);
         for (int i = 0; i < RTMR_COUNT; i++) {
-            put(out, rtmrOffset(i), d.rtmr(i));
+            d.rtmr(i).copyTo(out, rtmrOffset(i));
         }
-        put(out, SERVTD_HASH_OFFSET, d.servTdHash());
+        d.servTdHash().copyTo(out, SERVTD_HASH_OFFSET);
         put(out, TDINFO_RESERVED_OFFSET, d.reserved());
     }
 

@@ -1,6 +1,6 @@
 package io.github.tdx4j.attest.format;
 
-import static io.github.tdx4j.abi.TdReportLayout.MEASUREMENT_SIZE;
+import java.util.Objects;
 
 /**
  * TEE_TCB_INFO, bytes 256..494 of TDREPORT_STRUCT (239 bytes): the TDX module's identity and security versions.
@@ -18,12 +18,12 @@ import static io.github.tdx4j.abi.TdReportLayout.MEASUREMENT_SIZE;
  * @param teeTcbSvn2     TEE_TCB_SVN2, 16 bytes (TDX 1.5: the SVN after a TD-preserving update)
  * @param reserved       the 95 reserved bytes at TEE_TCB_INFO+144
  */
-public record TeeTcbInfo(long valid, byte[] teeTcbSvn, byte[] mrSeam, byte[] mrSignerSeam, long attributes,
+public record TeeTcbInfo(long valid, byte[] teeTcbSvn, Measurement mrSeam, Measurement mrSignerSeam, long attributes,
         byte[] teeTcbSvn2, byte[] reserved) {
     public TeeTcbInfo {
         teeTcbSvn = Values.copy(teeTcbSvn, ReportSizes.TEE_TCB_SVN_SIZE, "teeTcbSvn");
-        mrSeam = Values.copy(mrSeam, MEASUREMENT_SIZE, "mrSeam");
-        mrSignerSeam = Values.copy(mrSignerSeam, MEASUREMENT_SIZE, "mrSignerSeam");
+        Objects.requireNonNull(mrSeam, "mrSeam");
+        Objects.requireNonNull(mrSignerSeam, "mrSignerSeam");
         teeTcbSvn2 = Values.copy(teeTcbSvn2, ReportSizes.TEE_TCB_SVN_SIZE, "teeTcbSvn2");
         reserved = Values.copy(reserved, ReportSizes.TEE_TCB_INFO_RESERVED_SIZE, "reserved");
     }
@@ -31,16 +31,6 @@ public record TeeTcbInfo(long valid, byte[] teeTcbSvn, byte[] mrSeam, byte[] mrS
     @Override
     public byte[] teeTcbSvn() {
         return teeTcbSvn.clone();
-    }
-
-    @Override
-    public byte[] mrSeam() {
-        return mrSeam.clone();
-    }
-
-    @Override
-    public byte[] mrSignerSeam() {
-        return mrSignerSeam.clone();
     }
 
     @Override

@@ -47,6 +47,17 @@ final class Values {
         return values.stream().map(v -> copy(v, size, name)).toList();
     }
 
+    /** An unmodifiable copy of {@code values}, which must hold exactly {@code count} non-null measurements. */
+    static List<Measurement> measurements(List<Measurement> values, int count, String name) {
+        if (values == null) {
+            throw new NullPointerException(name);
+        }
+        if (values.size() != count) {
+            throw new IllegalArgumentException(name + " must hold " + count + " values, got " + values.size());
+        }
+        return List.copyOf(values);
+    }
+
     static List<byte[]> cloneAll(List<byte[]> values) {
         return values.stream().map(byte[]::clone).toList();
     }

@@ -1,8 +1,10 @@
 package io.github.tdx4j.attest.policy;
 
 import io.github.tdx4j.attest.collateral.TcbStatus;
+import io.github.tdx4j.attest.format.Measurement;
 import io.github.tdx4j.attest.format.TdQuoteBody;
 import io.github.tdx4j.attest.verify.VerificationResult;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -26,18 +28,17 @@ import java.util.TreeMap;
  */
 public final class TdPolicy {
     private static final HexFormat HEX = HexFormat.of();
-    private static final String ZERO48 = "00".repeat(48);
 
     private final boolean allowDebug;
     private final boolean requireSeptVeDisable;
     private final Set<TcbStatus> acceptedStatuses;
     private final boolean acceptExpiredCollateral;
-    private final Optional<String> mrTd;
-    private final Map<Integer, String> rtmrs;
-    private final Optional<String> mrConfigId;
-    private final Optional<String> mrOwner;
-    private final Optional<String> mrOwnerConfig;
-    private final Optional<String> mrServiceTd;
+    private final Optional<Measurement> mrTd;
+    private final Map<Integer, Measurement> rtmrs;
+    private final Optional<Measurement> mrConfigId;
+    private final Optional<Measurement> mrOwner;
+    private final Optional<Measurement> mrOwnerConfig;
+    private final Optional<Measurement> mrServiceTd;
     private final Optional<byte[]> minTeeTcbSvn;
     private final Optional<String> reportData;
 
@@ -124,10 +125,11 @@ public final class TdPolicy {
         expect(out, PolicyViolation.Rule.MROWNER_MISMATCH, "MROWNER", body.mrOwner(), mrOwner);
         expect(out, PolicyViolation.Rule.MROWNERCONFIG_MISMATCH, "MROWNERCONFIG", body.mrOwnerConfig(), mrOwnerConfig);
         if (body.tdx15()) {
-            expect(out, PolicyViolation.Rule.MRSERVICETD_MISMATCH, "MRSERVICETD", body.mrServiceTd(), mrServiceTd);
-        } else if (mrServiceTd.isPresent() && !mrServiceTd.get().equals(ZERO48)) {
+            expect(out, PolicyViolation.Rule.MRSERVICETD_MISMATCH, "MRSERVICETD", body.mrServiceTd().orElseThrow(),
+                    mrServiceTd);
+        } else if (mrServiceTd.isPresent() && !mrServiceTd.get().isZero()) {
             out.add(new PolicyViolation(PolicyViolation.Rule.MRSERVICETD_MISMATCH,
-                    "a TDX 1.0 body has no MRSERVICETD; expected " + mrServiceTd.get(), mrServiceTd.get(),
+                    "a TDX 1.0 body has no MRSERVICETD; expected " + mrServiceTd.get(), mrServiceTd.get().hex(),
                     "none (TDX 1.0 body)"));
         }
         if (minTeeTcbSvn.isPresent()) {
@@ -211,27 +213,29 @@ public final class TdPolicy {
     }
 
     Optional<String> mrTd() {
-        return mrTd;
+        return mrTd.map(Measurement::hex);
     }
 
     Map<Integer, String> rtmrs() {
-        return new TreeMap<>(rtmrs);
+        Map<Integer, String> out = new TreeMap<>();
+        rtmrs.forEach((i, m) -> out.put(i, m.hex()));
+        return out;
     }
 
     Optional<String> mrConfigId() {
-        return mrConfigId;
+        return mrConfigId.map(Measurement::hex);
     }
 
     Optional<String> mrOwner() {
-        return mrOwner;
+        return mrOwner.map(Measurement::hex);
     }
 
     Optional<String> mrOwnerConfig() {
-        return mrOwnerConfig;
+        return mrOwnerConfig.map(Measurement::hex);
     }
 
     Optional<String> mrServiceTd() {
-        return mrServiceTd;
+        return mrServiceTd.map(Measurement::hex);
     }
 
     Optional<String> minTeeTcbSvn() {
@@ -257,14 +261,23 @@ public final class TdPolicy {
         return "TdPolicy" + toJson();
     }
 
+    /** A measurement rule; {@link Measurement#equals} compares in constant time. */
+    private static void expect(List<PolicyViolation> out, PolicyViolation.Rule rule, String name, Measurement actual,
+                               Optional<Measurement> expected) {
+        if (expected.isPresent() && !actual.equals(expected.get())) {
+            String want = expected.get().hex();
+            out.add(new PolicyViolation(rule, name + " is " + actual.hex() + ", expected " + want, want,
+                    actual.hex()));
+        }
+    }
+
+    /** A byte-string rule (REPORTDATA), compared in constant time; {@code expected} is lower-case hex. */
     private static void expect(List<PolicyViolation> out, PolicyViolation.Rule rule, String name, byte[] actual,
                                Optional<String> expected) {
-        if (expected.isPresent()) {
+        if (expected.isPresent() && !MessageDigest.isEqual(actual, HEX.parseHex(expected.get()))) {
             String have = HEX.formatHex(actual);
-            if (!have.equals(expected.get())) {
-                out.add(new PolicyViolation(rule, name + " is " + have + ", expected " + expected.get(),
-                        expected.get(), have));
-            }
+            out.add(new PolicyViolation(rule, name + " is " + have + ", expected " + expected.get(),
+                    expected.get(), have));
         }
     }
 
@@ -274,12 +287,12 @@ public final class TdPolicy {
         private boolean requireSeptVeDisable = true;
         private Set<TcbStatus> acceptedStatuses = EnumSet.of(TcbStatus.UP_TO_DATE);
         private boolean acceptExpiredCollateral;
-        private Optional<String> mrTd = Optional.empty();
-        private final Map<Integer, String> rtmrs = new TreeMap<>();
-        private Optional<String> mrConfigId = Optional.empty();
-        private Optional<String> mrOwner = Optional.empty();
-        private Optional<String> mrOwnerConfig = Optional.empty();
-        private Optional<String> mrServiceTd = Optional.of(ZERO48);
+        private Optional<Measurement> mrTd = Optional.empty();
+        private final Map<Integer, Measurement> rtmrs = new TreeMap<>();
+        private Optional<Measurement> mrConfigId = Optional.empty();
+        private Optional<Measurement> mrOwner = Optional.empty();
+        private Optional<Measurement> mrOwnerConfig = Optional.empty();
+        private Optional<Measurement> mrServiceTd = Optional.of(Measurement.zero());
         private Optional<byte[]> minTeeTcbSvn = Optional.empty();
         private Optional<String> reportData = Optional.empty();
 
@@ -384,12 +397,11 @@ public final class TdPolicy {
             return new TdPolicy(this);
         }
 
-        private static String measurement(String hex, String name) {
-            String h = hex.toLowerCase(Locale.ROOT);
-            if (!h.matches("[0-9a-f]{96}")) {
+        private static Measurement measurement(String hex, String name) {
+            if (!hex.matches("[0-9a-fA-F]{96}")) {
                 throw new IllegalArgumentException(name + " must be 48 bytes of hex: " + hex);
             }
-            return h;
+            return Measurement.ofHex(hex);
         }
     }
 }

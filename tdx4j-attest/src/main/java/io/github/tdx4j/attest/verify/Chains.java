@@ -18,20 +18,20 @@ final class Chains {
      * @return the key of the first certificate of the chain
      */
     static P256.Key verify(List<X509Certificate> given, int expectedLength, TrustedRoot root, P256.Key rootKey,
-                           P256 p256, ErrorCode code, String what) throws Failure {
+                           P256 p256, ErrorCode code, String what) throws Refusal {
         List<X509Certificate> chain = leafFirst(given);
         if (chain.size() != expectedLength) {
-            throw new Failure(code, what + " has " + chain.size() + " certificates, expected " + expectedLength);
+            throw new Refusal(code, what + " has " + chain.size() + " certificates, expected " + expectedLength);
         }
         X509Certificate top = chain.getLast();
         if (!root.isAnchorOf(top)) {
-            throw new Failure(code, what + " ends in " + top.getSubjectX500Principal().getName()
+            throw new Refusal(code, what + " ends in " + top.getSubjectX500Principal().getName()
                     + ", which is not the trusted root " + root.certificate().getSubjectX500Principal().getName());
         }
         // The chain's copy of the root must be a sound self-signed certificate under the pinned key, as Intel's QVL
         // requires (CommonVerifier::verifyRootCACert); the key alone would accept a copy with a broken signature.
         if (!X509.signedBy(p256, top, rootKey)) {
-            throw new Failure(code, what + ": the root certificate's self-signature does not verify with the"
+            throw new Refusal(code, what + ": the root certificate's self-signature does not verify with the"
                     + " trusted root's key");
         }
         P256.Key issuerKey = rootKey;
@@ -39,22 +39,22 @@ final class Chains {
             X509Certificate cert = chain.get(i);
             X509Certificate issuer = chain.get(i + 1);
             if (!cert.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
-                throw new Failure(code, what + ": " + cert.getSubjectX500Principal().getName() + " is issued by "
+                throw new Refusal(code, what + ": " + cert.getSubjectX500Principal().getName() + " is issued by "
                         + cert.getIssuerX500Principal().getName() + ", not by the next certificate "
                         + issuer.getSubjectX500Principal().getName());
             }
             if (i + 1 < chain.size() - 1 && issuer.getBasicConstraints() < 0) {
-                throw new Failure(code, what + ": issuer " + issuer.getSubjectX500Principal().getName()
+                throw new Refusal(code, what + ": issuer " + issuer.getSubjectX500Principal().getName()
                         + " is not a CA");
             }
             if (!X509.signedBy(p256, cert, issuerKey)) {
-                throw new Failure(code, what + ": the signature of " + cert.getSubjectX500Principal().getName()
+                throw new Refusal(code, what + ": the signature of " + cert.getSubjectX500Principal().getName()
                         + " does not verify with its issuer's key");
             }
             try {
                 issuerKey = p256.key(cert.getPublicKey());
             } catch (IllegalArgumentException e) {
-                throw new Failure(code, what + ": " + cert.getSubjectX500Principal().getName()
+                throw new Refusal(code, what + ": " + cert.getSubjectX500Principal().getName()
                         + " has no P-256 key", e);
             }
         }

@@ -20,7 +20,7 @@ import java.util.List;
  */
 final class PreparedCollateral {
     /** Why the collateral is unusable, or null. */
-    final Failure failure;
+    final Refusal failure;
     final TcbInfo tcbInfo;
     final QeIdentity qeIdentity;
     final X509CRL rootCrl;
@@ -29,7 +29,7 @@ final class PreparedCollateral {
     final P256.Key pckCrlSigner;
     final Window window;
 
-    private PreparedCollateral(Failure failure, TcbInfo tcbInfo, QeIdentity qeIdentity, X509CRL rootCrl,
+    private PreparedCollateral(Refusal failure, TcbInfo tcbInfo, QeIdentity qeIdentity, X509CRL rootCrl,
                                X509CRL pckCrl, P256.Key pckCrlSigner, Window window) {
         this.failure = failure;
         this.tcbInfo = tcbInfo;
@@ -43,19 +43,19 @@ final class PreparedCollateral {
     static PreparedCollateral prepare(Collateral c, TrustedRoot root, P256.Key rootKey, P256 p256) {
         try {
             return check(c, root, rootKey, p256);
-        } catch (Failure f) {
+        } catch (Refusal f) {
             return new PreparedCollateral(f, null, null, null, null, null, null);
         }
     }
 
     private static PreparedCollateral check(Collateral c, TrustedRoot root, P256.Key rootKey, P256 p256)
-            throws Failure {
+            throws Refusal {
         Window window = Window.ALWAYS.with(root.certificate(), "trusted root");
 
         X509CRL rootCrl = X509.crl(c.rootCaCrl(), "root CA CRL");
         if (!rootCrl.getIssuerX500Principal().equals(root.certificate().getSubjectX500Principal())
                 || !X509.signedBy(p256, rootCrl, rootKey)) {
-            throw new Failure(ErrorCode.CRL_INVALID, "the root CA CRL is not signed by the trusted root");
+            throw new Refusal(ErrorCode.CRL_INVALID, "the root CA CRL is not signed by the trusted root");
         }
         window = window.with(rootCrl, "root CA CRL");
 
@@ -79,14 +79,14 @@ final class PreparedCollateral {
                 "PCK CRL issuer chain");
         X509Certificate pckCa = Chains.leafFirst(crlChain).getFirst();
         if (rootCrl.getRevokedCertificate(pckCa.getSerialNumber()) != null) {
-            throw new Failure(ErrorCode.INTERMEDIATE_CA_REVOKED, "the PCK CA "
+            throw new Refusal(ErrorCode.INTERMEDIATE_CA_REVOKED, "the PCK CA "
                     + pckCa.getSubjectX500Principal().getName() + " is revoked by the root CA CRL");
         }
         window = window.with(pckCa, "PCK CRL issuer chain");
         X509CRL pckCrl = X509.crl(c.pckCrl(), "PCK CRL");
         if (!pckCrl.getIssuerX500Principal().equals(pckCa.getSubjectX500Principal())
                 || !X509.signedBy(p256, pckCrl, crlSigner)) {
-            throw new Failure(ErrorCode.CRL_INVALID, "the PCK CRL is not signed by the PCK CA of its issuer chain");
+            throw new Refusal(ErrorCode.CRL_INVALID, "the PCK CRL is not signed by the PCK CA of its issuer chain");
         }
         window = window.with(pckCrl, "PCK CRL");
         return new PreparedCollateral(null, tcbInfo, qeIdentity, rootCrl, pckCrl, crlSigner, window);
@@ -99,7 +99,7 @@ final class PreparedCollateral {
      */
     private static Window signedText(String issuerChainPem, String text, byte[] signature, String what,
                                      ErrorCode badSignature, TrustedRoot root, P256.Key rootKey, P256 p256,
-                                     X509CRL rootCrl, Window window) throws Failure {
+                                     X509CRL rootCrl, Window window) throws Refusal {
         List<X509Certificate> chain = X509.chain(issuerChainPem, ErrorCode.MALFORMED_COLLATERAL,
                 what + " issuer chain");
         P256.Key signer = Chains.verify(chain, 2, root, rootKey, p256, ErrorCode.TCB_SIGNING_CHAIN_INVALID,
@@ -110,17 +110,17 @@ final class PreparedCollateral {
         // Deviation: D2 TCB info text other than the signed bytes fails its signature check.
         // Deviation: D3 QE identity text other than the signed bytes fails its signature check.
         if (!p256.verify(signer, text.getBytes(StandardCharsets.UTF_8), signature)) {
-            throw new Failure(badSignature,
+            throw new Refusal(badSignature,
                     "the " + what + " signature does not verify over its text with the TCB signing key");
         }
         return narrowed;
     }
 
     private static Window revokedOrDated(List<X509Certificate> chain, X509CRL rootCrl, Window window, String what)
-            throws Failure {
+            throws Refusal {
         X509Certificate signer = Chains.leafFirst(chain).getFirst();
         if (rootCrl.getRevokedCertificate(signer.getSerialNumber()) != null) {
-            throw new Failure(ErrorCode.TCB_SIGNING_CERT_REVOKED, what + ": "
+            throw new Refusal(ErrorCode.TCB_SIGNING_CERT_REVOKED, what + ": "
                     + signer.getSubjectX500Principal().getName() + " is revoked by the root CA CRL");
         }
         return window.with(signer, what);
@@ -130,11 +130,11 @@ final class PreparedCollateral {
         T get();
     }
 
-    private static <T> T parse(Parse<T> p) throws Failure {
+    private static <T> T parse(Parse<T> p) throws Refusal {
         try {
             return p.get();
         } catch (CollateralException e) {
-            throw new Failure(ErrorCode.MALFORMED_COLLATERAL, e.getMessage());
+            throw new Refusal(ErrorCode.MALFORMED_COLLATERAL, e.getMessage());
         }
     }
 }

@@ -101,7 +101,7 @@ public final class QuoteVerifier {
         VerifiedPck[] pck = new VerifiedPck[1];
         try {
             return verify(quote, Evidence.of(decoded), collateral, at, pck);
-        } catch (Failure f) {
+        } catch (Refusal f) {
             return new VerificationResult.Failed(f.code, f.getMessage(), Optional.of(decoded),
                     Optional.ofNullable(pck[0]).map(p -> p.fmspc));
         }
@@ -141,21 +141,21 @@ public final class QuoteVerifier {
     }
 
     private VerificationResult.Verified verify(byte[] raw, Evidence q, Collateral collateral, Instant at,
-                                               VerifiedPck[] pckOut) throws Failure {
+                                               VerifiedPck[] pckOut) throws Refusal {
         // Quote::validate: a v3 quote is an SGX quote (TEE type 0); Intel's QE; QE report certification data (6;
         // v3: its fields) with a PCK chain (5).
         if (!q.tdx() && q.quote().header().teeType() != QuoteHeader.TEE_TYPE_SGX) {
-            throw new Failure(ErrorCode.UNSUPPORTED_QUOTE, String.format(
+            throw new Refusal(ErrorCode.UNSUPPORTED_QUOTE, String.format(
                     "a version 3 quote is an SGX quote (TEE type 0x00), this one has TEE type 0x%02x",
                     q.quote().header().teeType()));
         }
         if (!Arrays.equals(q.quote().header().qeVendorId(), INTEL_QE_VENDOR_ID)) {
-            throw new Failure(ErrorCode.UNSUPPORTED_QUOTE, "QE vendor id "
+            throw new Refusal(ErrorCode.UNSUPPORTED_QUOTE, "QE vendor id "
                     + HexFormat.of().formatHex(q.quote().header().qeVendorId()) + " is not Intel's");
         }
-        QeReportCertificationData qe = q.qe().orElseThrow(() -> new Failure(ErrorCode.UNSUPPORTED_QUOTE,
+        QeReportCertificationData qe = q.qe().orElseThrow(() -> new Refusal(ErrorCode.UNSUPPORTED_QUOTE,
                 "the certification data is not QE report certification data (6)"));
-        PckCertChain chain = qe.pckCertChain().orElseThrow(() -> new Failure(ErrorCode.UNSUPPORTED_QUOTE,
+        PckCertChain chain = qe.pckCertChain().orElseThrow(() -> new Refusal(ErrorCode.UNSUPPORTED_QUOTE,
                 "inner certification data type " + qe.certificationData().type()
                         + " is not a PCK certificate chain (5)"));
 
@@ -173,7 +173,7 @@ public final class QuoteVerifier {
         // Intel's QVL never compares the time with a notBefore, thisUpdate or issueDate.
         // Deviation: D1 collateral or a certificate that is not yet valid fails verification.
         if (at.isBefore(window.notBefore())) {
-            throw new Failure(ErrorCode.COLLATERAL_NOT_YET_VALID, window.startItem() + " is valid only from "
+            throw new Refusal(ErrorCode.COLLATERAL_NOT_YET_VALID, window.startItem() + " is valid only from "
                     + window.notBefore() + ", after the verification time " + at);
         }
         // Deviation: D10 collateralExpired counts every certificate and CRL (Intel's QvE up to DCAP 1.23);
@@ -184,31 +184,31 @@ public final class QuoteVerifier {
 
         // Revocation: the PCK CA by the root CRL; the PCK certificate by its CA's CRL (4.1.2.4.6, 4.1.2.4.7).
         if (c.rootCrl.getRevokedCertificate(pck.pckCaSerial) != null) {
-            throw new Failure(ErrorCode.INTERMEDIATE_CA_REVOKED, "the PCK CA "
+            throw new Refusal(ErrorCode.INTERMEDIATE_CA_REVOKED, "the PCK CA "
                     + pck.pckCa.getSubjectX500Principal().getName() + " is revoked by the root CA CRL");
         }
         if (!c.pckCrl.getIssuerX500Principal().equals(pck.leafIssuer) || !c.pckCrlSigner.sameAs(pck.pckCaKey)) {
-            throw new Failure(ErrorCode.CRL_INVALID, "the PCK CRL is issued by "
+            throw new Refusal(ErrorCode.CRL_INVALID, "the PCK CRL is issued by "
                     + c.pckCrl.getIssuerX500Principal().getName() + ", not by the PCK certificate's issuer "
                     + pck.leafIssuer.getName());
         }
         if (c.pckCrl.getRevokedCertificate(pck.leafSerial) != null) {
-            throw new Failure(ErrorCode.PCK_REVOKED, "the PCK certificate (serial " + pck.leafSerial.toString(16)
+            throw new Refusal(ErrorCode.PCK_REVOKED, "the PCK certificate (serial " + pck.leafSerial.toString(16)
                     + ") is revoked by the PCK CRL");
         }
 
         // 4.1.2.4.9, 4.1.2.4.10: a TCB info of the quote's TEE for this platform.
         TcbInfo tcb = c.tcbInfo;
         if (q.tdx() != tcb.isTdx()) {
-            throw new Failure(ErrorCode.TCB_INFO_MISMATCH, "the TCB info is " + tcb.id() + " v" + tcb.version()
+            throw new Refusal(ErrorCode.TCB_INFO_MISMATCH, "the TCB info is " + tcb.id() + " v" + tcb.version()
                     + "; a " + (q.tdx() ? "TD quote needs a TDX" : "SGX quote needs an SGX") + " TCB info");
         }
         if (!tcb.fmspc().equals(pck.fmspc)) {
-            throw new Failure(ErrorCode.FMSPC_MISMATCH, "the PCK certificate's FMSPC " + pck.fmspc
+            throw new Refusal(ErrorCode.FMSPC_MISMATCH, "the PCK certificate's FMSPC " + pck.fmspc
                     + " is not the TCB info's " + tcb.fmspc());
         }
         if (!tcb.pceId().equals(pck.pceId)) {
-            throw new Failure(ErrorCode.PCEID_MISMATCH, "the PCK certificate's PCE-ID " + pck.pceId
+            throw new Refusal(ErrorCode.PCEID_MISMATCH, "the PCK certificate's PCE-ID " + pck.pceId
                     + " is not the TCB info's " + tcb.pceId());
         }
 
@@ -224,7 +224,7 @@ public final class QuoteVerifier {
                 new QeCertification(pck.leafKey, qeReport.encode(), qe.qeReportSignature()),
                 k -> p256.verify(k.pckKey(), k.report(), k.signature()) ? Boolean.TRUE : null);
         if (certified == null) {
-            throw new Failure(ErrorCode.INVALID_QE_REPORT_SIGNATURE,
+            throw new Refusal(ErrorCode.INVALID_QE_REPORT_SIGNATURE,
                     "the QE report signature does not verify with the PCK certificate's key");
         }
         // 4.1.2.4.13: QE REPORTDATA[0..32) = SHA-256(attestation key ‖ QE auth data); Intel compares 32 bytes.
@@ -234,7 +234,7 @@ public final class QuoteVerifier {
         sha.update(qe.qeAuthData());
         byte[] binding = sha.digest();
         if (!MessageDigest.isEqual(binding, Arrays.copyOf(qeReport.reportData(), 32))) {
-            throw new Failure(ErrorCode.INVALID_QE_REPORT_DATA,
+            throw new Refusal(ErrorCode.INVALID_QE_REPORT_DATA,
                     "the QE report data is not SHA-256(attestation key ‖ QE auth data)");
         }
         Optional<IsvTcbLevel> qeLevel = checkQeIdentity(c.qeIdentity, qeReport, q.tdx());
@@ -249,10 +249,10 @@ public final class QuoteVerifier {
         });
         if (key == null) {
             // Intel QVL: rawToP256PubKey fails before 4.1.2.4.16, and that is STATUS_UNSUPPORTED_QUOTE_FORMAT.
-            throw new Failure(ErrorCode.UNSUPPORTED_QUOTE, "the attestation key is not a P-256 point");
+            throw new Refusal(ErrorCode.UNSUPPORTED_QUOTE, "the attestation key is not a P-256 point");
         }
         if (!p256.verify(key, raw, 0, q.signedLength(), q.signature())) {
-            throw new Failure(ErrorCode.INVALID_QUOTE_SIGNATURE,
+            throw new Refusal(ErrorCode.INVALID_QUOTE_SIGNATURE,
                     "the quote signature does not verify with the attestation key");
         }
 
@@ -270,24 +270,24 @@ public final class QuoteVerifier {
      * {@code QuoteVerifier.cpp} 4.1.2.4.11.2). go-tdx-guest and dcap-qvl apply the mask instead; that accepts a
      * TCB info whose attributes are non-zero under a zero mask, which Intel's verifier rejects.
      */
-    private static void checkModuleIdentity(TcbInfo tcb, TdQuoteBody body, byte[] teeTcbSvn) throws Failure {
+    private static void checkModuleIdentity(TcbInfo tcb, TdQuoteBody body, byte[] teeTcbSvn) throws Refusal {
         int major = Byte.toUnsignedInt(teeTcbSvn[1]);
         TdxModuleIdentity identity;
         if (major == 0) {
-            identity = tcb.tdxModule().orElseThrow(() -> new Failure(ErrorCode.TDX_MODULE_MISMATCH,
+            identity = tcb.tdxModule().orElseThrow(() -> new Refusal(ErrorCode.TDX_MODULE_MISMATCH,
                     "the TCB info has no tdxModule"));
         } else {
-            identity = TcbEvaluation.moduleIdentity(tcb, major).orElseThrow(() -> new Failure(
+            identity = TcbEvaluation.moduleIdentity(tcb, major).orElseThrow(() -> new Refusal(
                     ErrorCode.TDX_MODULE_MISMATCH, "the TCB info has no TDX module identity "
                     + TcbEvaluation.moduleIdentityId(major)));
         }
-        if (!HexFormat.of().formatHex(body.mrSignerSeam()).equals(identity.mrSigner())) {
-            throw new Failure(ErrorCode.TDX_MODULE_MISMATCH, "MRSIGNERSEAM "
-                    + HexFormat.of().formatHex(body.mrSignerSeam()) + " is not the module identity's "
+        if (!body.mrSignerSeam().hex().equals(identity.mrSigner())) {
+            throw new Refusal(ErrorCode.TDX_MODULE_MISMATCH, "MRSIGNERSEAM "
+                    + body.mrSignerSeam().hex() + " is not the module identity's "
                     + identity.mrSigner());
         }
         if (body.seamAttributes() != 0 || !identity.attributes().chars().allMatch(c -> c == '0')) {
-            throw new Failure(ErrorCode.TDX_MODULE_MISMATCH, String.format(
+            throw new Refusal(ErrorCode.TDX_MODULE_MISMATCH, String.format(
                     "SEAMATTRIBUTES 0x%016x and the module identity's attributes %s must both be zero",
                     body.seamAttributes(), identity.attributes()));
         }
@@ -299,10 +299,10 @@ public final class QuoteVerifier {
      * by ISVSVN, empty if none matches.
      */
     private static Optional<IsvTcbLevel> checkQeIdentity(QeIdentity id, SgxReportBody report, boolean tdx)
-            throws Failure {
+            throws Refusal {
         String expectedId = tdx ? QeIdentity.TD_QE_ID : QeIdentity.QE_ID;
         if (!expectedId.equals(id.id()) || id.version() != 2) {
-            throw new Failure(ErrorCode.QE_IDENTITY_MISMATCH, "the QE identity is " + id.id() + " v" + id.version()
+            throw new Refusal(ErrorCode.QE_IDENTITY_MISMATCH, "the QE identity is " + id.id() + " v" + id.version()
                     + "; this quote needs " + expectedId + " v2");
         }
         // miscselect and its mask are 4-byte hex numbers (big-endian text); MISCSELECT is a u32 of the report.
@@ -310,7 +310,7 @@ public final class QuoteVerifier {
         // not masked: an identity expecting a bit outside its mask matches no QE report.
         long miscMask = Long.parseLong(id.miscselectMask(), 16);
         if ((report.miscSelect() & miscMask) != Long.parseLong(id.miscselect(), 16)) {
-            throw new Failure(ErrorCode.QE_IDENTITY_MISMATCH, String.format(
+            throw new Refusal(ErrorCode.QE_IDENTITY_MISMATCH, String.format(
                     "QE MISCSELECT 0x%08x differs from the identity's %s under mask %s", report.miscSelect(),
                     id.miscselect(), id.miscselectMask()));
         }
@@ -320,18 +320,18 @@ public final class QuoteVerifier {
         // 4.1.2.9.6: (ATTRIBUTES & mask) == attributes, the expected value unmasked as above.
         for (int i = 0; i < attributes.length; i++) {
             if ((attributes[i] & mask[i]) != expected[i]) {
-                throw new Failure(ErrorCode.QE_IDENTITY_MISMATCH, "QE ATTRIBUTES "
+                throw new Refusal(ErrorCode.QE_IDENTITY_MISMATCH, "QE ATTRIBUTES "
                         + HexFormat.of().formatHex(attributes) + " differ from the identity's " + id.attributes()
                         + " under mask " + id.attributesMask());
             }
         }
         String mrSigner = HexFormat.of().formatHex(report.mrSigner());
         if (!mrSigner.equals(id.mrSigner())) {
-            throw new Failure(ErrorCode.QE_IDENTITY_MISMATCH, "QE MRSIGNER " + mrSigner
+            throw new Refusal(ErrorCode.QE_IDENTITY_MISMATCH, "QE MRSIGNER " + mrSigner
                     + " is not the identity's " + id.mrSigner());
         }
         if (report.isvProdId() != id.isvProdId()) {
-            throw new Failure(ErrorCode.QE_IDENTITY_MISMATCH, "QE ISVPRODID " + report.isvProdId()
+            throw new Refusal(ErrorCode.QE_IDENTITY_MISMATCH, "QE ISVPRODID " + report.isvProdId()
                     + " is not the identity's " + id.isvProdId());
         }
         return TcbEvaluation.qeLevel(id, report.isvSvn());

@@ -72,7 +72,7 @@ final class TcbEvaluation {
      * of the module the platform runs now, after TD-preserving updates); that evaluation must succeed too, and its
      * status decides whether a relaunch is advised (4.1.2.5.1.20).
      */
-    static Outcome evaluate(TcbInfo info, Input in) throws Failure {
+    static Outcome evaluate(TcbInfo info, Input in) throws Refusal {
         if (in.teeTcbSvn() == null) {
             TcbLevel platform = info.tcbLevels().stream()
                     .filter(l -> sgxMeets(in.pckCpuSvnComponents(), in.pckPceSvn(), l)).findFirst()
@@ -97,7 +97,7 @@ final class TcbEvaluation {
      * module major version, is the first level of identity {@code TDX_%02X} at or below {@code svn[0]}; the QE level
      * the first at or below the QE's ISVSVN. Any of them missing is TCB_NOT_SUPPORTED.
      */
-    private static Outcome tdxEvaluate(TcbInfo info, Input in, byte[] svn, String field) throws Failure {
+    private static Outcome tdxEvaluate(TcbInfo info, Input in, byte[] svn, String field) throws Refusal {
         TcbLevel platform = null;
         for (TcbLevel level : info.tcbLevels()) {
             if (sgxMeets(in.pckCpuSvnComponents(), in.pckPceSvn(), level) && tdxMeets(svn, level)) {
@@ -106,7 +106,7 @@ final class TcbEvaluation {
             }
         }
         if (platform == null) {
-            throw new Failure(ErrorCode.TCB_NOT_SUPPORTED, "no TCB level matches the PCK certificate's TCB (CPUSVN "
+            throw new Refusal(ErrorCode.TCB_NOT_SUPPORTED, "no TCB level matches the PCK certificate's TCB (CPUSVN "
                     + java.util.Arrays.toString(in.pckCpuSvnComponents()) + ", PCESVN " + in.pckPceSvn()
                     + ") together with the quote's " + field + " " + hex(svn));
         }
@@ -121,14 +121,14 @@ final class TcbEvaluation {
                 module.map(IsvTcbLevel::status), qe.status());
     }
 
-    private static Failure notSupported(Input in) {
-        return new Failure(ErrorCode.TCB_NOT_SUPPORTED, "no TCB level matches the PCK certificate's TCB (CPUSVN "
+    private static Refusal notSupported(Input in) {
+        return new Refusal(ErrorCode.TCB_NOT_SUPPORTED, "no TCB level matches the PCK certificate's TCB (CPUSVN "
                 + java.util.Arrays.toString(in.pckCpuSvnComponents()) + ", PCESVN " + in.pckPceSvn() + ")");
     }
 
     /** Intel QVL {@code applyQeIdentity}: no QE identity level for the QE's ISVSVN is TCB_NOT_SUPPORTED. */
-    private static IsvTcbLevel qeLevelOrFail(Input in) throws Failure {
-        return in.qeLevel().orElseThrow(() -> new Failure(ErrorCode.TCB_NOT_SUPPORTED,
+    private static IsvTcbLevel qeLevelOrFail(Input in) throws Refusal {
+        return in.qeLevel().orElseThrow(() -> new Refusal(ErrorCode.TCB_NOT_SUPPORTED,
                 "no QE identity TCB level matches the QE report's ISVSVN"));
     }
 
@@ -162,19 +162,19 @@ final class TcbEvaluation {
      * module is then judged by the TDX components alone); otherwise the first level of identity {@code TDX_%02X}
      * with isvsvn ≤ TEE_TCB_SVN[0].
      */
-    private static Optional<IsvTcbLevel> moduleLevel(TcbInfo info, byte[] teeTcbSvn, String field) throws Failure {
+    private static Optional<IsvTcbLevel> moduleLevel(TcbInfo info, byte[] teeTcbSvn, String field) throws Refusal {
         int major = Byte.toUnsignedInt(teeTcbSvn[1]);
         if (major == 0) {
             return Optional.empty();
         }
         // Intel QVL tdxEvaluateTCB 4.1.2.5.2.2.1: a missing identity here is TCB_NOT_SUPPORTED (the identity of
         // TEE_TCB_SVN[1] was already required by 4.1.2.4.11; this also covers TEE_TCB_SVN_2[1]).
-        TdxModuleIdentity identity = moduleIdentity(info, major).orElseThrow(() -> new Failure(
+        TdxModuleIdentity identity = moduleIdentity(info, major).orElseThrow(() -> new Refusal(
                 ErrorCode.TCB_NOT_SUPPORTED, "TCB info has no TDX module identity " + moduleIdentityId(major)
                         + " for " + field));
         int minor = Byte.toUnsignedInt(teeTcbSvn[0]);
         return Optional.of(identity.tcbLevels().stream().filter(l -> minor >= l.isvSvn()).findFirst()
-                .orElseThrow(() -> new Failure(ErrorCode.TCB_NOT_SUPPORTED, "TDX module " + identity.id()
+                .orElseThrow(() -> new Refusal(ErrorCode.TCB_NOT_SUPPORTED, "TDX module " + identity.id()
                         + " has no TCB level for module SVN " + minor + " (" + field + ")")));
     }
 

@@ -78,7 +78,7 @@ public final class TrustedRoot {
         List<X509Certificate> certs;
         try {
             certs = X509.chain(pemOrDer, ErrorCode.MALFORMED_COLLATERAL, "root certificate");
-        } catch (Failure f) {
+        } catch (Refusal f) {
             throw new IllegalArgumentException(f.getMessage(), f);
         }
         if (certs.size() != 1) {

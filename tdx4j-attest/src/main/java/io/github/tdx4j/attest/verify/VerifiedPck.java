@@ -18,7 +18,7 @@ import javax.security.auth.x500.X500Principal;
  */
 final class VerifiedPck {
     /** Why the chain is unusable, or null. */
-    final Failure failure;
+    final Refusal failure;
     final X509Certificate leaf;
     final X509Certificate pckCa;
     final P256.Key leafKey;
@@ -33,7 +33,7 @@ final class VerifiedPck {
     final X500Principal leafIssuer;
     final Window window;
 
-    private VerifiedPck(Failure failure) {
+    private VerifiedPck(Refusal failure) {
         this.failure = failure;
         this.leaf = null;
         this.pckCa = null;
@@ -72,7 +72,7 @@ final class VerifiedPck {
             try {
                 certs = chain.leafFirst();
             } catch (MalformedEvidenceException e) {
-                throw new Failure(ErrorCode.PCK_CHAIN_INVALID, "the PCK certificate chain cannot be parsed", e);
+                throw new Refusal(ErrorCode.PCK_CHAIN_INVALID, "the PCK certificate chain cannot be parsed", e);
             }
             // Leaf and PCK CA keys: the root's key checks the CA, the CA's key checks the leaf.
             P256.Key leafKey = Chains.verify(certs, 3, root, rootKey, p256, ErrorCode.PCK_CHAIN_INVALID,
@@ -80,7 +80,7 @@ final class VerifiedPck {
             X509Certificate leaf = certs.get(0);
             X509Certificate pckCa = certs.get(1);
             if (!X509.subjectCn(leaf).contains("SGX PCK Certificate")) {
-                throw new Failure(ErrorCode.PCK_CHAIN_INVALID, "the leaf of the PCK chain is '"
+                throw new Refusal(ErrorCode.PCK_CHAIN_INVALID, "the leaf of the PCK chain is '"
                         + X509.subjectCn(leaf) + "', not an SGX PCK Certificate");
             }
             P256.Key pckCaKey = p256.key(pckCa.getPublicKey());
@@ -88,12 +88,12 @@ final class VerifiedPck {
             try {
                 ext = PckExtensions.of(leaf);
             } catch (MalformedEvidenceException e) {
-                throw new Failure(ErrorCode.PCK_CHAIN_INVALID, "the PCK certificate's SGX extension", e);
+                throw new Refusal(ErrorCode.PCK_CHAIN_INVALID, "the PCK certificate's SGX extension", e);
             }
             Window window = Window.ALWAYS.with(leaf, "PCK certificate").with(pckCa, "PCK CA certificate")
                     .with(certs.get(2), "PCK chain root certificate");
             return new VerifiedPck(leaf, pckCa, leafKey, pckCaKey, ext, window);
-        } catch (Failure f) {
+        } catch (Refusal f) {
             return new VerifiedPck(f);
         }
     }

@@ -32,9 +32,9 @@ record Window(Instant notBefore, String startItem, Instant notAfter, String endI
                 item + " (" + c.getSubjectX500Principal().getName() + ")");
     }
 
-    Window with(X509CRL crl, String item) throws Failure {
+    Window with(X509CRL crl, String item) throws Refusal {
         if (crl.getNextUpdate() == null) {
-            throw new Failure(ErrorCode.MALFORMED_COLLATERAL, item + " has no nextUpdate");
+            throw new Refusal(ErrorCode.MALFORMED_COLLATERAL, item + " has no nextUpdate");
         }
         return with(crl.getThisUpdate().toInstant(), crl.getNextUpdate().toInstant(), item);
     }

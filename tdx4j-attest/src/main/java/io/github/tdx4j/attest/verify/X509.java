@@ -38,14 +38,14 @@ final class X509 {
      * The certificates of a PEM chain (or concatenated DER), leaf first. A chain in a quote may end with a NUL
      * byte (go-tdx-guest {@code quote_v5_sample.dat}); trailing NULs and whitespace are ignored.
      */
-    static List<X509Certificate> chain(byte[] data, ErrorCode code, String what) throws Failure {
+    static List<X509Certificate> chain(byte[] data, ErrorCode code, String what) throws Refusal {
         int end = data.length;
         while (end > 0 && (data[end - 1] == 0 || data[end - 1] == '\n' || data[end - 1] == '\r'
                 || data[end - 1] == ' ')) {
             end--;
         }
         if (end == 0) {
-            throw new Failure(code, what + " is empty");
+            throw new Refusal(code, what + " is empty");
         }
         List<X509Certificate> out = new ArrayList<>();
         try {
@@ -53,15 +53,15 @@ final class X509 {
                 out.add((X509Certificate) c);
             }
         } catch (CertificateException e) {
-            throw new Failure(code, what + " is not a PEM certificate chain", e);
+            throw new Refusal(code, what + " is not a PEM certificate chain", e);
         }
         if (out.isEmpty()) {
-            throw new Failure(code, what + " holds no certificate");
+            throw new Refusal(code, what + " holds no certificate");
         }
         return List.copyOf(out);
     }
 
-    static List<X509Certificate> chain(String pem, ErrorCode code, String what) throws Failure {
+    static List<X509Certificate> chain(String pem, ErrorCode code, String what) throws Refusal {
         return chain(pem.getBytes(StandardCharsets.UTF_8), code, what);
     }
 
@@ -73,11 +73,11 @@ final class X509 {
         }
     }
 
-    static X509CRL crl(byte[] der, String what) throws Failure {
+    static X509CRL crl(byte[] der, String what) throws Refusal {
         try {
             return (X509CRL) factory().generateCRL(new ByteArrayInputStream(der));
         } catch (CertificateException | CRLException e) {
-            throw new Failure(ErrorCode.MALFORMED_COLLATERAL, what + " is not a DER X.509 CRL", e);
+            throw new Refusal(ErrorCode.MALFORMED_COLLATERAL, what + " is not a DER X.509 CRL", e);
         }
     }
 

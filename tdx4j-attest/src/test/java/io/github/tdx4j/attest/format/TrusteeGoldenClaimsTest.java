@@ -52,21 +52,21 @@ class TrusteeGoldenClaimsTest {
         JsonNode b = golden.path("quote").path("body");
         TdQuoteBody body = q.body();
         assertThat(b.path("tcb_svn").asText()).isEqualTo(HEX.formatHex(body.teeTcbSvn()));
-        assertThat(b.path("mr_seam").asText()).isEqualTo(HEX.formatHex(body.mrSeam()));
-        assertThat(b.path("mrsigner_seam").asText()).isEqualTo(HEX.formatHex(body.mrSignerSeam()));
+        assertThat(b.path("mr_seam").asText()).isEqualTo(body.mrSeam().hex());
+        assertThat(b.path("mrsigner_seam").asText()).isEqualTo(body.mrSignerSeam().hex());
         assertThat(b.path("seam_attributes").asText()).isEqualTo(le64(body.seamAttributes()));
         assertThat(b.path("td_attributes").asText()).isEqualTo(le64(body.tdAttributes().raw()));
         assertThat(b.path("xfam").asText()).isEqualTo(le64(body.xfam()));
-        assertThat(b.path("mr_td").asText()).isEqualTo(HEX.formatHex(body.mrTd()));
-        assertThat(b.path("mr_config_id").asText()).isEqualTo(HEX.formatHex(body.mrConfigId()));
-        assertThat(b.path("mr_owner").asText()).isEqualTo(HEX.formatHex(body.mrOwner()));
-        assertThat(b.path("mr_owner_config").asText()).isEqualTo(HEX.formatHex(body.mrOwnerConfig()));
+        assertThat(b.path("mr_td").asText()).isEqualTo(body.mrTd().hex());
+        assertThat(b.path("mr_config_id").asText()).isEqualTo(body.mrConfigId().hex());
+        assertThat(b.path("mr_owner").asText()).isEqualTo(body.mrOwner().hex());
+        assertThat(b.path("mr_owner_config").asText()).isEqualTo(body.mrOwnerConfig().hex());
         for (int i = 0; i < 4; i++) {
-            assertThat(b.path("rtmr_" + i).asText()).as("rtmr_" + i).isEqualTo(HEX.formatHex(body.rtmr(i)));
+            assertThat(b.path("rtmr_" + i).asText()).as("rtmr_" + i).isEqualTo(body.rtmr(i).hex());
         }
         assertThat(b.path("report_data").asText()).isEqualTo(HEX.formatHex(body.reportData()));
         assertThat(golden.path("report_data").asText()).isEqualTo(HEX.formatHex(body.reportData()));
-        assertThat(golden.path("init_data").asText()).isEqualTo(HEX.formatHex(body.mrConfigId()));
+        assertThat(golden.path("init_data").asText()).isEqualTo(body.mrConfigId().hex());
 
         JsonNode flags = golden.path("td_attributes");
         TdAttributes a = body.tdAttributes();

@@ -81,9 +81,9 @@ class TdPolicyDocumentTest {
         TdPolicy p = parse("""
                 {"allowDebug": true, "requireSeptVeDisable": true, "mrTd": "%s", "rtmrs": {"0": "%s", "3": "%s"},
                  "mrConfigId": "%s", "mrOwner": "%s", "mrOwnerConfig": "%s", "minTeeTcbSvn": "%s",
-                 "reportData": "%s"}""".formatted(MRTD_4.toUpperCase(), hex.formatHex(body.rtmr(0)),
-                hex.formatHex(body.rtmr(3)), hex.formatHex(body.mrConfigId()), hex.formatHex(body.mrOwner()),
-                hex.formatHex(body.mrOwnerConfig()), hex.formatHex(body.teeTcbSvn()),
+                 "reportData": "%s"}""".formatted(MRTD_4.toUpperCase(), body.rtmr(0).hex(),
+                body.rtmr(3).hex(), body.mrConfigId().hex(), body.mrOwner().hex(),
+                body.mrOwnerConfig().hex(), hex.formatHex(body.teeTcbSvn()),
                 hex.formatHex(body.reportData())));
         assertThat(p.violations(v)).isEmpty();
         assertThat(rules(parse("{\"allowDebug\": true, \"minTeeTcbSvn\": \"04" + "00".repeat(15) + "\"}"), v))

@@ -54,10 +54,10 @@ class TdPolicyTest {
         assertThat(TdPolicy.strict().accepts(v)).isTrue();
         HexFormat hex = HexFormat.of();
         var body = v.tdQuote().orElseThrow().body();
-        TdPolicy own = TdPolicy.builder().mrTd(hex.formatHex(body.mrTd()).toUpperCase())
-                .rtmr(0, hex.formatHex(body.rtmr(0))).rtmr(3, hex.formatHex(body.rtmr(3)))
-                .mrConfigId(hex.formatHex(body.mrConfigId())).mrOwner(hex.formatHex(body.mrOwner()))
-                .mrOwnerConfig(hex.formatHex(body.mrOwnerConfig())).minTeeTcbSvn(hex.formatHex(body.teeTcbSvn()))
+        TdPolicy own = TdPolicy.builder().mrTd(body.mrTd().hex().toUpperCase())
+                .rtmr(0, body.rtmr(0).hex()).rtmr(3, body.rtmr(3).hex())
+                .mrConfigId(body.mrConfigId().hex()).mrOwner(body.mrOwner().hex())
+                .mrOwnerConfig(body.mrOwnerConfig().hex()).minTeeTcbSvn(hex.formatHex(body.teeTcbSvn()))
                 .build();
         assertThat(own.violations(v)).isEmpty();
 

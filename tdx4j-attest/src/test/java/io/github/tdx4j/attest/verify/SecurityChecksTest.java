@@ -159,7 +159,7 @@ class SecurityChecksTest {
 
     @Test
     @DisplayName("TcbEvaluation#sgxMeets PCESVN: a PCK with PCESVN 13 does not meet a level of PCESVN 14 (exactly one below): the next level, OutOfDate")
-    void pceSvnBelowLevel() throws Failure {
+    void pceSvnBelowLevel() throws Refusal {
         TcbInfo info = new TcbInfo("TDX", 3, Instant.EPOCH, Instant.EPOCH.plusSeconds(1), "b0c06f000000", "0000", 0, 1,
                 Optional.of(new TdxModuleIdentity("", "00".repeat(48), "0000000000000000", "ffffffffffffffff",
                         List.of())), List.of(), List.of(level(14, UP_TO_DATE), level(13, OUT_OF_DATE)));

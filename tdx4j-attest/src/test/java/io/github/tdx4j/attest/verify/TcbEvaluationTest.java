@@ -59,7 +59,7 @@ class TcbEvaluationTest {
     }
 
     private static TcbEvaluation.Outcome eval(TcbInfo info, int sgx0, byte[] tee, byte[] tee2, IsvTcbLevel qe)
-            throws Failure {
+            throws Refusal {
         return TcbEvaluation.evaluate(info, new TcbEvaluation.Input(pck(sgx0), 13, tee, tee2, Optional.ofNullable(qe)));
     }
 
@@ -67,7 +67,7 @@ class TcbEvaluationTest {
 
     @Test
     @DisplayName("Levels are tried newest first whatever the JSON order; the first the PCK and TEE_TCB_SVN meet wins")
-    void newestFirst() throws Failure {
+    void newestFirst() throws Refusal {
         TcbInfo info = info(List.of(),
                 level(1, 1, new int[] {1, 0, 1}, OUT_OF_DATE, "INTEL-SA-OLD"),
                 level(3, 13, new int[] {5, 0, 3}, UP_TO_DATE),
@@ -85,14 +85,14 @@ class TcbEvaluationTest {
     void notSupported() {
         TcbInfo info = info(List.of(), level(3, 13, new int[] {5, 0, 3}, UP_TO_DATE));
         assertThatThrownBy(() -> eval(info, 2, tee(5, 0, 3), null, QE_OK))
-                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
+                .isInstanceOfSatisfying(Refusal.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
         assertThatThrownBy(() -> eval(info, 3, tee(5, 0, 2), null, QE_OK))
-                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
+                .isInstanceOfSatisfying(Refusal.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
     }
 
     @Test
     @DisplayName("Index-2 rule: with TEE_TCB_SVN[1] > 0, bytes 0 and 1 are not compared with tdxtcbcomponents (QVL isTdxTcbHigherOrEqual)")
-    void indexTwoRule() throws Failure {
+    void indexTwoRule() throws Refusal {
         TcbInfo info = info(List.of(module("TDX_01", isv(4, UP_TO_DATE)), module("TDX_03", isv(3, UP_TO_DATE))),
                 level(3, 13, new int[] {9, 9, 3}, UP_TO_DATE));
         // Module minor SVN 6 < 9 and major 1 < 9, yet the level matches: the module identity judges bytes 0, 1.
@@ -100,7 +100,7 @@ class TcbEvaluationTest {
         assertThat(o.status()).isEqualTo(UP_TO_DATE);
         assertThat(o.moduleStatus()).contains(UP_TO_DATE);
         // With TEE_TCB_SVN[1] = 0 all 16 bytes count: 6 < 9 fails.
-        assertThatThrownBy(() -> eval(info, 3, tee(6, 0, 3), null, QE_OK)).isInstanceOf(Failure.class);
+        assertThatThrownBy(() -> eval(info, 3, tee(6, 0, 3), null, QE_OK)).isInstanceOf(Refusal.class);
         assertThat(TcbEvaluation.tdxMeets(tee(6, 1, 3), info.tcbLevels().getFirst())).isTrue();
         assertThat(TcbEvaluation.tdxMeets(tee(6, 1, 2), info.tcbLevels().getFirst())).isFalse();
     }
@@ -111,9 +111,9 @@ class TcbEvaluationTest {
         TcbInfo info = info(List.of(module("tdx_01", isv(4, UP_TO_DATE))), level(3, 13, new int[] {0, 0, 3}, UP_TO_DATE));
         assertThat(TcbEvaluation.moduleIdentityId(0x1a)).isEqualTo("TDX_1A");
         assertThatThrownBy(() -> eval(info, 3, tee(6, 3, 3), null, QE_OK))
-                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
+                .isInstanceOfSatisfying(Refusal.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
         assertThatThrownBy(() -> eval(info, 3, tee(3, 1, 3), null, QE_OK))
-                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
+                .isInstanceOfSatisfying(Refusal.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
     }
 
     @Test
@@ -136,7 +136,7 @@ class TcbEvaluationTest {
 
     @Test
     @DisplayName("QE OutOfDate / Revoked converge like the module; a QE ISVSVN below every level is TCB_NOT_SUPPORTED; advisories are unioned")
-    void qeConvergence() throws Failure {
+    void qeConvergence() throws Refusal {
         TcbInfo info = info(List.of(module("TDX_01", isv(4, UP_TO_DATE, "INTEL-SA-M"))),
                 level(3, 13, new int[] {0, 0, 3}, CONFIGURATION_NEEDED, "INTEL-SA-P", "INTEL-SA-M"));
         var o = eval(info, 3, tee(4, 1, 3), null, isv(2, OUT_OF_DATE, "INTEL-SA-Q"));
@@ -146,7 +146,7 @@ class TcbEvaluationTest {
         assertThat(o.qeStatus()).isEqualTo(OUT_OF_DATE);
         assertThat(eval(info, 3, tee(4, 1, 3), null, isv(2, REVOKED)).status()).isEqualTo(REVOKED);
         assertThatThrownBy(() -> eval(info, 3, tee(4, 1, 3), null, null))
-                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
+                .isInstanceOfSatisfying(Refusal.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
     }
 
     @Test
@@ -155,18 +155,18 @@ class TcbEvaluationTest {
         TcbInfo revokedModule = info(List.of(module("TDX_01", isv(4, REVOKED))),
                 level(3, 13, new int[] {0, 0, 3}, UP_TO_DATE));
         assertThatThrownBy(() -> eval(revokedModule, 3, tee(4, 1, 3), null, null))
-                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
+                .isInstanceOfSatisfying(Refusal.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
         TcbInfo revokedLevel = info(List.of(), level(3, 13, new int[] {0, 0, 3}, REVOKED));
         assertThatThrownBy(() -> eval(revokedLevel, 3, tee(0, 0, 3), null, null))
-                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
+                .isInstanceOfSatisfying(Refusal.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
         assertThatThrownBy(() -> TcbEvaluation.evaluate(revokedLevel,
                 new TcbEvaluation.Input(pck(3), 13, null, null, Optional.empty())))
-                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
+                .isInstanceOfSatisfying(Refusal.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
     }
 
     @Test
     @DisplayName("TDX 1.5: launch OutOfDate and current (TEE_TCB_SVN_2) UpToDate gives TDRelaunchAdvised (ConfigurationNeeded variant kept); current OutOfDate: no advice")
-    void relaunch() throws Failure {
+    void relaunch() throws Refusal {
         TcbInfo info = info(List.of(module("TDX_01", isv(6, UP_TO_DATE), isv(2, OUT_OF_DATE))),
                 level(3, 13, new int[] {0, 0, 5}, UP_TO_DATE),
                 level(3, 13, new int[] {0, 0, 3}, OUT_OF_DATE));
@@ -187,7 +187,7 @@ class TcbEvaluationTest {
 
     @Test
     @DisplayName("TDX 1.5: the newest module level itself OutOfDate gives no relaunch advice (current QVL; the 2024 QVL advised TDRelaunchAdvised)")
-    void noRelaunchWhenNewestModuleIsOutOfDate() throws Failure {
+    void noRelaunchWhenNewestModuleIsOutOfDate() throws Refusal {
         TcbInfo info = info(List.of(module("TDX_01", isv(6, OUT_OF_DATE), isv(2, OUT_OF_DATE))),
                 level(3, 13, new int[] {0, 0, 5}, UP_TO_DATE),
                 level(3, 13, new int[] {0, 0, 3}, OUT_OF_DATE));
@@ -200,10 +200,10 @@ class TcbEvaluationTest {
         TcbInfo info = info(List.of(module("TDX_01", isv(6, UP_TO_DATE), isv(2, OUT_OF_DATE))),
                 level(3, 13, new int[] {0, 0, 5}, UP_TO_DATE));
         assertThatThrownBy(() -> eval(info, 3, tee(6, 1, 5), tee(1, 1, 5), QE_OK))
-                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
+                .isInstanceOfSatisfying(Refusal.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
         assertThatThrownBy(() -> eval(info, 3, tee(6, 1, 5), tee(6, 1, 4), QE_OK))
-                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
+                .isInstanceOfSatisfying(Refusal.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
         assertThatThrownBy(() -> eval(info, 3, tee(6, 1, 5), tee(6, 3, 5), QE_OK))
-                .isInstanceOfSatisfying(Failure.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
+                .isInstanceOfSatisfying(Refusal.class, f -> assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED));
     }
 }
