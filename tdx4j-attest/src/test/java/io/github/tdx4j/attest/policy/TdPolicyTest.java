@@ -20,10 +20,11 @@ import org.junit.jupiter.api.Test;
 
 /** The policy layer on top of verification. */
 class TdPolicyTest {
-    private static final QuoteVerifier VERIFIER = QuoteVerifier.create();
+    /** One verifier per test: no cache filled by another test (or, under PIT, another mutant) answers here. */
+    private final QuoteVerifier verifier = QuoteVerifier.create();
 
-    private static VerificationResult.Verified verify(String quote, String collateral, long at) {
-        return (VerificationResult.Verified) VERIFIER.verify(TestData.bytes(quote),
+    private VerificationResult.Verified verify(String quote, String collateral, long at) {
+        return (VerificationResult.Verified) verifier.verify(TestData.bytes(quote),
                 QuoteCollateralV3.parse(TestData.bytes(collateral)), Instant.ofEpochSecond(at));
     }
 

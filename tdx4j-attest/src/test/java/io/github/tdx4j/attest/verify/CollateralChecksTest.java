@@ -11,12 +11,13 @@ import org.junit.jupiter.api.Test;
 
 /** Dates and signatures of the collateral, on dcap-qvl/tdx_quote. */
 class CollateralChecksTest {
-    private static final QuoteVerifier VERIFIER = QuoteVerifier.create();
+    /** One verifier per test: no cache filled by another test (or, under PIT, another mutant) answers here. */
+    private final QuoteVerifier verifier = QuoteVerifier.create();
     private static final byte[] QUOTE = Vectors.quote(DCAP_TDX);
     private static final Collateral COLLATERAL = Vectors.collateral(DCAP_TDX_COLLATERAL);
 
-    private static VerificationResult at(Collateral c, String time) {
-        return VERIFIER.verify(QUOTE, c, Instant.parse(time));
+    private VerificationResult at(Collateral c, String time) {
+        return verifier.verify(QUOTE, c, Instant.parse(time));
     }
 
     @Test
@@ -109,7 +110,7 @@ class CollateralChecksTest {
     @DisplayName("A truncated quote fails with MALFORMED_QUOTE")
     void truncated() {
         byte[] shortQuote = java.util.Arrays.copyOf(QUOTE, 1000);
-        var r = VERIFIER.verify(shortQuote, COLLATERAL, Instant.parse("2025-07-01T00:00:00Z"));
+        var r = verifier.verify(shortQuote, COLLATERAL, Instant.parse("2025-07-01T00:00:00Z"));
         assertThat(((VerificationResult.Failed) r).code()).isEqualTo(ErrorCode.MALFORMED_QUOTE);
     }
 

@@ -13,6 +13,7 @@ import io.github.tdx4j.attest.format.SgxReportBody;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -27,9 +28,15 @@ class ResignedCollateralTest {
     private static TestPki pki;
     private static byte[] quote;
     private static Collateral real;
-    private static QuoteVerifier verifier;
+    /** One verifier per test: no cache filled by another test (or, under PIT, another mutant) answers here. */
+    private QuoteVerifier verifier;
     private static byte[] rootCrl;
     private static byte[] pckCrl;
+
+    @BeforeEach
+    void freshVerifier() {
+        verifier = QuoteVerifier.builder().trustedRoot(pki.trustedRoot()).build();
+    }
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -38,19 +45,18 @@ class ResignedCollateralTest {
                 .pckCertChain().orElseThrow().certificates().getFirst());
         quote = pki.recertify(realQuote);
         real = Vectors.collateral(DCAP_TDX_COLLATERAL);
-        verifier = QuoteVerifier.builder().trustedRoot(pki.trustedRoot()).build();
         rootCrl = pki.crl(pki.root, pki.rootKeys.getPrivate(), BigInteger.TEN);
         pckCrl = pki.crl(pki.pckCa, pki.pckCaKeys.getPrivate(), BigInteger.TEN);
     }
 
-    private static VerificationResult withTcbInfo(String from, String to) throws Exception {
+    private VerificationResult withTcbInfo(String from, String to) throws Exception {
         String text = real.tcbInfo();
         assertThat(text).contains(from);
         return verifier.verify(quote, pki.collateral(real.withTcbInfo(text.replace(from, to), new byte[64]),
                 rootCrl, pckCrl), AT_2025_07_01);
     }
 
-    private static VerificationResult withQeIdentity(String from, String to) throws Exception {
+    private VerificationResult withQeIdentity(String from, String to) throws Exception {
         String text = real.qeIdentity();
         assertThat(text).contains(from);
         return verifier.verify(quote, pki.collateral(real.withQeIdentity(text.replace(from, to), new byte[64]),

@@ -8,6 +8,7 @@ import io.github.tdx4j.attest.collateral.TcbStatus;
 import io.github.tdx4j.attest.format.Quote;
 import java.math.BigInteger;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,13 @@ class RevocationTest {
     private static TestPki pki;
     private static byte[] quote;
     private static Collateral real;
-    private static QuoteVerifier verifier;
+    /** One verifier per test: no cache filled by another test (or, under PIT, another mutant) answers here. */
+    private QuoteVerifier verifier;
+
+    @BeforeEach
+    void freshVerifier() {
+        verifier = QuoteVerifier.builder().trustedRoot(pki.trustedRoot()).build();
+    }
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -29,10 +36,9 @@ class RevocationTest {
         pki = new TestPki(realPck);
         quote = pki.recertify(realQuote);
         real = Vectors.collateral(DCAP_TDX_COLLATERAL);
-        verifier = QuoteVerifier.builder().trustedRoot(pki.trustedRoot()).build();
     }
 
-    private static VerificationResult verify(byte[] rootCrl, byte[] pckCrl) throws Exception {
+    private VerificationResult verify(byte[] rootCrl, byte[] pckCrl) throws Exception {
         return verifier.verify(quote, pki.collateral(real, rootCrl, pckCrl), AT_2025_07_01);
     }
 

@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * data) under the QE report signature and QE report data. One warm verifier checks all of them.
  */
 class TamperTest {
-    private static final QuoteVerifier VERIFIER = QuoteVerifier.create();
+    /** One verifier per test: no cache filled by another test (or, under PIT, another mutant) answers here. */
+    private final QuoteVerifier verifier = QuoteVerifier.create();
 
     static Stream<Arguments> validQuotes() {
         return Stream.of(
@@ -36,7 +37,7 @@ class TamperTest {
     void everySignedByteOfTheSgxQuoteMatters() throws Exception {
         byte[] quote = Vectors.quote("dcap-qvl/sgx_quote");
         Collateral collateral = Vectors.collateral("dcap-qvl/sgx_quote_collateral.json");
-        assertThat(VERIFIER.verify(quote, collateral, AT_2025_07_01)).isInstanceOf(VerificationResult.Verified.class);
+        assertThat(verifier.verify(quote, collateral, AT_2025_07_01)).isInstanceOf(VerificationResult.Verified.class);
         SgxQuote q = SgxQuote.decode(quote);
         // signature_data_len (4) ‖ signature (64) ‖ key (64) ‖ QE report (384) ‖ QE report signature (64) ‖
         // auth size (2) ‖ auth data ‖ certification data type (2) ‖ size (4), then the PEM chain.
@@ -46,7 +47,7 @@ class TamperTest {
         for (int i = 0; i < end; i++) {
             byte[] changed = quote.clone();
             changed[i] ^= 0x01;
-            if (VERIFIER.verify(changed, collateral, AT_2025_07_01) instanceof VerificationResult.Verified) {
+            if (verifier.verify(changed, collateral, AT_2025_07_01) instanceof VerificationResult.Verified) {
                 accepted.add("offset " + i);
             }
         }
@@ -59,7 +60,7 @@ class TamperTest {
     void everySignedByteMatters(String quotePath, String collateralPath, Instant at) throws Exception {
         byte[] quote = Vectors.quote(quotePath);
         Collateral collateral = Vectors.collateral(collateralPath);
-        assertThat(VERIFIER.verify(quote, collateral, at)).isInstanceOf(VerificationResult.Verified.class);
+        assertThat(verifier.verify(quote, collateral, at)).isInstanceOf(VerificationResult.Verified.class);
 
         Quote q = Quote.decode(quote);
         int signed = q.signedLength();
@@ -72,7 +73,7 @@ class TamperTest {
         for (int i = 0; i < end; i++) {
             byte[] changed = quote.clone();
             changed[i] ^= 0x01;
-            if (VERIFIER.verify(changed, collateral, at) instanceof VerificationResult.Verified) {
+            if (verifier.verify(changed, collateral, at) instanceof VerificationResult.Verified) {
                 accepted.add("offset " + i);
             }
         }
@@ -105,8 +106,8 @@ class TamperTest {
         assertThat(code(attKey, collateral, at)).isEqualTo(ErrorCode.INVALID_QE_REPORT_DATA);
     }
 
-    private static ErrorCode code(byte[] quote, Collateral c, Instant at) {
-        VerificationResult r = VERIFIER.verify(quote, c, at);
+    private ErrorCode code(byte[] quote, Collateral c, Instant at) {
+        VerificationResult r = verifier.verify(quote, c, at);
         assertThat(r).isInstanceOf(VerificationResult.Failed.class);
         return ((VerificationResult.Failed) r).code();
     }

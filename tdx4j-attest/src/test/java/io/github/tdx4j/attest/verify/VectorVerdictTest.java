@@ -11,16 +11,17 @@ import org.junit.jupiter.api.Test;
 
 /** Every vector of {@code vectors/README.md} gets its stated verdict at its stated time. */
 class VectorVerdictTest {
-    private static final QuoteVerifier VERIFIER = QuoteVerifier.create();
+    /** One verifier per test: no cache filled by another test (or, under PIT, another mutant) answers here. */
+    private final QuoteVerifier verifier = QuoteVerifier.create();
 
-    private static VerificationResult.Verified verified(String quote, String collateral, Instant at) {
-        VerificationResult r = VERIFIER.verify(Vectors.quote(quote), Vectors.collateral(collateral), at);
+    private VerificationResult.Verified verified(String quote, String collateral, Instant at) {
+        VerificationResult r = verifier.verify(Vectors.quote(quote), Vectors.collateral(collateral), at);
         assertThat(r).as("%s with %s at %s", quote, collateral, at).isInstanceOf(VerificationResult.Verified.class);
         return (VerificationResult.Verified) r;
     }
 
-    private static VerificationResult.Failed failed(String quote, String collateral, Instant at) {
-        VerificationResult r = VERIFIER.verify(Vectors.quote(quote), Vectors.collateral(collateral), at);
+    private VerificationResult.Failed failed(String quote, String collateral, Instant at) {
+        VerificationResult r = verifier.verify(Vectors.quote(quote), Vectors.collateral(collateral), at);
         assertThat(r).as("%s with %s at %s", quote, collateral, at).isInstanceOf(VerificationResult.Failed.class);
         return (VerificationResult.Failed) r;
     }

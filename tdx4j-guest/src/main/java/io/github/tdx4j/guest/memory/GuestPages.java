@@ -45,8 +45,10 @@ public final class GuestPages {
         }
         this.base = base;
         this.pageCount = (int) (bytes / GuestMemory.PAGE_SIZE);
-        this.used = new BitSet(pageCount);
-        this.quarantined = new BitSet(pageCount);
+        // Not pre-sized: the bitmaps grow with use, so even the largest pool (Integer.MAX_VALUE pages) costs nothing
+        // until pages are allocated.
+        this.used = new BitSet();
+        this.quarantined = new BitSet();
     }
 
     /**
@@ -60,7 +62,8 @@ public final class GuestPages {
             throw new GuestBugException("tdx.pages.count", "pages must be > 0: " + pages);
         }
         int i = 0;
-        while (i + pages <= pageCount) {
+        // In long: i + pages can exceed Integer.MAX_VALUE in a pool of nearly that many pages.
+        while ((long) i + pages <= pageCount) {
             int busy = used.nextSetBit(i);
             if (busy < 0 || busy >= i + pages) {
                 used.set(i, i + pages);

@@ -30,7 +30,13 @@ record MapGpaRange(long start, long end) {
             throw new GuestBugException("tdx.mapgpa.range", String.format("MapGPA range must be 4K-aligned, "
                     + "non-empty and without the shared bit: [0x%x, 0x%x)", start, end));
         }
-        return shared ? new MapGpaRange(start | sharedMask, end | sharedMask) : new MapGpaRange(start, end);
+        if (!shared) {
+            return new MapGpaRange(start, end);
+        }
+        // The end by length, not end | sharedMask: for a range ending exactly at the shared bit, end | sharedMask is
+        // sharedMask itself, below the shared start, and R13 would be a huge length.
+        long sharedStart = start | sharedMask;
+        return new MapGpaRange(sharedStart, sharedStart + (end - start));
     }
 
     /** R13: the size in bytes. */

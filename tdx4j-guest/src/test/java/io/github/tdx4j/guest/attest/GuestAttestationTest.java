@@ -308,4 +308,34 @@ class GuestAttestationTest {
                 TdxPolicyPanic.class, p -> assertThat(p.origin()).isEqualTo(Origin.TDX_MODULE));
         assertThat(strict.eventLog()).isEmpty();
     }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {47, 49, 0})
+    @DisplayName("RTMR extend with a digest that is not 48 bytes (47, 49, 0) is INVALID_ARGUMENT, origin GUEST_BUG, with "
+            + "no TDCALL and no log entry")
+    void rtmrDigestNot48Bytes(int length) {
+        assertThatThrownBy(() -> att.extendRtmr(2, new byte[length], "x")).isInstanceOfSatisfying(
+                AttestationException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.INVALID_ARGUMENT);
+                    assertThat(e.origin()).isEqualTo(Origin.GUEST_BUG);
+                    assertThat(e.failure().site()).isEqualTo("tdx.attest.length");
+                    assertThat(e.getMessage()).contains("must be 48 bytes, not " + length);
+                });
+        assertThat(td.countLeaf(TdcallLeaf.TDG_MR_RTMR_EXTEND)).isZero();
+        assertThat(att.eventLog()).isEmpty();
+        assertThat(td.rtmr[2]).isEqualTo(new byte[48]);
+    }
+
+    @ParameterizedTest(name = "RTMR{0}")
+    @ValueSource(ints = {0, 3})
+    @DisplayName("RTMR indexes 0 and 3, the ends of 0..3, are extended; -1 is refused like 4")
+    void rtmrIndexBounds(int index) {
+        byte[] d = new byte[48];
+        d[0] = 7;
+        att.extendRtmr(index, d, "edge");
+        assertThat(td.rtmr[index]).isNotEqualTo(new byte[48]);
+        assertThat(td.calls.stream().filter(c -> c[0].rax() == TdcallLeaf.TDG_MR_RTMR_EXTEND.rax()).findFirst()
+                .orElseThrow()[0].rdx()).isEqualTo(index);
+        assertThatThrownBy(() -> att.extendRtmr(-1, d, "x")).isInstanceOf(AttestationException.class);
+    }
 }

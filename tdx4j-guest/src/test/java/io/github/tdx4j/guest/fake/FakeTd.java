@@ -46,6 +46,9 @@ public final class FakeTd implements TdxTransport, GuestPlatform {
     public PageLevel largestAccept = PageLevel.SIZE_1G;
     public final byte[][] rtmr = new byte[4][48];
     public VeInfo pendingVe;
+    /** TDG.VP.INFO R8 (NUM_VCPUS in 31:0, MAX_VCPUS in 63:32) and R9 (VCPU_INDEX in 31:0). */
+    public long vpInfoR8 = 1L | (1L << 32);
+    public long vpInfoR9;
     /** Module leaves made to fail with the given status. */
     public final Map<TdcallLeaf, Long> failLeaf = new HashMap<>();
     /** TDVMCALL answers by sub-function (R11); the default is TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED. */
@@ -170,7 +173,7 @@ public final class FakeTd implements TdxTransport, GuestPlatform {
             return out.withRax(0);
         }
         if (leaf.equals(TdcallLeaf.TDG_VP_INFO)) {
-            return Registers.ZERO.withRcx(gpaw).withRdx(attributes.raw()).withR8(1L | (1L << 32));
+            return Registers.ZERO.withRcx(gpaw).withRdx(attributes.raw()).withR8(vpInfoR8).withR9(vpInfoR9);
         }
         if (leaf.equals(TdcallLeaf.TDG_VP_VEINFO_GET)) {
             VeInfo ve = pendingVe;

@@ -99,4 +99,42 @@ class DirectPortIoTest {
         assertThat(td.vmcalls(IO).getFirst().r12()).isEqualTo(2);
         assertThat(td.vmcalls(IO).getFirst().r14()).isEqualTo(0x80);
     }
+
+    @Test
+    @DisplayName("OUT refused by the VMM is reported once (origin VMM); a successful OUT reports nothing")
+    void outFailureIsReported() {
+        FakeTd td = new FakeTd();
+        TdxGuest g = Boot.boot(td);
+        td.vmm.put(IO, in -> in.withR10(0));
+        g.portIo().outb(0x80, 1);
+        assertThat(g.failures().count(Origin.VMM)).isZero();
+        td.vmm.put(IO, in -> FakeTd.answer(in, TdvmcallStatus.INVALID_OPERAND, 0));
+        g.portIo().outb(0x80, 2);
+        assertThat(g.failures().count(Origin.VMM)).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("print sends each ISO-8859-1 byte as one OUT of its value: 'h', 0xE9 ('é'), '!'")
+    void printSendsEachByte() {
+        FakeTd td = new FakeTd();
+        TdxGuest g = Boot.boot(td);
+        td.vmm.put(IO, in -> in.withR10(0));
+        g.portIo().print(0x3F8, "hé!");
+        assertThat(td.vmcalls(IO)).extracting(io.github.tdx4j.call.Registers::r15).containsExactly(0x68L, 0xE9L, 0x21L);
+        assertThat(td.vmcalls(IO)).extracting(io.github.tdx4j.call.Registers::r14).containsOnly(0x3F8L);
+    }
+
+    @Test
+    @DisplayName("Ports 0 and 0xFFFF are valid; -1 and 0x10000 are the guest's bug")
+    void portBounds() {
+        FakeTd td = new FakeTd();
+        TdxGuest g = Boot.boot(td);
+        td.vmm.put(IO, in -> in.withR10(0));
+        g.portIo().outb(0, 1);
+        g.portIo().outb(0xFFFF, 1);
+        assertThat(td.vmcalls(IO)).extracting(io.github.tdx4j.call.Registers::r14).containsExactly(0L, 0xFFFFL);
+        for (int bad : new int[] {-1, 0x10000}) {
+            assertThatThrownBy(() -> g.portIo().outb(bad, 1)).isInstanceOf(GuestBugException.class);
+        }
+    }
 }

@@ -107,4 +107,110 @@ class MmioDecoderTest {
         assertThat(rejected("C7 07 78 56")).contains("cut short");
         assertThat(rejected("")).contains("no opcode");
     }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+            "0F          | two-byte opcode cut short",  // 0F alone
+            "66 0F       | two-byte opcode cut short",
+            "8B          | ModRM byte missing",         // no ModRM
+            "0F B6       | ModRM byte missing",
+            "C7          | ModRM byte missing",
+            "8B 04       | SIB byte missing",           // rm = 100: a SIB must follow
+            "48 8B 44    | SIB byte missing",
+            "8B 47       | displacement cut short",     // mod = 01: disp8 missing
+            "8B 87 00 01 00 | displacement cut short",  // mod = 10: one byte of disp32 missing
+            "8B 04 25 00 F0 FE | displacement cut short", // SIB base 101 with mod 00: disp32, one byte missing
+            "8B 05 10 00 00 | displacement cut short",  // RIP-relative disp32, one byte missing
+            "66 66 66 66 66 66 66 66 66 66 66 66 66 66 66 89 07 | no opcode", // 15 prefixes: the limit ends it
+    })
+    @DisplayName("Truncated bytes are refused with the part that is missing: 0F alone, no ModRM, no SIB, short "
+            + "displacement, or prefixes filling all 15 bytes")
+    void truncated(String hex, String why) {
+        assertThat(rejected(hex)).startsWith(why);
+    }
+
+    @Test
+    @DisplayName("Bytes beyond 'available' are not used: the same bytes decode when all are available, not when cut")
+    void availableLimitsTheBytes() {
+        byte[] b = java.util.HexFormat.of().parseHex("8b4708");
+        assertThat(MmioDecoder.decode(b, 3)).isInstanceOf(MmioDecoder.Decoded.class);
+        assertThat(MmioDecoder.decode(b, 2)).isInstanceOfSatisfying(MmioDecoder.Undecodable.class,
+                u -> assertThat(u.reason()).isEqualTo("displacement cut short (bytes 8b47)"));
+        assertThat(MmioDecoder.decode(b, 0)).isInstanceOfSatisfying(MmioDecoder.Undecodable.class,
+                u -> assertThat(u.reason()).isEqualTo("no opcode (bytes none)"));
+    }
+
+    @Test
+    @DisplayName("An instruction of exactly the displacement's length decodes: the last byte of disp8/disp32 is in")
+    void displacementEndingAtTheLastByte() {
+        assertThat(decode("8B 47 08").length()).isEqualTo(3);
+        assertThat(decode("8B 87 00 01 00 00").length()).isEqualTo(6);
+        assertThat(decode("8B 04 25 00 F0 FE FF").length()).isEqualTo(7);
+        assertThat(decode("8B 44 24 08").length()).as("SIB with disp8").isEqualTo(4);
+        assertThat(decode("8B 04 24").length()).as("SIB, mod 00, base RSP: no displacement").isEqualTo(3);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({
+            "88 27, RAX",  // mov [rdi], ah
+            "88 2F, RCX",  // mov [rdi], ch
+            "88 37, RDX",  // mov [rdi], dh
+            "88 3F, RBX",  // mov [rdi], bh
+            "8A 3F, RBX",  // mov bh, [rdi]
+    })
+    @DisplayName("Without REX, byte registers 4..7 are AH, CH, DH, BH: bits 15:8 of RAX, RCX, RDX, RBX")
+    void highByteRegistersWithoutRex(String hex, Gpr register) {
+        MmioInstruction i = decode(hex);
+        assertThat(i.register()).isEqualTo(register);
+        assertThat(i.highByte()).isTrue();
+        assertThat(i.access().bytes()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("BH: a store sends bits 15:8 of RBX; a load writes bits 15:8 and keeps the rest")
+    void bhStoreAndLoad() {
+        MmioInstruction store = decode("88 3F");
+        assertThat(store.storeValue(g -> g == Gpr.RBX ? 0x1122_3344_5566_77BBL : 0)).isEqualTo(0x77);
+        MmioInstruction load = decode("8A 3F");
+        assertThat(load.loadResult(0x1122_3344_5566_7788L, 0xFFFF_FFAB)).isEqualTo(0x1122_3344_5566_AB88L);
+        assertThat(store.toString()).isEqualTo("WRITE 1 byte(s), high byte of RBX, length 2");
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({
+            "40 88 3F, RDI",  // any REX: DIL
+            "44 88 27, R12",  // REX.R: R12B
+            "88 1F,    RBX",  // register 3 (BL) is never a high byte
+            "0F B6 27, RSP",  // MOVZX esp, byte [rdi]: the destination is 32-bit, register 4 is ESP
+            "0F BE 3F, RDI",  // MOVSX edi, byte [rdi]
+            "89 27,    RSP",  // mov [rdi], esp: not a byte access
+    })
+    @DisplayName("Register 4..7 is not a high byte with REX, for MOVZX/MOVSX destinations, or for wider accesses")
+    void notHighByte(String hex, Gpr register) {
+        MmioInstruction i = decode(hex);
+        assertThat(i.register()).isEqualTo(register);
+        assertThat(i.highByte()).isFalse();
+    }
+
+    @Test
+    @DisplayName("C6/C7 with a register-form ModRM is refused as a register form, and imm16 with 66 needs two bytes")
+    void immediateEdges() {
+        assertThat(rejected("C6 C0 01")).startsWith("ModRM names a register");
+        assertThat(rejected("66 C7 07 34")).startsWith("immediate cut short");
+        assertThat(decode("66 C7 07 34 12").length()).isEqualTo(5);
+        assertThat(decode("66 C7 07 FF FF").immediate()).isEqualTo(0xFFFF);
+        assertThat(decode("C6 07 80").immediate()).as("imm8 stays 8 bits").isEqualTo(0x80);
+        assertThat(decode("C7 07 00 00 00 80").immediate()).as("imm32 stays 32 bits").isEqualTo(0x8000_0000L);
+    }
+
+    @Test
+    @DisplayName("Each segment and address-size prefix is skipped; REX.W after 66 gives 8 bytes")
+    void prefixesSkipped() {
+        for (String p : new String[] {"67", "26", "2E", "36", "3E", "64", "65", "F2", "F3"}) {
+            MmioInstruction i = decode(p + " 8B 07");
+            assertThat(i.length()).as(p).isEqualTo(3);
+            assertThat(i.access().bytes()).as(p).isEqualTo(4);
+        }
+        assertThat(decode("48 67 8B 07").access().bytes()).as("a REX before another prefix is ignored").isEqualTo(4);
+    }
 }
