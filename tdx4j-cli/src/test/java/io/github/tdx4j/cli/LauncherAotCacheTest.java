@@ -113,6 +113,33 @@ class LauncherAotCacheTest {
     }
 
     @Test
+    @DisplayName("The whole-cache checksum runs only when the cache changed after the launcher made it")
+    void cacheChecksummedOnlyWhenChanged() throws Exception {
+        sandbox();
+        Path jdk = fakeJdk();
+        Map<String, String> env = Map.of("PATH", tools.toString(), "JAVA_HOME", jdk.toString(),
+                "FAKE_JAVA_LOG", sandbox.resolve("java.log").toString());
+        jar(new byte[] {1}, System.currentTimeMillis() / 1000 - 100);
+
+        run(env, "./tdx4j --version");   // makes the cache
+        Run unchanged = run(env, "./tdx4j --version");
+        assertThat(unchanged.out()).contains("-XX:AOTCache=").doesNotContain("VerifySharedSpaces");
+
+        Path cache = caches().getFirst();
+        Files.write(cache, "damaged".getBytes(StandardCharsets.US_ASCII));   // rewritten: a new modification time
+        Run changed = run(env, "./tdx4j --version");
+        assertThat(changed.out()).contains("-XX:AOTCache=" + cache.toRealPath()).contains("-XX:+VerifySharedSpaces");
+
+        // Older than the launcher's stamp (copied back from somewhere, say): checked too.
+        Path stamp = cache.resolveSibling(cache.getFileName() + ".made");
+        Files.setLastModifiedTime(cache, FileTime.from(Files.getLastModifiedTime(stamp).toInstant().minusSeconds(10)));
+        assertThat(run(env, "./tdx4j --version").out()).contains("-XX:+VerifySharedSpaces");
+        // No stamp (a cache made by an older launcher): checked.
+        Files.delete(stamp);
+        assertThat(run(env, "./tdx4j --version").out()).contains("-XX:+VerifySharedSpaces");
+    }
+
+    @Test
     @DisplayName("A training run that writes no cache: the command runs without one, and training is not retried for that jar")
     void failedTrainingIsNotRetried() throws Exception {
         sandbox();

@@ -32,8 +32,8 @@ class LauncherTest {
     /** The launcher's exit code for "the environment cannot run tdx4j" (scripts/find-jdk.sh). */
     private static final int ENVIRONMENT = 3;
     /** What the scripts call besides bash builtins; nothing else is on the sandbox PATH. */
-    static final List<String> TOOLS = List.of("bash", "dirname", "readlink", "sed", "find", "mktemp", "cat",
-            "rm", "stat", "cksum", "cut", "mkdir", "mv");
+    static final List<String> TOOLS = List.of("bash", "dirname", "readlink", "sed", "find", "mktemp", "cat", "rm",
+            "stat", "mkdir", "mv", "touch");
 
     @TempDir
     Path sandbox;
@@ -166,15 +166,17 @@ class LauncherTest {
     }
 
     @Test
-    @DisplayName("One-shot commands run with the C1 compiler only; serve, campaign and --repeat keep the tiered compiler")
+    @DisplayName("One-shot commands run with C1 only at raised thresholds and the Serial GC; serve, campaign and --repeat keep the JVM's defaults")
     void oneShotCommandsRunWithC1Only() throws Exception {
         builtJar();
         Map<String, String> env = Map.of("PATH", tools.toString(), "JAVA_HOME", jdk.toString());
         for (String oneShot : List.of("verify q.dat", "--version", "inspect f.pem", "decode 0x1")) {
-            assertThat(run(env, "./tdx4j " + oneShot).out()).as(oneShot).contains("-XX:TieredStopAtLevel=1");
+            assertThat(run(env, "./tdx4j " + oneShot).out()).as(oneShot).contains("-XX:TieredStopAtLevel=1",
+                    "-XX:CompileThresholdScaling=10", "-XX:+UseSerialGC", "-Xmn8m");
         }
         for (String longRun : List.of("serve --simulated", "campaign --runs 10", "verify q.dat --repeat 100")) {
-            assertThat(run(env, "./tdx4j " + longRun).out()).as(longRun).doesNotContain("TieredStopAtLevel");
+            assertThat(run(env, "./tdx4j " + longRun).out()).as(longRun).doesNotContain("TieredStopAtLevel",
+                    "CompileThresholdScaling", "UseSerialGC", "-Xmn");
         }
     }
 
