@@ -6,9 +6,11 @@
 #     then by where the time is spent (kernel: page faults and system calls; libjvm: class loading, linking, the
 #     compiler; the interpreter and compiled Java code). Skipped with one line when perf is missing or not allowed.
 #  2. By class: -Xlog:class+load (through JDK_JAVA_OPTIONS, which the java launcher reads), counts by where each
-#     class came from (the AOT cache, the jar, generated at run time) and by library, with the time each library's
-#     first and last class was loaded: a time line of the run.
-#  3. Memory: minor page faults and max RSS of the run (/usr/bin/time), and the Java heap used at exit.
+#     class came from (the AOT cache, the jar, generated at run time: "generated (X)" is a lambda or type-switch
+#     class of X) and by library, with the time each library's first and last class was loaded (the AOT cache's
+#     classes are all loaded as the JVM starts; picocli's, read from the jar, show when the command line is built),
+#     and the number of garbage collections (-Xlog:gc).
+#  3. Memory: minor page faults and max RSS of the run (/usr/bin/time).
 # Usage: tdx4j-bench/coldstart-profile.sh      (about ten seconds; needs what ./tdx4j needs, /usr/bin/time, perf
 # optional)
 set -euo pipefail
@@ -45,11 +47,12 @@ fi
 
 echo
 echo "== 2. Classes loaded, by source and library (-Xlog:class+load)"
-JDK_JAVA_OPTIONS="-Xlog:class+load=info:file=$tmp/classes.log:uptime -Xlog:gc,gc+heap+exit=info:file=$tmp/heap.log" \
+JDK_JAVA_OPTIONS="-Xlog:class+load=info:file=$tmp/classes.log:uptime -Xlog:gc=info:file=$tmp/gc.log" \
   "${verify[@]}" >/dev/null 2>&1
 awk '
   { t = $1; gsub(/[\[\]s]/, "", t); name = $2; src = $0; sub(/.*source: /, "", src)
-    if (src ~ /shared objects file/) s = "AOT cache"; else if (src ~ /\.jar/) s = "jar"; else s = "generated (" src ")"
+    if (src ~ /shared objects file/) s = "AOT cache"; else if (src ~ /\.jar/) s = "jar"
+    else if (src ~ /^jrt:/) s = "the JDK image (jrt)"; else s = "generated (" src ")"
     if (name ~ /^picocli\./) g = "picocli"; else if (name ~ /^com\.fasterxml\./) g = "Jackson"
     else if (name ~ /^org\.bouncycastle\./) g = "BouncyCastle"; else if (name ~ /^io\.github\.tdx4j\./) g = "tdx4j"
     else g = "JDK"
@@ -59,9 +62,7 @@ awk '
         print "  first and last class loaded, seconds after JVM start:"
         for (g in first) printf "  %-13s %6.3f .. %6.3f\n", g, first[g], last[g] | "sort -k2 -n"
         close("sort -k2 -n"); printf "  last class of the run at %.3f s\n", end }' "$tmp/classes.log"
-echo "  Java heap at exit: $(grep -m1 -o 'used [0-9]*K' "$tmp/heap.log" || echo "?") used;" \
-  "$(grep -c 'Pause' "$tmp/heap.log" || true) garbage collections"
-
+echo "  garbage collections: $(grep -c 'Pause' "$tmp/gc.log" || true)"
 echo
 echo "== 3. Memory (/usr/bin/time, one run)"
 /usr/bin/time -f '  wall %e s, CPU %U s user + %S s system, max RSS %M KB, %R minor page faults' \
