@@ -13,8 +13,6 @@ final class VerifyHtml {
     private static final int AXIS_WIDTH = 900;
     private static final int LABEL_WIDTH = 230;
     private static final int BAR_HEIGHT = 22;
-    /** Bars narrower than this (pixels) get their dates written beside them. */
-    private static final int SHORT_BAR = 140;
     /** About how wide "2025-06-19 .. 2025-07-19" is at 12 px. */
     private static final int DATES_WIDTH = 150;
 
@@ -137,9 +135,9 @@ final class VerifyHtml {
                     .open("title").end().text(w.item() + ": " + w.from() + " .. " + w.until()
                             + (valid ? " (valid at the verification time)" : " (NOT valid at the verification time)"))
                     .close("title").close("rect");
-            if (x1 - x0 < SHORT_BAR) {
-                // A window of days on an axis of years is a sliver: its dates are written beside it (right of it,
-                // past the verification line, unless that leaves the axis).
+            if (!w.from().isBefore(start) && !w.until().isAfter(stop)) {
+                // A window that ends on the axis has its dates written beside it (right of it, unless that leaves
+                // the axis): a window of days on an axis of years is a sliver that no one can read dates from.
                 String dates = w.from().toString().substring(0, 10) + " .. " + w.until().toString().substring(0, 10);
                 boolean right = x1 + 6 + DATES_WIDTH <= LABEL_WIDTH + AXIS_WIDTH;
                 h.open("text").attr("class", "dates").attr("x", fmt(right ? x1 + 6 : x0 - 6)).attr("y", y + 15)

@@ -193,7 +193,7 @@ class CampaignHtmlTest {
         String page = CampaignHtml.render(CampaignPage.of(millionRuns(dir), "seed 0x7, shard 0/1"));
         assertThat(DemoHtmlTest.count(page, "<rect class=\"cell\"")).isEqualTo(
                 InputSite.values().length * FaultClass.values().length);
-        assertThat(page).contains("1000000 runs");
+        assertThat(page).contains("1,000,000 runs");
         assertThat(page.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThan(150_000);
     }
 

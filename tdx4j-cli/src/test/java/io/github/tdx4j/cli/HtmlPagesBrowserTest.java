@@ -59,6 +59,9 @@ class HtmlPagesBrowserTest {
         assertThat(l.count("<tr class=\"cert\">")).isEqualTo(3);
         assertThat(l.count("<rect class=\"window valid\"")).isEqualTo(8);
         assertThat(l.count("id=\"now\"")).isEqualTo(1);
+        // the four windows that end on the axis (TCB info, QE identity, both CRLs) have their dates beside them
+        assertThat(l.count("<text class=\"dates\"")).isEqualTo(4);
+        assertThat(l.dom()).contains(">2025-06-19 .. 2025-07-19</text>");
         assertThat(l.count("<tr class=\"level")).isEqualTo(2);
     }
 
@@ -151,7 +154,7 @@ class HtmlPagesBrowserTest {
         assertThat(l.count("<rect class=\"cell\"")).isEqualTo(
                 io.github.tdx4j.sim.adversary.InputSite.values().length
                         * io.github.tdx4j.sim.adversary.FaultClass.values().length);
-        assertThat(l.dom()).contains("1000000 runs");
+        assertThat(l.dom()).contains("1,000,000 runs");
         assertThat(page.getBytes(StandardCharsets.UTF_8).length).isLessThan(150_000);
     }
 

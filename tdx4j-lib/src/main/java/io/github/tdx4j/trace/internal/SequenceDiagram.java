@@ -27,6 +27,8 @@ public final class SequenceDiagram {
     private static final int LEFT = 60;
     private static final int ROW = 24;
     private static final int TOP = 30;
+    /** How far a label's baseline sits above its arrow: clear of the arrowheads and the circle (4 px either side). */
+    private static final int LABEL_RISE = 6;
 
     /** The colour of an interrupt arrow: none of the origins' colours, none of success's. */
     public static final String INTERRUPT_COLOUR = "#1f7a8c";
@@ -37,6 +39,7 @@ public final class SequenceDiagram {
             h1{font-size:1.4em}h2{font-size:1.1em;margin-top:1.6em;border-bottom:1px solid #ccc}
             svg text{font:12px system-ui,sans-serif}svg text.lane{font-weight:600}
             g.arrow:hover text{font-weight:700}g.arrow:hover line{stroke-width:3}
+            g.arrow text{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
             .key span{display:inline-block;width:14px;height:4px;vertical-align:middle;margin:0 4px 0 12px}
             details{margin:.3em 0 .3em 2em}summary{cursor:pointer;color:#444}
             pre{background:#f6f6f6;padding:.5em;white-space:pre-wrap}
@@ -169,7 +172,7 @@ public final class SequenceDiagram {
                 .attr("stroke-width", 2).attr("stroke-dasharray", "7 4").end().close("line");
         h.open("polygon").attr("points", x2 + "," + y + " " + (x2 + 8) + "," + (y - 4) + " " + (x2 + 8) + ","
                 + (y + 4)).attr("fill", INTERRUPT_COLOUR).end().close("polygon");
-        h.open("text").attr("x", x2 + 12).attr("y", y - 4).attr("fill", INTERRUPT_COLOUR).end().text(label)
+        h.open("text").attr("x", x2 + 12).attr("y", y - LABEL_RISE).attr("fill", INTERRUPT_COLOUR).end().text(label)
                 .close("text");
         h.raw("</g>");
     }
@@ -215,7 +218,7 @@ public final class SequenceDiagram {
             h.open("circle").attr("class", "through").attr("cx", laneX(MODULE)).attr("cy", y).attr("r", 3.5)
                     .attr("fill", "#ffffff").attr("stroke", colour).attr("stroke-width", 1.5).end().close("circle");
         }
-        h.open("text").attr("x", Math.min(x1, x2) + 6).attr("y", y - 4).attr("fill", colour).end().text(label)
+        h.open("text").attr("x", Math.min(x1, x2) + 6).attr("y", y - LABEL_RISE).attr("fill", colour).end().text(label)
                 .close("text");
         h.raw("</g>");
     }
