@@ -54,6 +54,29 @@ class TraceRecorderTest {
     }
 
     @Test
+    @DisplayName("An interrupt the host posts to a traced simulated TD is recorded (a safe halt woken by vector 0x30) "
+            + "and drawn as a dashed arrow after the HLT")
+    void interruptOfASimulatedTd() {
+        TraceRecorder trace = new TraceRecorder();
+        SimulatedTdx td = Tdx.simulated(TdConfig.production(), SimSettings.strict(), trace);
+        trace.section("Halt and wake", "");
+        long now = td.platform().nanoTime();
+        td.platform().host().schedule(now + 250_000, () -> td.platform().host().injectInterrupt(0, 0x30));
+
+        boolean woken = td.guest().safeHalt();
+        // the vCPU takes the pending interrupt once it runs with interrupts enabled: one NOP at 2 MiB
+        td.platform().vcpu().setInterruptsEnabled(true);
+        td.platform().vcpu().execute(0x20_0000L, new byte[] {(byte) 0x90});
+        String page = trace.page("halt", 0);
+
+        assertThat(woken).isTrue();
+        assertThat(trace.interrupts()).isEqualTo(1);
+        assertThat(trace.events().getLast().leaf()).isEqualTo("Instruction.HLT");
+        assertThat(count(page, "<g class=\"arrow interrupt\"")).isEqualTo(1);
+        assertThat(page.indexOf("interrupt vector 0x30")).isGreaterThan(page.indexOf("TDVMCALL Instruction.HLT"));
+    }
+
+    @Test
     @DisplayName("A failed call is drawn in its origin's colour with [ORIGIN] in its label")
     void failureInItsOriginsColour() {
         TraceRecorder trace = new TraceRecorder();
