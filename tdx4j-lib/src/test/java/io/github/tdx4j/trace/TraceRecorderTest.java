@@ -93,6 +93,27 @@ class TraceRecorderTest {
     }
 
     @Test
+    @DisplayName("A TDVMCALL the TDX module failed (RAX != 0) ends at the module's lane: it never reached the VMM; "
+            + "one the VMM answered goes through the module (a circle on its lane) to the VMM")
+    void moduleFailedTdvmcallStopsAtTheModule() {
+        TraceRecorder failed = new TraceRecorder();
+        failed.section("failed", "");
+        Registers in = Registers.ZERO.withR11(TdvmcallSubFunction.INSTRUCTION_IO.raw());
+        failed.onEvent(new TraceEvent.Tdvmcall(in, in.withRax(0xC000_0100_0000_0001L)));
+        TraceRecorder answered = new TraceRecorder();
+        answered.section("answered", "");
+        answered.onEvent(new TraceEvent.Tdvmcall(in, in));
+
+        String f = failed.page("f", 0);
+        String a = answered.page("a", 0);
+
+        assertThat(failed.events().getFirst().origin()).isEqualTo(Origin.TDX_MODULE);
+        // lanes at x = 60, 320, 580, 840; an arrow's line stops 6 px before its head
+        assertThat(f).contains("<line x1=\"60\" x2=\"314\"").doesNotContain("<circle");
+        assertThat(a).contains("<line x1=\"60\" x2=\"574\"").contains("<circle class=\"through\" cx=\"320\"");
+    }
+
+    @Test
     @DisplayName("Interrupts and nested calls: a dashed arrow per interrupt; a section with nothing traced says so; "
             + "the empty Boot section is left out")
     void interruptsAndEmptySections() {

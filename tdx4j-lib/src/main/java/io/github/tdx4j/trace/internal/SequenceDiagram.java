@@ -188,7 +188,9 @@ public final class SequenceDiagram {
             }
             case TraceEvent.Tdvmcall v -> {
                 from = GUEST;
-                to = v.in().r10() == 0 && new TdvmcallSubFunction(v.in().r11()).equals(TdvmcallSubFunction.GET_QUOTE)
+                // RAX != 0: the module failed TDG.VP.VMCALL itself, so the call never reached the VMM
+                to = v.out().rax() != 0 ? MODULE
+                        : v.in().r10() == 0 && new TdvmcallSubFunction(v.in().r11()).equals(TdvmcallSubFunction.GET_QUOTE)
                         ? QUOTING : VMM;
             }
             case TraceEvent.Ve ve -> {
@@ -212,7 +214,7 @@ public final class SequenceDiagram {
                 .attr("stroke-width", e.origin() == null ? 1.5 : 2.5).end().close("line");
         h.open("polygon").attr("points", x2 + "," + y + " " + (x2 - dir * 8) + "," + (y - 4) + " " + (x2 - dir * 8)
                 + "," + (y + 4)).attr("fill", colour).end().close("polygon");
-        if (e instanceof TraceEvent.Tdvmcall) {
+        if (e instanceof TraceEvent.Tdvmcall && to != MODULE) {
             // TDG.VP.VMCALL is a TDCALL: the module passes the call on to the VMM (and its answer back), so the arrow
             // goes through the module's lane, marked where it crosses it.
             h.open("circle").attr("class", "through").attr("cx", laneX(MODULE)).attr("cy", y).attr("r", 3.5)
