@@ -3,6 +3,7 @@ module io.github.tdx4j.cli {
     requires io.github.tdx4j.call;
     requires io.github.tdx4j.sim;
     requires io.github.tdx4j.guest;
+    requires io.github.tdx4j;
     requires io.github.tdx4j.campaign;
     requires io.github.tdx4j.attest;
     requires io.github.tdx4j.linux;

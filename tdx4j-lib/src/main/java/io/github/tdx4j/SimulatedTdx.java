@@ -4,6 +4,12 @@ import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.attest.collateral.Collateral;
 import io.github.tdx4j.attest.collateral.QuoteCollateralV3;
 import io.github.tdx4j.attest.verify.TrustedRoot;
+import io.github.tdx4j.call.TdxTransport;
+import io.github.tdx4j.call.platform.GuestMemory;
+import io.github.tdx4j.call.platform.GuestPlatform;
+import io.github.tdx4j.call.platform.InterruptHandler;
+import io.github.tdx4j.call.policy.NanoClock;
+import io.github.tdx4j.call.platform.VeHandler;
 import io.github.tdx4j.guest.CpuidInstruction;
 import io.github.tdx4j.guest.GuestConfig;
 import io.github.tdx4j.guest.TdxGuest;
@@ -13,6 +19,7 @@ import io.github.tdx4j.sim.SimulatedTd;
 import io.github.tdx4j.sim.TdConfig;
 import io.github.tdx4j.sim.Vcpu;
 import io.github.tdx4j.sim.quote.SimulatedQuotingService;
+import io.github.tdx4j.trace.TraceRecorder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -36,7 +43,7 @@ public final class SimulatedTdx implements TdAttestation {
     private final SimulatedTd td;
     private final TdxGuest guest;
 
-    private SimulatedTdx(SimulatedTd td) {
+    private SimulatedTdx(SimulatedTd td, TraceRecorder trace) {
         this.td = td;
         Vcpu cpu = td.vcpu();
         // TDX detection runs CPUID on the vCPU: leaf 0x21 is answered by the TDX module ("IntelTDX    "), other
@@ -48,11 +55,14 @@ public final class SimulatedTdx implements TdAttestation {
             return new CpuidInstruction.Result((int) cpu.get(Gpr.RAX), (int) cpu.get(Gpr.RBX),
                     (int) cpu.get(Gpr.RCX), (int) cpu.get(Gpr.RDX));
         };
-        this.guest = TdxGuest.boot(td, cpuid, GuestConfig.defaults(POOL_GPA, POOL_BYTES));
+        GuestConfig guestConfig = GuestConfig.defaults(POOL_GPA, POOL_BYTES);
+        this.guest = trace == null ? TdxGuest.boot(td, cpuid, guestConfig)
+                : TdxGuest.boot(new WatchedPlatform(td, trace), cpuid, guestConfig.withTrace(trace));
     }
 
-    static SimulatedTdx boot(TdConfig config, SimSettings settings) {
-        return new SimulatedTdx(SimulatedTd.boot(config, settings));
+    /** A simulated TD booted with {@code config} and {@code settings}; its calls go to {@code trace} unless null. */
+    static SimulatedTdx boot(TdConfig config, SimSettings settings, TraceRecorder trace) {
+        return new SimulatedTdx(SimulatedTd.boot(config, settings), trace);
     }
 
     @Override
@@ -112,5 +122,41 @@ public final class SimulatedTdx implements TdAttestation {
 
     private SimulatedQuotingService quoting() {
         return td.quotingService();
+    }
+
+    /** The simulated TD as the guest's platform, with every interrupt recorded before the guest's handler gets it. */
+    private record WatchedPlatform(SimulatedTd td, TraceRecorder trace) implements GuestPlatform {
+        @Override
+        public TdxTransport transport() {
+            return td.transport();
+        }
+
+        @Override
+        public GuestMemory memory() {
+            return td.memory();
+        }
+
+        @Override
+        public NanoClock clock() {
+            return td.clock();
+        }
+
+        @Override
+        public void sleep(long nanos) throws InterruptedException {
+            td.sleep(nanos);
+        }
+
+        @Override
+        public void setVeHandler(VeHandler handler) {
+            td.setVeHandler(handler);
+        }
+
+        @Override
+        public void setInterruptHandler(InterruptHandler handler) {
+            td.setInterruptHandler(vector -> {
+                trace.onInterrupt(vector, td.nanoTime());
+                handler.onInterrupt(vector);
+            });
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.github.tdx4j.linux.TdxDiagnostics;
 import io.github.tdx4j.linux.TdxDiagnostics.Feature;
 import io.github.tdx4j.sim.SimSettings;
 import io.github.tdx4j.sim.TdConfig;
+import io.github.tdx4j.trace.TraceRecorder;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -31,7 +32,7 @@ public final class Tdx {
      * {@link SimulatedTdx#trustedRoot()} and {@link SimulatedTdx#collateral()}, never with Intel's root.
      */
     public static SimulatedTdx simulated() {
-        return SimulatedTdx.boot(TdConfig.production(), SimSettings.strict());
+        return SimulatedTdx.boot(TdConfig.production(), SimSettings.strict(), null);
     }
 
     /**
@@ -39,7 +40,17 @@ public final class Tdx {
      * .toBuilder().quoteVersion(5).build()} for v5 quotes); see tdx4j-sim's README for every field.
      */
     public static SimulatedTdx simulated(TdConfig config, SimSettings settings) {
-        return SimulatedTdx.boot(Objects.requireNonNull(config, "config"), Objects.requireNonNull(settings, "settings"));
+        return SimulatedTdx.boot(Objects.requireNonNull(config, "config"), Objects.requireNonNull(settings, "settings"),
+                null);
+    }
+
+    /**
+     * A new simulated TD whose every TDCALL, TDVMCALL, #VE and interrupt, from its boot on, is recorded by
+     * {@code trace}, which draws them as a sequence-diagram page ({@link TraceRecorder#page}).
+     */
+    public static SimulatedTdx simulated(TdConfig config, SimSettings settings, TraceRecorder trace) {
+        return SimulatedTdx.boot(Objects.requireNonNull(config, "config"), Objects.requireNonNull(settings, "settings"),
+                Objects.requireNonNull(trace, "trace"));
     }
 
     /**

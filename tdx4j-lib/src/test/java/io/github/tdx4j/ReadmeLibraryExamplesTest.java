@@ -9,6 +9,9 @@ import io.github.tdx4j.attest.policy.TdPolicy;
 import io.github.tdx4j.attest.verify.QuoteVerifier;
 import io.github.tdx4j.attest.verify.VerificationResult;
 import io.github.tdx4j.guest.attest.TdAttestation;
+import io.github.tdx4j.sim.SimSettings;
+import io.github.tdx4j.sim.TdConfig;
+import io.github.tdx4j.trace.TraceRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -18,10 +21,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The three examples of README.md, "Use tdx4j from your project", line for line except that what they print is
- * collected and asserted. The examples/ project runs the same three uses against the installed artifacts.
+ * The four examples of README.md, "Use tdx4j from your project", line for line except that what they print is
+ * collected and asserted (and the page is written to a temporary folder). The examples/ project runs the first three
+ * uses against the installed artifacts.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ReadmeLibraryExamplesTest {
@@ -77,5 +82,25 @@ class ReadmeLibraryExamplesTest {
             assertThat(td).isInstanceOf(SimulatedTdx.class);
             assertThat(out).singleElement().asString().startsWith("no TDX guest here (this is not a TDX guest");
         }
+    }
+
+    @Test
+    @DisplayName("4. draw a traced simulated TD as a sequence-diagram page: one arrow per recorded call, the text trace too")
+    void tracedSimulatorPage(@TempDir Path dir) throws Exception {
+        List<String> out = new ArrayList<>();
+        Path html = dir.resolve("trace.html");
+        TraceRecorder trace = new TraceRecorder();
+        SimulatedTdx td = Tdx.simulated(TdConfig.production(), SimSettings.strict(), trace);   // the boot is traced too
+        trace.section("Get a quote", "TDG.MR.REPORT, then GetQuote through the quoting service");
+        byte[] quote = td.quote(new byte[64]);
+        long sharedMask = td.guest().info().sharedMask();
+        Files.writeString(html, trace.page("my TD", sharedMask));
+        trace.lines(false, sharedMask).forEach(out::add);
+
+        String page = Files.readString(html);
+        assertThat(quote.length).isGreaterThan(1020);
+        assertThat(page.split("<g class=\"arrow\"", -1).length - 1).isEqualTo(trace.events().size());
+        assertThat(out).startsWith("== Boot ==").contains("== Get a quote ==")
+                .anyMatch(l -> l.startsWith("TDVMCALL GetQuote"));
     }
 }

@@ -85,14 +85,15 @@ class ApiDumpTest {
         return lines.isEmpty() ? " (none)" : "\n  " + String.join("\n  ", lines);
     }
 
-    /** The descriptors of the io.github.tdx4j.* modules whose classes are on this test's class path. */
+    /** The descriptors of io.github.tdx4j and the io.github.tdx4j.* modules whose classes are on this test's class path. */
     private static List<ModuleDescriptor> tdx4jModules() throws IOException {
         List<ModuleDescriptor> out = new ArrayList<>();
         Enumeration<URL> urls = ApiDumpTest.class.getClassLoader().getResources("module-info.class");
         for (URL url : Collections.list(urls)) {
             try (InputStream in = url.openStream()) {
                 ModuleDescriptor d = ModuleDescriptor.read(in);
-                if (d.name().startsWith("io.github.tdx4j.")) {
+                // io.github.tdx4j itself is tdx4j-lib (artifact tdx4j): Tdx, SimulatedTdx, the trace page
+                if (d.name().equals("io.github.tdx4j") || d.name().startsWith("io.github.tdx4j.")) {
                     out.add(d);
                 }
             }

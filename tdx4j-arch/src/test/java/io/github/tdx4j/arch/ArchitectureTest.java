@@ -41,7 +41,8 @@ class ArchitectureTest {
         for (String cls : new String[] {"io.github.tdx4j.abi.TdcallLeaf", "io.github.tdx4j.call.TdxCalls",
                 "io.github.tdx4j.attest.format.Quote", "io.github.tdx4j.sim.SimulatedTd",
                 "io.github.tdx4j.guest.TdxGuest", "io.github.tdx4j.campaign.CampaignRun",
-                "io.github.tdx4j.linux.internal.LinuxSyscalls", "io.github.tdx4j.cli.Main"}) {
+                "io.github.tdx4j.linux.internal.LinuxSyscalls", "io.github.tdx4j.cli.Main",
+                "io.github.tdx4j.Tdx", "io.github.tdx4j.trace.TraceRecorder"}) {
             assertThat(classes.contain(cls)).as(cls).isTrue();
         }
     }

@@ -2,6 +2,7 @@ package io.github.tdx4j.cli;
 
 import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.sim.adversary.FaultClass;
+import io.github.tdx4j.trace.internal.Html;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -29,6 +30,7 @@ final class CampaignHtml {
             border:1px solid #888;vertical-align:middle;margin:0 4px 0 12px}
             svg a{cursor:pointer}table.cellinfo{display:none;margin:.5em 0}table.cellinfo:target{display:table}
             table.cellinfo caption{text-align:left;font-weight:600;padding:.2em 0}
+            p.classes span{display:inline-block;margin:0 1.2em .2em 0}p.classes b{margin-right:.3em}
             """;
     /** The colour of each {@link CampaignPage.Worst}, best to worst. */
     static final Map<CampaignPage.Worst, String> COLOURS = new EnumMap<>(Map.of(
@@ -111,6 +113,12 @@ final class CampaignHtml {
             y += CELL_H;
         }
         h.raw("</svg>");
+        // The column letters are short so the map fits; what they stand for is written out once under it.
+        h.raw("<p class=\"classes\" id=\"classes\">").text("fault classes: ");
+        for (FaultClass fc : p.classes()) {
+            h.raw("<span><b>").text(fc.name()).raw("</b> ").text(fc.title()).raw("</span>");
+        }
+        h.raw("</p>");
         for (CampaignPage.SiteRow row : p.sites()) {
             for (CampaignPage.Cell cell : row.cells()) {
                 if (cell.state() != CampaignPage.CellState.NOT_ON_MENU) {

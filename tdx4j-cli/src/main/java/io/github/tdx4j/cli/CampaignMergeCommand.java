@@ -42,6 +42,10 @@ final class CampaignMergeCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the merged JSON report to FILE.")
     Path out;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write the merged campaign's page (as campaign "
+            + "--html: aggregates only, so a 10^6-run campaign run in shards gives a small page).")
+    Path html;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -95,6 +99,17 @@ final class CampaignMergeCommand implements Callable<Integer> {
             try {
                 CliFiles.write(out, (CampaignCommand.JSON.writeValueAsString(CampaignCommand.toJson(merged, version))
                         + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            } catch (CliFiles.FileFailure e) {
+                err.println("tdx4j: " + e.getMessage() + ".");
+                return Main.USAGE;
+            }
+        }
+        if (html != null) {
+            String title = "seed 0x" + Long.toHexString(merged.campaign().seed()) + ", merged from "
+                    + inputs.size() + " shards";
+            try {
+                CliFiles.write(html, CampaignHtml.render(CampaignPage.of(merged, title))
                         .getBytes(StandardCharsets.UTF_8));
             } catch (CliFiles.FileFailure e) {
                 err.println("tdx4j: " + e.getMessage() + ".");

@@ -166,7 +166,9 @@ record CampaignPage(String title, List<FaultClass> classes, List<SiteRow> sites,
         for (Oracle o : Oracle.values()) {
             oracles.add(new Count(o.name(), report.count(o)));
         }
-        return new CampaignPage(title + ", " + report.runs() + " runs", classes, rows, outcomes, oracles, cases);
+        // 1,000,000 rather than 1000000: the count of a large campaign is read at a glance
+        return new CampaignPage(title + ", " + String.format(java.util.Locale.ROOT, "%,d", report.runs()) + " runs",
+                classes, rows, outcomes, oracles, cases);
     }
 
     private static CellCounts counts(CampaignReport report, InputSite site, FaultClass c) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tdx4j.attest.json.VerificationJson;
 import io.github.tdx4j.call.trace.TraceEvent;
+import io.github.tdx4j.trace.internal.Folding;
+import io.github.tdx4j.trace.internal.TraceFormatter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,9 +42,6 @@ final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Runs of this many groups alike or more are folded into one line with a count. */
-    static final int FOLD_AT = 3;
-
     @Override
     public Integer call() throws Exception {
         DemoRun run = DemoRun.run();
@@ -76,7 +75,8 @@ final class DemoCommand implements Callable<Integer> {
                 + "the calls it made are indented under it");
         out.println("  [ORIGIN]  whose fault a failure is: GUEST_BUG, TDX_MODULE or VMM");
         if (!full) {
-            out.println("  One line per call; runs of " + FOLD_AT + " or more alike groups are folded into \"... and N "
+            out.println("  One line per call; runs of " + Folding.FOLD_AT
+                    + " or more alike groups are folded into \"... and N "
                     + "more like this\" (--full prints every line, --json every event).");
         }
         for (DemoRun.Step s : run.steps) {
@@ -112,60 +112,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * The trace of a step: a top-level event with the calls nested under it indented; consecutive groups that differ
-     * only in values (same leaves, statuses and origins) are folded into one line with a count.
+     * The trace of a step: a top-level event with the calls nested under it indented; runs of alike groups (same
+     * leaves, statuses and origins) folded into one line with a count unless {@code full} ({@link Folding}).
      */
     static List<String> traceLines(List<? extends DemoRun.Row> events, boolean full, long sharedMask) {
-        List<List<DemoRun.Row>> groups = groups(events);
-        List<String> lines = new ArrayList<>();
-        int i = 0;
-        while (i < groups.size()) {
-            List<DemoRun.Row> g = groups.get(i);
-            int j = i + 1;
-            while (!full && j < groups.size() && signature(groups.get(j)).equals(signature(g))) {
-                j++;
-            }
-            for (DemoRun.Row e : g) {
-                lines.add((e.nested() ? "  " : "") + line(e, sharedMask));
-            }
-            if (j - i < FOLD_AT) {
-                j = i + 1;
-            } else {
-                lines.add("... and " + (j - i - 1) + " more like this");
-            }
-            i = j;
-        }
-        return lines;
-    }
-
-    /** One trace line: a call or #VE as {@link TraceFormatter} prints it, or an interrupt. */
-    static String line(DemoRun.Row row, long sharedMask) {
-        return switch (row) {
-            case DemoRun.Entry e -> TraceFormatter.line(e.event(), sharedMask);
-            case DemoRun.Interrupt i -> String.format("IRQ      %-20s posted by the VMM -> delivered to the guest's "
-                    + "handler", String.format("vector %#x", i.vector()));
-        };
-    }
-
-    /** The events as groups: a top-level event with the calls nested under it. */
-    static List<List<DemoRun.Row>> groups(List<? extends DemoRun.Row> events) {
-        List<List<DemoRun.Row>> groups = new ArrayList<>();
-        for (DemoRun.Row e : events) {
-            if (!e.nested() || groups.isEmpty()) {
-                groups.add(new ArrayList<>());
-            }
-            groups.getLast().add(e);
-        }
-        return groups;
-    }
-
-    /** What must be equal for two groups to fold: kinds, leaves, statuses and origins, not values. */
-    static List<String> signature(List<DemoRun.Row> g) {
-        return g.stream().map(r -> switch (r) {
-            case DemoRun.Entry e -> e.event().kind() + " " + e.event().leaf() + " " + e.event().status() + " "
-                    + e.event().origin();
-            case DemoRun.Interrupt i -> "INTERRUPT " + i.vector();
-        }).toList();
+        return Folding.lines(events.stream().map(DemoRun.Row::traceRow).toList(), full, sharedMask);
     }
 
     private static Map<String, String> summary(DemoRun run) {

@@ -32,6 +32,7 @@ import io.github.tdx4j.sim.SimulatedTd;
 import io.github.tdx4j.sim.TdConfig;
 import io.github.tdx4j.sim.vmm.MmioTestDevice;
 import io.github.tdx4j.sim.vmm.Uart16550;
+import io.github.tdx4j.trace.internal.TraceRow;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -60,10 +61,17 @@ final class DemoRun {
     sealed interface Row permits Entry, Interrupt {
         /** Whether a #VE handler made it (drawn and printed under the #VE before). */
         boolean nested();
+
+        /** The row as the trace text and the sequence diagram draw it. */
+        TraceRow traceRow();
     }
 
     /** One recorded call or exception, and whether a #VE handler made it. */
     record Entry(TraceEvent event, boolean nested, int step) implements Row {
+        @Override
+        public TraceRow traceRow() {
+            return new TraceRow.Call(event, nested);
+        }
     }
 
     /**
@@ -77,6 +85,11 @@ final class DemoRun {
         @Override
         public boolean nested() {
             return false;
+        }
+
+        @Override
+        public TraceRow traceRow() {
+            return new TraceRow.Interrupt(vector, atNanos);
         }
     }
 

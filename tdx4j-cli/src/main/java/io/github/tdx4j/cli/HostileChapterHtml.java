@@ -1,6 +1,8 @@
 package io.github.tdx4j.cli;
 
 import io.github.tdx4j.campaign.Outcome;
+import io.github.tdx4j.trace.internal.Html;
+import io.github.tdx4j.trace.internal.SequenceDiagram;
 
 /**
  * The hostile chapter of the demo page: the presets' reaction table, the steps side by side (one column per
@@ -11,7 +13,7 @@ final class HostileChapterHtml {
     private HostileChapterHtml() {
     }
 
-    static void render(Html h, HostileChapter c, DemoHtml.Counter ids) {
+    static void render(Html h, HostileChapter c, SequenceDiagram.Counter ids) {
         h.open("section").attr("class", "chapter").attr("id", "hostile").end();
         h.element("h2", HostileChapter.NUMBER + ". A hostile host, under two origin policies");
         h.element("p", HostileChapterOutput.explanation());
@@ -25,6 +27,7 @@ final class HostileChapterHtml {
             h.raw("</tr>");
         }
         h.raw("</table>");
+        h.element("p", HostileChapterOutput.REACTIONS);
         h.element("h3", "Side by side");
         h.raw("<table class=\"side\"><tr>").element("th", "step");
         c.runs.forEach(r -> h.element("th", r.policy().name()));
@@ -53,7 +56,7 @@ final class HostileChapterHtml {
             for (HostileChapter.PolicyRun r : c.runs) {
                 HostileChapter.StepRun s = r.steps().get(spec.number() - 1);
                 h.raw("<div>").open("h4").end().text(r.policy().name() + ": ");
-                h.open("span").attr("class", "verdict").attr("style", "color:" + DemoHtml.colour(s.origin())).end()
+                h.open("span").attr("class", "verdict").attr("style", "color:" + SequenceDiagram.colour(s.origin())).end()
                         .text(HostileChapterOutput.verdict(s)).close("span").close("h4");
                 StringBuilder results = new StringBuilder();
                 s.results().forEach(l -> results.append(l).append('\n'));
@@ -87,7 +90,7 @@ final class HostileChapterHtml {
 
     private static void verdictCell(Html h, HostileChapter.StepRun s) {
         String style = s.outcome() == null ? "color:#888"
-                : "color:" + DemoHtml.colour(s.origin()) + (s.outcome() == Outcome.FATAL ? ";font-weight:700" : "");
+                : "color:" + SequenceDiagram.colour(s.origin()) + (s.outcome() == Outcome.FATAL ? ";font-weight:700" : "");
         h.open("td").attr("class", "verdict").attr("style", style).end().text(HostileChapterOutput.verdict(s))
                 .close("td");
     }

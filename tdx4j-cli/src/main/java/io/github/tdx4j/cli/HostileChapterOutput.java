@@ -8,6 +8,7 @@ import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.Sensitivity;
 import io.github.tdx4j.call.policy.OriginPolicy;
 import io.github.tdx4j.call.trace.TraceEvent;
+import io.github.tdx4j.trace.internal.ScrubbedRegisters;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,12 @@ final class HostileChapterOutput {
             + "played twice, once under each origin-policy preset, so what each preset does with the same failures "
             + "can be read side by side. Every failure carries its origin: GUEST_BUG, TDX_MODULE or VMM. A VMM "
             + "failure is never fatal; a TDX-module failure of the TDVMCALL mechanism always is.";
+
+    /** What the reactions in the presets' table mean (io.github.tdx4j.call.policy.Reaction). */
+    static final String REACTIONS = "FATAL: the TD stops (the analogue of panic()). WARN_ONCE: one warning per site, "
+            + "then the error is returned. RATE_LIMITED: warnings through the kernel's rate limiter (10 per 5 s, then "
+            + "\"N callbacks suppressed\"), then the error is returned. ERROR_RETURN: the error is returned, nothing "
+            + "is logged.";
 
     private HostileChapterOutput() {
     }
@@ -87,6 +94,7 @@ final class HostileChapterOutput {
             c.runs.forEach(r -> out.printf(" %-16s", reaction(r.policy(), cell)));
             out.println();
         }
+        DemoCommand.wrap(REACTIONS, 100).forEach(l -> out.println("   " + l));
         out.println("   The host's tape is empty (every answer honest); each step forces the decisions it lists.");
         for (HostileChapter.StepSpec spec : HostileChapter.STEPS) {
             out.println();

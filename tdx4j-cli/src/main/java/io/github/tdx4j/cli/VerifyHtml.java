@@ -1,5 +1,6 @@
 package io.github.tdx4j.cli;
 
+import io.github.tdx4j.trace.internal.Html;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -12,6 +13,8 @@ final class VerifyHtml {
     private static final int AXIS_WIDTH = 900;
     private static final int LABEL_WIDTH = 230;
     private static final int BAR_HEIGHT = 22;
+    /** About how wide "2025-06-19 .. 2025-07-19" is at 12 px. */
+    private static final int DATES_WIDTH = 150;
 
     private static final String CSS = """
             body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#1b1b1b;max-width:1200px}
@@ -132,6 +135,15 @@ final class VerifyHtml {
                     .open("title").end().text(w.item() + ": " + w.from() + " .. " + w.until()
                             + (valid ? " (valid at the verification time)" : " (NOT valid at the verification time)"))
                     .close("title").close("rect");
+            if (!w.from().isBefore(start) && !w.until().isAfter(stop)) {
+                // A window that ends on the axis has its dates written beside it (right of it, unless that leaves
+                // the axis): a window of days on an axis of years is a sliver that no one can read dates from.
+                String dates = w.from().toString().substring(0, 10) + " .. " + w.until().toString().substring(0, 10);
+                boolean right = x1 + 6 + DATES_WIDTH <= LABEL_WIDTH + AXIS_WIDTH;
+                h.open("text").attr("class", "dates").attr("x", fmt(right ? x1 + 6 : x0 - 6)).attr("y", y + 15)
+                        .attr("text-anchor", right ? "start" : "end").attr("fill", "#333").end().text(dates)
+                        .close("text");
+            }
             if (w.from().isBefore(start)) {
                 h.open("text").attr("x", fmt(LABEL_WIDTH + 2)).attr("y", y + 15).end().text("\u2190").close("text");
             }

@@ -7,6 +7,8 @@ import io.github.tdx4j.call.Origin;
 import io.github.tdx4j.call.policy.OriginPolicy;
 import io.github.tdx4j.call.trace.TraceEvent;
 import io.github.tdx4j.campaign.Outcome;
+import io.github.tdx4j.trace.internal.ScrubbedRegisters;
+import io.github.tdx4j.trace.internal.SequenceDiagram;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,8 +86,8 @@ class DemoHtmlTest {
     @DisplayName("Every diagram has the four lanes: guest, TDX module, VMM, quoting service")
     void lanes() {
         int diagrams = count(page, "<svg class=\"sequence\"");
-        for (String lane : DemoHtml.LANES) {
-            assertThat(count(page, "<text class=\"lane\"")).isEqualTo(diagrams * DemoHtml.LANES.size());
+        for (String lane : SequenceDiagram.LANES) {
+            assertThat(count(page, "<text class=\"lane\"")).isEqualTo(diagrams * SequenceDiagram.LANES.size());
             assertThat(page).contains(">" + lane + "</text>");
         }
     }
@@ -104,8 +106,8 @@ class DemoHtmlTest {
     @Test
     @DisplayName("Failure colours: one per origin, none equal to the colour of success or of an interrupt")
     void colours() {
-        assertThat(java.util.Arrays.stream(Origin.values()).map(DemoHtml::colour).distinct())
-                .hasSize(Origin.values().length).doesNotContain(DemoHtml.colour(null), DemoHtml.INTERRUPT_COLOUR);
+        assertThat(java.util.Arrays.stream(Origin.values()).map(SequenceDiagram::colour).distinct())
+                .hasSize(Origin.values().length).doesNotContain(SequenceDiagram.colour(null), SequenceDiagram.INTERRUPT_COLOUR);
     }
 
     /** A chapter whose every free text (results, log, failure, a #VE outcome) is hostile. */

@@ -12,6 +12,7 @@ import io.github.tdx4j.call.VmcallRequest;
 import io.github.tdx4j.call.VmcallResult;
 import io.github.tdx4j.call.trace.TraceEvent;
 import io.github.tdx4j.campaign.Outcome;
+import io.github.tdx4j.trace.internal.ScrubbedRegisters;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

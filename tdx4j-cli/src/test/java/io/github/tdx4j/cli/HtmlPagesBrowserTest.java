@@ -3,6 +3,11 @@ package io.github.tdx4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.tdx4j.SimulatedTdx;
+import io.github.tdx4j.Tdx;
+import io.github.tdx4j.sim.SimSettings;
+import io.github.tdx4j.sim.TdConfig;
+import io.github.tdx4j.trace.TraceRecorder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +59,9 @@ class HtmlPagesBrowserTest {
         assertThat(l.count("<tr class=\"cert\">")).isEqualTo(3);
         assertThat(l.count("<rect class=\"window valid\"")).isEqualTo(8);
         assertThat(l.count("id=\"now\"")).isEqualTo(1);
+        // the four windows that end on the axis (TCB info, QE identity, both CRLs) have their dates beside them
+        assertThat(l.count("<text class=\"dates\"")).isEqualTo(4);
+        assertThat(l.dom()).contains(">2025-06-19 .. 2025-07-19</text>");
         assertThat(l.count("<tr class=\"level")).isEqualTo(2);
     }
 
@@ -133,5 +141,42 @@ class HtmlPagesBrowserTest {
         assertThat(l.console()).isEmpty();
         assertThat(l.dom()).doesNotContain("<script").doesNotContain("<img")
                 .contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+    }
+
+    @Test
+    @DisplayName("campaign page of a 10^6-run report: no console message, heat-map cells == sites x classes, "
+            + "under 150 KB")
+    void millionRunCampaignPage() throws Exception {
+        Path dir = Files.createTempDirectory("campaign");
+        String page = CampaignHtml.render(CampaignPage.of(CampaignHtmlTest.millionRuns(dir), "seed 0x7, shard 0/1"));
+        Chromium.Load l = load(page, "campaign-1e6", 1500);
+        assertThat(l.console()).isEmpty();
+        assertThat(l.count("<rect class=\"cell\"")).isEqualTo(
+                io.github.tdx4j.sim.adversary.InputSite.values().length
+                        * io.github.tdx4j.sim.adversary.FaultClass.values().length);
+        assertThat(l.dom()).contains("1,000,000 runs");
+        assertThat(page.getBytes(StandardCharsets.UTF_8).length).isLessThan(150_000);
+    }
+
+    @Test
+    @DisplayName("library trace page (TraceRecorder on Tdx.simulated): no console message, 4 lanes per diagram, "
+            + "call arrows == the recorded calls and #VEs, interrupt arrows == the recorded interrupts")
+    void libraryTracePage() throws Exception {
+        TraceRecorder trace = new TraceRecorder();
+        SimulatedTdx td = Tdx.simulated(TdConfig.production(), SimSettings.strict(), trace);
+        trace.section("Share a page with the host", "MapGPA to shared, then back to private and accepted again");
+        var buffer = td.guest().sharedMemory().share(1);
+        td.guest().sharedMemory().unshare(buffer);
+        trace.section("Get a quote", "TDG.MR.REPORT, then GetQuote through the quoting service");
+        td.quote(new byte[64]);
+        Chromium.Load l = load(trace.page("tdx4j: a traced simulated TD", td.guest().info().sharedMask()),
+                "library-trace", 1600);
+        assertThat(l.console()).isEmpty();
+        int diagrams = l.count("<svg class=\"sequence\"");
+        assertThat(diagrams).isPositive();
+        assertThat(l.count("<text class=\"lane\"")).isEqualTo(diagrams * 4);
+        assertThat(l.count("<g class=\"arrow\"")).isEqualTo(trace.events().size());
+        assertThat(l.count("<g class=\"arrow interrupt\"")).isEqualTo(trace.interrupts());
+        assertThat(l.count("<section class=\"step\">")).isEqualTo(3);
     }
 }

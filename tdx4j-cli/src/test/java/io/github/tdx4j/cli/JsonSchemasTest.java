@@ -40,6 +40,17 @@ class JsonSchemasTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static SchemaRegistry registry;
 
+    /** The registry of schemas/, made on first use (other test classes validate through {@link #errors} too). */
+    private static synchronized SchemaRegistry registry() {
+        if (registry == null) {
+            // The schemas refer to each other by relative $ref (common.schema.json#/$defs/...); those resolve to file:
+            // IRIs in schemas/, which the validator does not fetch by itself: they are read here.
+            registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+                    b -> b.schemas(JsonSchemasTest::localSchema));
+        }
+        return registry;
+    }
+
     @TempDir
     static Path tmp;
     private static Path simQuote;
@@ -48,10 +59,6 @@ class JsonSchemasTest {
 
     @BeforeAll
     static void simulatedEvidence() {
-        // The schemas refer to each other by relative $ref (common.schema.json#/$defs/...); those resolve to file:
-        // IRIs in schemas/, which the validator does not fetch by itself: they are read here.
-        registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-                b -> b.schemas(JsonSchemasTest::localSchema));
         simQuote = tmp.resolve("q.dat");
         simCollateral = tmp.resolve("c.json");
         simRoot = tmp.resolve("root.pem");
@@ -77,7 +84,7 @@ class JsonSchemasTest {
     }
 
     static Schema schema(String name) {
-        return registry.getSchema(SchemaLocation.of(SCHEMAS.resolve(name + ".schema.json").toUri().toString()));
+        return registry().getSchema(SchemaLocation.of(SCHEMAS.resolve(name + ".schema.json").toUri().toString()));
     }
 
     /** The validation errors of {@code json} against {@code schemas/NAME.schema.json}. */
@@ -96,7 +103,7 @@ class JsonSchemasTest {
     @Test
     @DisplayName("Every schema in schemas/ is a valid JSON Schema 2020-12 document")
     void schemasAreValid() throws IOException {
-        Schema meta = registry.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+        Schema meta = registry().getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
         List<Path> files;
         try (Stream<Path> s = Files.list(SCHEMAS)) {
             files = s.filter(p -> p.toString().endsWith(".schema.json")).sorted().toList();

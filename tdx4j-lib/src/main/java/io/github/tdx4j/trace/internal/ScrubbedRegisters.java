@@ -1,4 +1,4 @@
-package io.github.tdx4j.cli;
+package io.github.tdx4j.trace.internal;
 
 import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.abi.TdvmcallSubFunction;
@@ -16,7 +16,7 @@ import java.util.Set;
  * registers as the TDX module returned them; {@link TdxCalls#callerView} is the call layer's own rule for what the
  * caller sees, so the two cannot disagree.
  */
-final class ScrubbedRegisters {
+public final class ScrubbedRegisters {
     /** The registers a VMM can write through TDG.VP.VMCALL, R10 (the status, always seen) aside. */
     private static final List<Gpr> VMM_WRITABLE = List.of(Gpr.RDX, Gpr.RBX, Gpr.RSI, Gpr.RDI, Gpr.R8, Gpr.R9,
             Gpr.R11, Gpr.R12, Gpr.R13, Gpr.R14, Gpr.R15);
@@ -25,12 +25,12 @@ final class ScrubbedRegisters {
     }
 
     /** The outputs the call layer declared for {@code v}: the GHCI table for a standard call, none for a vendor call. */
-    static Set<Gpr> outputs(TraceEvent.Tdvmcall v) {
+    public static Set<Gpr> outputs(TraceEvent.Tdvmcall v) {
         return v.in().r10() == 0 ? VmcallOutputs.of(new TdvmcallSubFunction(v.in().r11())) : Set.of();
     }
 
     /** What the guest saw of {@code v}'s registers. */
-    static Registers seen(TraceEvent.Tdvmcall v) {
+    public static Registers seen(TraceEvent.Tdvmcall v) {
         return TdxCalls.callerView(v.in(), v.out(), outputs(v));
     }
 
@@ -38,7 +38,7 @@ final class ScrubbedRegisters {
      * The registers the VMM changed (returned value != value passed in) whose value the guest did not see (the call
      * layer replaced it). Empty when the module failed the call (RAX != 0: no register came from the VMM).
      */
-    static List<Gpr> of(TraceEvent.Tdvmcall v) {
+    public static List<Gpr> of(TraceEvent.Tdvmcall v) {
         if (v.out().rax() != 0) {
             return List.of();
         }

@@ -1,4 +1,4 @@
-package io.github.tdx4j.cli;
+package io.github.tdx4j.trace.internal;
 
 import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.call.Registers;
@@ -6,19 +6,20 @@ import io.github.tdx4j.call.trace.TraceEvent;
 import java.util.List;
 
 /**
- * The register table an arrow of the demo page links to: for a TDCALL the registers in and out; for a TDVMCALL the
+ * The register table an arrow of a sequence diagram links to: for a TDCALL the registers in and out; for a TDVMCALL the
  * registers in, what the VMM returned through the module, and what the guest saw after the call layer scrubbed it,
  * with each scrubbed value marked ({@code <td class="scrubbed">}, see {@link ScrubbedRegisters}); for a #VE its exit;
  * for an interrupt its vector and time. Only registers with a non-zero value (or a scrubbed one) get a row.
  */
-final class RegisterTable {
+public final class RegisterTable {
     private RegisterTable() {
     }
 
-    static void write(Html h, String id, DemoRun.Row row, long sharedMask) {
+    /** The table of {@code row}, with element id {@code id}, hidden until the page's URL fragment names it. */
+    public static void write(Html h, String id, TraceRow row, long sharedMask) {
         h.open("table").attr("class", "regs").attr("id", id).end();
         switch (row) {
-            case DemoRun.Entry e -> {
+            case TraceRow.Call e -> {
                 h.element("caption", TraceFormatter.line(e.event(), sharedMask));
                 switch (e.event()) {
                     case TraceEvent.Tdcall t -> tdcall(h, t);
@@ -31,8 +32,8 @@ final class RegisterTable {
                     }
                 }
             }
-            case DemoRun.Interrupt i -> {
-                h.element("caption", DemoCommand.line(i, sharedMask));
+            case TraceRow.Interrupt i -> {
+                h.element("caption", Folding.line(i, sharedMask));
                 pair(h, "vector", hex(i.vector()));
                 pair(h, "delivered at", String.format("%.3f ms (simulated)", i.atNanos() / 1e6));
             }

@@ -1,4 +1,4 @@
-package io.github.tdx4j.cli;
+package io.github.tdx4j.trace.internal;
 
 import io.github.tdx4j.abi.PageLevel;
 import io.github.tdx4j.abi.TdAttributes;
@@ -15,11 +15,11 @@ import io.github.tdx4j.call.trace.TraceEvent;
  * and, when something failed, whose fault it is. {@code sharedMask} is the TD's shared bit, to tell a MapGPA to
  * shared from one to private.
  */
-final class TraceFormatter {
+public final class TraceFormatter {
     private TraceFormatter() {
     }
 
-    static String line(TraceEvent e, long sharedMask) {
+    public static String line(TraceEvent e, long sharedMask) {
         String origin = e.origin() == null ? "" : "   [" + e.origin() + "]";
         return switch (e) {
             case TraceEvent.Tdcall t -> String.format("TDCALL   %-20s %s -> %s%s", t.leaf(), tdcallArgs(t), t.status(),
@@ -32,7 +32,7 @@ final class TraceFormatter {
     }
 
     /** The key input and output registers of a module leaf, decoded. */
-    static String tdcallArgs(TraceEvent.Tdcall t) {
+    public static String tdcallArgs(TraceEvent.Tdcall t) {
         Registers in = t.in();
         Registers out = t.out();
         TdcallLeaf leaf = t.tdcallLeaf();
@@ -68,7 +68,7 @@ final class TraceFormatter {
     }
 
     /** The key argument registers of a TDVMCALL sub-function, decoded. */
-    static String vmcallArgs(TraceEvent.Tdvmcall v, long sharedMask) {
+    public static String vmcallArgs(TraceEvent.Tdvmcall v, long sharedMask) {
         Registers in = v.in();
         Registers out = v.out();
         if (in.r10() != 0) {

@@ -1,4 +1,4 @@
-package io.github.tdx4j.cli;
+package io.github.tdx4j.trace.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
