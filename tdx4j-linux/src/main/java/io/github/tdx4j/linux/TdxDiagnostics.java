@@ -278,7 +278,7 @@ public record TdxDiagnostics(String kernelRelease, List<Check> checks) {
         String providerPath = entry + "/provider";
         try {
             String provider = new String(files.read(providerPath, 256), StandardCharsets.US_ASCII).strip();
-            result = provider.equals(LinuxTdAttestation.TDX_PROVIDER)
+            result = provider.equals(ConfigfsTsmReport.TDX_PROVIDER)
                     ? new Check(Item.CONFIGFS_TSM, path, true, "provider tdx_guest")
                     : new Check(Item.CONFIGFS_TSM, path, false, "the configfs-tsm provider is '" + provider
                             + "', not tdx_guest");
