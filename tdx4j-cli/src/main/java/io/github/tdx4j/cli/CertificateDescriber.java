@@ -57,7 +57,7 @@ final class CertificateDescriber {
     }
 
     /**
-     * The certificates and CRLs of a file {@link #isX509(byte[])} accepted.
+     * The certificates and CRLs of a file {@link #isX509(byte[], String)} accepted.
      *
      * @throws InspectCommand.NotEvidence if a PEM block does not parse
      */
