@@ -8,16 +8,23 @@ package io.github.tdx4j.abi;
  * A closed set: the architecture defines exactly these sixteen.
  */
 public enum Gpr {
-    RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15;
+    RAX(0), RCX(1), RDX(2), RBX(3), RSP(4), RBP(5), RSI(6), RDI(7),
+    R8(8), R9(9), R10(10), R11(11), R12(12), R13(13), R14(14), R15(15);
+
+    private final int number;
+
+    Gpr(int number) {
+        this.number = number;
+    }
 
     /** The register's number: its ModR/M code and its bit position in GPR_SELECT. */
     public int number() {
-        return ordinal();
+        return number;
     }
 
     /** This register's bit in a GPR_SELECT mask. */
     public long bit() {
-        return 1L << ordinal();
+        return 1L << number;
     }
 
     /** The register with ModR/M code {@code number} (0..15). */

@@ -15,7 +15,7 @@ public record IoExitQualification(long raw) {
     /** The qualification for an I/O instruction with the given fields. */
     public static IoExitQualification of(int size, boolean in, boolean string, boolean rep, boolean immediate,
                                          int port) {
-        long raw = (size - 1) & 7;
+        long raw = (size - 1L) & 7;
         raw |= in ? 1L << 3 : 0;
         raw |= string ? 1L << 4 : 0;
         raw |= rep ? 1L << 5 : 0;

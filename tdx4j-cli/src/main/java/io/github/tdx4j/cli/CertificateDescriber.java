@@ -57,7 +57,7 @@ final class CertificateDescriber {
     }
 
     /**
-     * The certificates and CRLs of a file {@link #isX509(byte[])} accepted.
+     * The certificates and CRLs of a file {@link #isX509(byte[], String)} accepted.
      *
      * @throws InspectCommand.NotEvidence if a PEM block does not parse
      */
@@ -128,11 +128,33 @@ final class CertificateDescriber {
         }
         if (c.getExtensionValue(PckExtensions.SGX_EXTENSION_OID) != null) {
             try {
-                m.put("sgxExtensions", InspectCommand.pck(PckExtensions.of(c)));
+                m.put("sgxExtensions", pck(PckExtensions.of(c)));
             } catch (MalformedEvidenceException e) {
                 m.put("sgxExtensions", Map.of("error", e.getMessage()));
             }
         }
+        return m;
+    }
+
+    static Map<String, Object> pck(PckExtensions p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("fmspc", hex(p.fmspc()));
+        m.put("pceId", hex(p.pceId()));
+        m.put("pceSvn", p.pceSvn());
+        m.put("cpuSvn", hex(p.cpuSvn()));
+        m.put("tcbComponents", p.tcbComponents());
+        m.put("sgxType", p.sgxTypeName());
+        m.put("ppid", hex(p.ppid()));
+        if (p.platformInstanceId().length > 0) {
+            m.put("platformInstanceId", hex(p.platformInstanceId()));
+        }
+        p.configuration().ifPresent(c -> {
+            Map<String, Object> cm = new LinkedHashMap<>();
+            c.dynamicPlatform().ifPresent(v -> cm.put("dynamicPlatform", v));
+            c.cachedKeys().ifPresent(v -> cm.put("cachedKeys", v));
+            c.smtEnabled().ifPresent(v -> cm.put("smtEnabled", v));
+            m.put("configuration", cm);
+        });
         return m;
     }
 
@@ -206,5 +228,9 @@ final class CertificateDescriber {
         } catch (CertificateException | CRLException | ClassCastException e) {
             return Optional.empty();
         }
+    }
+
+    private static String hex(byte[] b) {
+        return HEX.formatHex(b);
     }
 }

@@ -13,14 +13,12 @@ import io.github.tdx4j.linux.internal.KernelFileException;
 import io.github.tdx4j.linux.internal.KernelFiles;
 import io.github.tdx4j.linux.internal.NativeKernelFiles;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link TdAttestation} on the Linux kernel interfaces of a TDX guest:
@@ -45,13 +43,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LinuxTdAttestation implements TdAttestation {
     /** The kernel's configfs-tsm outblob limit is 32 KiB, the tdx_guest quote buffer 128 KiB; this covers both. */
     static final int QUOTE_LIMIT = 128 * 1024;
-    /** The provider attribute of a TDX guest's report entry reads "tdx_guest\n" (not "tdx-guest" as once documented). */
-    static final String TDX_PROVIDER = "tdx_guest";
-    private static final AtomicLong ENTRY_COUNTER = new AtomicLong();
 
     private final KernelFiles files;
     private final Retry retry;
-    private final String entryPrefix;
+    private final ConfigfsTsmReport configfsTsm;
     private final Object extendLock = new Object();
     private final List<RtmrEvent> eventLog = new ArrayList<>();
     private final QgsRoute qgs;
@@ -66,7 +61,7 @@ public final class LinuxTdAttestation implements TdAttestation {
             QgsRoute qgs) {
         this.files = Objects.requireNonNull(files, "files");
         this.retry = new Retry(backoff, clock, sleeper);
-        this.entryPrefix = Objects.requireNonNull(entryPrefix, "entryPrefix");
+        this.configfsTsm = new ConfigfsTsmReport(files, entryPrefix);
         this.qgs = Objects.requireNonNull(qgs, "qgs");
     }
 
@@ -247,7 +242,7 @@ public final class LinuxTdAttestation implements TdAttestation {
             qgsWhy = "QGS not used: " + qgs.source();
         }
         try {
-            byte[] quote = retry.run(Failures.SITE_QUOTE, () -> quoteOnce(data));
+            byte[] quote = retry.run(Failures.SITE_QUOTE, () -> configfsTsm.quoteOnce(data));
             lastQuoteSource = "configfs-tsm";
             return quote;
         } catch (AttestationException e) {
@@ -267,130 +262,6 @@ public final class LinuxTdAttestation implements TdAttestation {
     /** Whether quotes try QGS first, and where it is or why not (for diagnostics). */
     public String qgsRoute() {
         return (qgs.client().isPresent() ? "QGS first: " : "QGS not used: ") + qgs.source();
-    }
-
-    /**
-     * One request through a fresh report entry (Documentation/ABI/testing/configfs-tsm-report): create it, check the
-     * provider, write inblob, read outblob, and remove the entry whatever happened. The generation attribute counts
-     * writes to the entry; it must move exactly once (our inblob write) and not again before outblob is read, or
-     * someone else wrote to the entry and the quote may bind their data.
-     */
-    private byte[] quoteOnce(byte[] data) throws Retry.Busy {
-        String entry = createEntry();
-        byte[] quote;
-        try {
-            quote = quoteInEntry(entry, data);
-        } catch (Retry.Busy busy) {
-            removeEntry(entry); // before the retry creates the next entry; stops retrying if it cannot
-            throw busy;
-        } catch (RuntimeException e) {
-            try {
-                files.rmdir(entry);
-            } catch (KernelFileException rm) {
-                e.addSuppressed(Failures.entryNotRemoved(rm));
-            }
-            throw e;
-        }
-        removeEntry(entry);
-        return quote;
-    }
-
-    private void removeEntry(String entry) {
-        try {
-            files.rmdir(entry);
-        } catch (KernelFileException rm) {
-            // A leaked entry holds kernel memory until someone removes it: better no quote than a silent leak.
-            throw Failures.entryNotRemoved(rm);
-        }
-    }
-
-    private String createEntry() {
-        KernelFileException last = null;
-        for (int i = 0; i < 16; i++) {
-            String entry = KernelPaths.entry(entryPrefix + "-" + ENTRY_COUNTER.incrementAndGet());
-            try {
-                files.mkdir(entry);
-                return entry;
-            } catch (KernelFileException e) {
-                if (!e.errno().equals(Errno.EEXIST)) {
-                    throw Failures.quote(e);
-                }
-                last = e;
-            }
-        }
-        throw Failures.noFreeEntry(16, last);
-    }
-
-    private byte[] quoteInEntry(String entry, byte[] data) throws Retry.Busy {
-        String providerPath = entry + "/provider";
-        String generationPath = entry + "/generation";
-        String inblob = entry + "/inblob";
-        String outblob = entry + "/outblob";
-        try {
-            String provider = text(files.read(providerPath, 256));
-            if (!provider.equals(TDX_PROVIDER)) {
-                throw Failures.wrongProvider(files.display(providerPath), provider);
-            }
-            long before = generation(generationPath);
-            int written;
-            try {
-                written = files.write(inblob, data);
-            } catch (KernelFileException e) {
-                if (e.errno().equals(Errno.EBUSY)) {
-                    throw new Retry.Busy(tries -> Failures.quoteBusy(tries, e));
-                }
-                throw e;
-            }
-            if (written != data.length) {
-                throw Failures.shortInblob(files.display(inblob), written);
-            }
-            long afterWrite = generation(generationPath);
-            if (afterWrite == before) {
-                // configfs commits a binary attribute when the file is closed and ignores the result
-                // (fs/configfs/file.c, configfs_release_bin_file): an unmoved generation is the only sign that
-                // report.c refused the write (EBUSY from try_advance_write_generation).
-                throw new Retry.Busy(tries -> Failures.inblobNotTaken(tries, files.display(inblob), before));
-            }
-            if (afterWrite != before + 1) {
-                throw new Retry.Busy(tries -> Failures.concurrentWriter(tries, files.display(entry), before + 1,
-                        afterWrite));
-            }
-            byte[] quote;
-            try {
-                quote = files.read(outblob, QUOTE_LIMIT);
-            } catch (KernelFileException e) {
-                if (e.errno().equals(Errno.EBUSY)) {
-                    throw new Retry.Busy(tries -> Failures.quoteBusy(tries, e));
-                }
-                throw e;
-            }
-            long afterRead = generation(generationPath);
-            if (afterRead != afterWrite) {
-                throw new Retry.Busy(tries -> Failures.concurrentWriter(tries, files.display(entry), afterWrite,
-                        afterRead));
-            }
-            if (quote.length == 0) {
-                throw Failures.emptyQuote(files.display(outblob));
-            }
-            return quote;
-        } catch (KernelFileException e) {
-            throw Failures.quote(e);
-        }
-    }
-
-    private long generation(String path) throws KernelFileException {
-        String text = text(files.read(path, 64));
-        try {
-            return Long.parseUnsignedLong(text);
-        } catch (NumberFormatException e) {
-            throw Failures.badGeneration(files.display(path), text);
-        }
-    }
-
-    /** A configfs/sysfs text attribute without its one trailing newline. */
-    private static String text(byte[] bytes) {
-        String s = new String(bytes, StandardCharsets.US_ASCII);
-        return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
     }
 
     // ---- RTMR and MRTD ----

@@ -223,7 +223,7 @@ public record TdxDiagnostics(String kernelRelease, List<Check> checks) {
         } catch (KernelFileException e) {
             return new Check(Item.CPU_FLAG, path, false, "cannot read " + path + " (" + e.errno() + ")");
         }
-        for (String line : text.split("\n")) {
+        for (String line : text.split("\n", -1)) {
             // x86: "flags\t\t: fpu vme ... tdx_guest ..."; X86_FEATURE_TDX_GUEST is named tdx_guest.
             if (line.startsWith("flags")) {
                 int colon = line.indexOf(':');
@@ -278,7 +278,7 @@ public record TdxDiagnostics(String kernelRelease, List<Check> checks) {
         String providerPath = entry + "/provider";
         try {
             String provider = new String(files.read(providerPath, 256), StandardCharsets.US_ASCII).strip();
-            result = provider.equals(LinuxTdAttestation.TDX_PROVIDER)
+            result = provider.equals(ConfigfsTsmReport.TDX_PROVIDER)
                     ? new Check(Item.CONFIGFS_TSM, path, true, "provider tdx_guest")
                     : new Check(Item.CONFIGFS_TSM, path, false, "the configfs-tsm provider is '" + provider
                             + "', not tdx_guest");

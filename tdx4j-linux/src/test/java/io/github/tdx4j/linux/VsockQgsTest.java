@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.tdx4j.attest.format.Quote;
 import io.github.tdx4j.call.policy.NanoClock;
-import io.github.tdx4j.linux.internal.LinuxSyscalls;
+import io.github.tdx4j.linux.internal.LinuxSockets;
 import io.github.tdx4j.linux.internal.NativeServerSocket;
 import io.github.tdx4j.linux.internal.NativeSocketStream;
 import io.github.tdx4j.sim.qgs.SimulatedQgsServer;
@@ -53,7 +53,7 @@ class VsockQgsTest {
         long port = 40_000 + ProcessHandle.current().pid() % 20_000;
         NativeServerSocket listener;
         try {
-            listener = NativeServerSocket.listenVsock(LinuxSyscalls.VMADDR_CID_LOCAL, port);
+            listener = NativeServerSocket.listenVsock(LinuxSockets.VMADDR_CID_LOCAL, port);
         } catch (IOException e) {
             String why = "VsockQgsTest: skipped, this kernel offers no vsock loopback (VMADDR_CID_LOCAL, module "
                     + "vsock_loopback): " + e.getMessage();
@@ -63,7 +63,7 @@ class VsockQgsTest {
         }
         try (SimulatedQgsServer qgs = SimulatedQgsServer.start(new NativeQgsListener(listener),
                 SimulatedQgs.QUOTING)) {
-            QgsClient client = QgsClient.of(new QgsEndpoint.Vsock(LinuxSyscalls.VMADDR_CID_LOCAL, port));
+            QgsClient client = QgsClient.of(new QgsEndpoint.Vsock(LinuxSockets.VMADDR_CID_LOCAL, port));
             byte[] quote = client.getQuote(SimulatedQgs.report(REPORT_DATA));
             assertThat(Quote.decode(quote).body().reportData()).isEqualTo(REPORT_DATA);
             assertThat(qgs.quotesServed()).isEqualTo(1);

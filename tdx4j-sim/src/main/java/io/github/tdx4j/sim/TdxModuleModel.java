@@ -346,12 +346,14 @@ final class TdxModuleModel {
             int kind = (int) (outcome >>> 8);
             int at = (int) (outcome & 0xFF);
             switch (kind) {
-                case PROBE_ALREADY:
+                case PROBE_ALREADY -> {
                     return TdxStatus.PAGE_ALREADY_ACCEPTED.raw() | at;
-                case PROBE_SIZE_MISMATCH:
+                }
+                case PROBE_SIZE_MISMATCH -> {
                     // Not a violation: a guest tries the larger size first and falls back (Linux try_accept_one).
                     return TdxStatus.PAGE_SIZE_MISMATCH.raw() | at;
-                case PROBE_ACCEPT:
+                }
+                case PROBE_ACCEPT -> {
                     // Deviation: a 2M accept is atomic here; the module accepts 4 KiB at a time and, with an
                     // interrupt pending, keeps its progress and leaves RAX unwritten so the TDCALL re-executes.
                     // TDX Module ABI v1.5, "TDG.MEM.PAGE.ACCEPT Leaf" (interruptibility).
@@ -359,13 +361,15 @@ final class TdxModuleModel {
                     td.memory.discard(false, page, n);
                     td.memory.setRange(page, n, TdMemory.state(TdMemory.MAPPED, level));
                     return 0;
-                default:
+                }
+                default -> {
                     if (!td.vmm.onPrivateEptViolation(gpa, pl)) {
                         throw td.stop(StopReason.of(StopReason.Kind.UNRESOLVED_EPT_VIOLATION,
                                 "the host did not resolve the EPT violation of TDG.MEM.PAGE.ACCEPT at GPA 0x"
                                         + Long.toHexString(gpa) + " level " + level));
                     }
                     td.ensureRunning();
+                }
             }
         }
         throw td.stop(StopReason.of(StopReason.Kind.UNRESOLVED_EPT_VIOLATION,

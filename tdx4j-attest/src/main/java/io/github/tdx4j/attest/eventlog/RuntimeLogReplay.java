@@ -75,6 +75,8 @@ public final class RuntimeLogReplay {
     }
 
     /**
+     * Replays the runtime log on top of the boot values and compares each RTMR with the reported one.
+     *
      * @param boot     RTMR0..3 as the boot left them: {@link RtmrReplay#replay(TcgEventLog)} of the CC event log,
      *                 or four zero values when there is none
      * @param log      the runtime log

@@ -23,8 +23,6 @@ import java.util.Map;
  */
 public record TcgEventLog(SpecIdEvent specId, List<CcEvent> events, int length) {
     private static final byte[] SPEC_ID_SIGNATURE = "Spec ID Event03\0".getBytes(StandardCharsets.US_ASCII);
-    /** Fixed part of TCG_PCClientPCREvent before the event data: PCR index, type, SHA-1 digest, event size. */
-    private static final int HEADER_EVENT_FIXED = 4 + 4 + 20 + 4;
 
     public TcgEventLog {
         events = List.copyOf(events);

@@ -97,6 +97,8 @@ public record PckCertChain(byte[] payload) implements CertificationData {
         return List.copyOf(out);
     }
 
+    // o != c on purpose: "another element of the list", so that a second copy of the same certificate counts as
+    // another certificate and is ordered (or refused) like any other.
     /**
      * The certificates ordered leaf first, each followed by its issuer. Real quotes already carry them in this
      * order; Intel's QVL sample quote carries the root first, so the order is rebuilt from the issuer names.
@@ -104,6 +106,7 @@ public record PckCertChain(byte[] payload) implements CertificationData {
      * @throws MalformedEvidenceException {@link Code#MALFORMED_PCK_CERTIFICATE} if the certificates do not form
      *                                    one chain
      */
+    @SuppressWarnings("ReferenceEquality")
     public List<X509Certificate> leafFirst() throws MalformedEvidenceException {
         List<X509Certificate> all = certificates();
         List<X509Certificate> leaves = new ArrayList<>();

@@ -62,11 +62,14 @@ final class Chains {
         return issuerKey;
     }
 
+    // o != c on purpose: "another element of the list", so that a second copy of the same certificate counts as
+    // another certificate and is ordered (or refused) like any other.
     /**
      * The chain ordered leaf first, each certificate followed by its issuer. PCS sends chains leaf first; Intel's
      * QVL sample data ({@code vectors/intel-qvl/*SignChain.pem}) has the root first. A set that is not one
      * chain is returned as given, and the checks above then say what is wrong with it.
      */
+    @SuppressWarnings("ReferenceEquality")
     static List<X509Certificate> leafFirst(List<X509Certificate> certs) {
         List<X509Certificate> leaves = new ArrayList<>();
         for (X509Certificate c : certs) {

@@ -46,8 +46,8 @@ public sealed interface VerificationResult {
                     Optional<TcbStatus> moduleStatus, TcbStatus qeStatus, String fmspc, boolean qveCollateralExpired)
             implements VerificationResult {
         /**
-         * A result without Intel's current expiry rule known separately: {@code qveCollateralExpired} is taken to
-         * be {@code collateralExpired} (for callers written before that field existed).
+         * A result without Intel's current expiry rule known separately: that rule's answer is taken to be
+         * {@code collateralExpired} (for callers written before the field for it existed).
          */
         public Verified(DecodedQuote quote, TcbStatus status, List<String> advisoryIds, boolean collateralExpired,
                         Instant collateralExpiry, String expiringItem, TcbStatus platformStatus,

@@ -194,7 +194,7 @@ class PcsClientTest {
         assertThatThrownBy(() -> client(null, AT).fetchTdx("50806f000000", PcsClient.PckCa.PLATFORM))
                 .isInstanceOfSatisfying(CollateralException.class, e -> {
                     assertThat(e.reason()).isEqualTo(CollateralException.Reason.MALFORMED);
-                    assertThat(e.getMessage()).contains("exceeds " + PcsClient.MAX_RESPONSE_SIZE + " bytes");
+                    assertThat(e.getMessage()).contains("exceeds " + PcsGet.MAX_RESPONSE_SIZE + " bytes");
                 });
     }
 

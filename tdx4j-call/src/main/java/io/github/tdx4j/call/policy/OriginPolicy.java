@@ -133,6 +133,8 @@ public final class OriginPolicy {
         }
 
         /**
+         * The policy of the cells set so far.
+         *
          * @throws IllegalArgumentException if a cell is missing, a VMM cell is FATAL, or a RATE_LIMITED cell is
          *                                  paired with interval 0 (which would log without bound)
          */

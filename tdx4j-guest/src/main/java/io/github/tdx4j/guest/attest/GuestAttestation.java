@@ -231,7 +231,7 @@ public final class GuestAttestation implements TdAttestation {
                 throw fail(Reason.HOST_ERROR, Origin.VMM, "tdx.getquote.status", "quote generation failed: " + status);
             }
             long outLen = memory.readUnsignedInt(base + GetQuoteBufferLayout.OUT_LEN_OFFSET);
-            long room = options.bufferBytes() - GetQuoteBufferLayout.DATA_OFFSET;
+            long room = (long) options.bufferBytes() - GetQuoteBufferLayout.DATA_OFFSET;
             if (outLen == 0 || outLen > room) {
                 throw fail(Reason.HOST_ERROR, Origin.VMM, "tdx.getquote.out-len",
                         "GET_QUOTE_SUCCESS with out_len " + outLen + ", outside 1.." + room);

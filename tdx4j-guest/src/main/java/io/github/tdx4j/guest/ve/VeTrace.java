@@ -13,6 +13,8 @@ import java.util.Objects;
  */
 public final class VeTrace implements TraceListener {
     private final GuestTraceListener downstream;
+    // Per instance on purpose: each VeTrace holds the calls of its own guest's #VE handlers, per thread.
+    @SuppressWarnings("ThreadLocalUsage")
     private final ThreadLocal<List<TraceEvent>> held = new ThreadLocal<>();
 
     public VeTrace(GuestTraceListener downstream) {

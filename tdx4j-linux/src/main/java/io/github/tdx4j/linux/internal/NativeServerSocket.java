@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 
 /**
- * A listening stream socket made through {@link LinuxSyscalls}: AF_VSOCK, which the JDK does not offer, for a
+ * A listening stream socket made through {@link LinuxSockets}: AF_VSOCK, which the JDK does not offer, for a
  * simulated QGS on vsock loopback (VMADDR_CID_LOCAL, the vsock_loopback module), or AF_UNIX, which runs exactly the
  * same calls (socket, bind, listen, poll, accept4) and so proves them on any machine. Non-blocking; every wait is a
  * {@code poll(2)} bounded by the caller's time-out.
@@ -20,24 +20,24 @@ public final class NativeServerSocket implements AutoCloseable {
         this.where = where;
     }
 
-    /** Listens on vsock {@code cid}:{@code port}: {@link LinuxSyscalls#VMADDR_CID_LOCAL} for loopback. */
+    /** Listens on vsock {@code cid}:{@code port}: {@link LinuxSockets#VMADDR_CID_LOCAL} for loopback. */
     public static NativeServerSocket listenVsock(long cid, long port) throws IOException {
-        return listen(LinuxSyscalls.AF_VSOCK, LinuxSyscalls.sockaddrVm(cid, port), "vsock CID " + cid + " port "
+        return listen(LinuxSockets.AF_VSOCK, LinuxSockets.sockaddrVm(cid, port), "vsock CID " + cid + " port "
                 + port);
     }
 
     /** Listens on the UNIX socket {@code path}, which must not exist. */
     public static NativeServerSocket listenUnix(String path) throws IOException {
-        return listen(LinuxSyscalls.AF_UNIX, LinuxSyscalls.sockaddrUn(path), "UNIX socket " + path);
+        return listen(LinuxSockets.AF_UNIX, LinuxSockets.sockaddrUn(path), "UNIX socket " + path);
     }
 
     private static NativeServerSocket listen(int family, byte[] sockaddr, String where) throws IOException {
-        int fd = LinuxSyscalls.socket(family,
-                LinuxSyscalls.SOCK_STREAM | LinuxSyscalls.SOCK_NONBLOCK | LinuxSyscalls.SOCK_CLOEXEC, where);
+        int fd = LinuxSockets.socket(family,
+                LinuxSockets.SOCK_STREAM | LinuxSockets.SOCK_NONBLOCK | LinuxSockets.SOCK_CLOEXEC, where);
         NativeServerSocket s = new NativeServerSocket(fd, where);
         try {
-            LinuxSyscalls.bind(fd, sockaddr, where);
-            LinuxSyscalls.listen(fd, BACKLOG, where);
+            LinuxSockets.bind(fd, sockaddr, where);
+            LinuxSockets.listen(fd, BACKLOG, where);
             return s;
         } catch (IOException | RuntimeException e) {
             s.close();
@@ -58,7 +58,7 @@ public final class NativeServerSocket implements AutoCloseable {
     public NativeSocketStream accept(long timeoutNanos) throws IOException {
         long deadline = System.nanoTime() + timeoutNanos;
         while (true) {
-            int c = LinuxSyscalls.accept(fd, where);
+            int c = LinuxSockets.accept(fd, where);
             if (c >= 0) {
                 return NativeSocketStream.adopt(c, "a client of " + where);
             }
@@ -66,7 +66,7 @@ public final class NativeServerSocket implements AutoCloseable {
             if (left <= 0) {
                 throw new SocketTimeoutException("no connection to " + where + " in time");
             }
-            LinuxSyscalls.poll(fd, LinuxSyscalls.POLLIN, SocketStream.millis(left), where);
+            LinuxSockets.poll(fd, LinuxSockets.POLLIN, SocketStream.millis(left), where);
         }
     }
 

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 
 /**
- * A {@link SocketStream} on a non-blocking socket made through {@link LinuxSyscalls}: AF_VSOCK to the host's QGS (the
+ * A {@link SocketStream} on a non-blocking socket made through {@link LinuxSockets}: AF_VSOCK to the host's QGS (the
  * JDK has no vsock), or AF_UNIX, which runs exactly the same system calls and so proves them on any machine.
  * Every wait is a {@code poll(2)} bounded by the caller's time-out.
  */
@@ -25,25 +25,25 @@ public final class NativeSocketStream implements SocketStream {
 
     /** Connects to vsock {@code cid}:{@code port} within {@code timeoutNanos}. */
     public static NativeSocketStream connectVsock(long cid, long port, long timeoutNanos) throws IOException {
-        return connect(LinuxSyscalls.AF_VSOCK, LinuxSyscalls.sockaddrVm(cid, port),
+        return connect(LinuxSockets.AF_VSOCK, LinuxSockets.sockaddrVm(cid, port),
                 "vsock CID " + cid + " port " + port, timeoutNanos);
     }
 
     /** Connects to the UNIX socket at {@code path} within {@code timeoutNanos}, with the native calls. */
     public static NativeSocketStream connectUnix(String path, long timeoutNanos) throws IOException {
-        return connect(LinuxSyscalls.AF_UNIX, LinuxSyscalls.sockaddrUn(path), "UNIX socket " + path, timeoutNanos);
+        return connect(LinuxSockets.AF_UNIX, LinuxSockets.sockaddrUn(path), "UNIX socket " + path, timeoutNanos);
     }
 
     private static NativeSocketStream connect(int family, byte[] sockaddr, String peer, long timeoutNanos)
             throws IOException {
-        int fd = LinuxSyscalls.socket(family,
-                LinuxSyscalls.SOCK_STREAM | LinuxSyscalls.SOCK_NONBLOCK | LinuxSyscalls.SOCK_CLOEXEC, peer);
+        int fd = LinuxSockets.socket(family,
+                LinuxSockets.SOCK_STREAM | LinuxSockets.SOCK_NONBLOCK | LinuxSockets.SOCK_CLOEXEC, peer);
         NativeSocketStream s = new NativeSocketStream(fd, peer);
         try {
-            if (!LinuxSyscalls.connect(fd, sockaddr, peer)) {
+            if (!LinuxSockets.connect(fd, sockaddr, peer)) {
                 long deadline = System.nanoTime() + timeoutNanos;
-                s.await(LinuxSyscalls.POLLOUT, deadline, "connect");
-                Errno pending = LinuxSyscalls.socketError(fd, peer);
+                s.await(LinuxSockets.POLLOUT, deadline, "connect");
+                Errno pending = LinuxSockets.socketError(fd, peer);
                 if (pending.value() != 0) {
                     throw new KernelFileException(pending, "connect", peer);
                 }
@@ -62,8 +62,8 @@ public final class NativeSocketStream implements SocketStream {
             if (left <= 0) {
                 throw new SocketTimeoutException(operation + " " + peer + " timed out");
             }
-            short revents = LinuxSyscalls.poll(fd, events, SocketStream.millis(left), peer);
-            if ((revents & (events | LinuxSyscalls.POLLERR | LinuxSyscalls.POLLHUP)) != 0) {
+            short revents = LinuxSockets.poll(fd, events, SocketStream.millis(left), peer);
+            if ((revents & (events | LinuxSockets.POLLERR | LinuxSockets.POLLHUP)) != 0) {
                 return;
             }
         }
@@ -79,9 +79,9 @@ public final class NativeSocketStream implements SocketStream {
         long deadline = System.nanoTime() + timeoutNanos;
         int off = 0;
         while (off < data.length) {
-            int n = LinuxSyscalls.send(fd, data, off, data.length - off, peer);
+            int n = LinuxSockets.send(fd, data, off, data.length - off, peer);
             if (n == 0) {
-                await(LinuxSyscalls.POLLOUT, deadline, "send to");
+                await(LinuxSockets.POLLOUT, deadline, "send to");
             }
             off += n;
         }
@@ -91,11 +91,11 @@ public final class NativeSocketStream implements SocketStream {
     public int read(byte[] into, int off, int len, long timeoutNanos) throws IOException {
         long deadline = System.nanoTime() + timeoutNanos;
         while (true) {
-            int n = LinuxSyscalls.recv(fd, into, off, len, peer);
+            int n = LinuxSockets.recv(fd, into, off, len, peer);
             if (n != 0) {
                 return n;
             }
-            await(LinuxSyscalls.POLLIN, deadline, "receive from");
+            await(LinuxSockets.POLLIN, deadline, "receive from");
         }
     }
 

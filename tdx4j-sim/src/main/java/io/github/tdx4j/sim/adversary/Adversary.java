@@ -79,7 +79,10 @@ public final class Adversary {
         forcedTimes.put(site, times);
     }
 
+    // The site's ordinal indexes the per-site counter and is mixed into the run's digest: replays and recorded
+    // campaign results depend on that value, so it stays the ordinal.
     /** Reads the decision for {@code site} from the tape, records it and returns it. */
+    @SuppressWarnings("EnumOrdinal")
     public Decision decide(InputSite site) {
         Decision pinned = forced.get(site);
         if (pinned != null && forcedTimes.merge(site, -1, Integer::sum) <= 0) {
@@ -160,6 +163,7 @@ public final class Adversary {
     }
 
     /** How often {@code site} was consulted. */
+    @SuppressWarnings("EnumOrdinal") // the per-site counter is indexed by ordinal, as in decide
     public int consulted(InputSite site) {
         return consulted[site.ordinal()];
     }

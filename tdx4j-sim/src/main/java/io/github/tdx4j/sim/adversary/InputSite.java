@@ -70,6 +70,8 @@ public enum InputSite {
 
     private final Origin seam;
     private final String description;
+    // Unmodifiable (List.of in the constructor); the check cannot see that through the List type.
+    @SuppressWarnings("ImmutableEnumChecker")
     private final List<Fault> menu;
 
     InputSite(Origin seam, String description, Fault... menu) {

@@ -60,9 +60,9 @@ public final class SimulatedPki {
     public static final String TCB_SIGNING_CN = "tdx4j Simulated SGX TCB Signing";
 
     /** FMSPC of the simulated platform (family-model-stepping-platform id): not one Intel assigns. */
-    public static final byte[] FMSPC = {0x7D, 0x45, 0x00, 0x00, 0x00, 0x00};
+    static final byte[] FMSPC = {0x7D, 0x45, 0x00, 0x00, 0x00, 0x00};
     /** PCE-ID 0000, as every Intel platform. */
-    public static final byte[] PCE_ID = {0, 0};
+    static final byte[] PCE_ID = {0, 0};
     /** The SGX TCB component SVNs of the platform (the PCK certificate's TCB). */
     static final int[] SGX_TCB_COMPONENTS = {2, 2, 2, 2, 3, 1, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0};
     /** PCESVN of the platform. */
