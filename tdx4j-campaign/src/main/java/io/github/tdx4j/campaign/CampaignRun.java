@@ -241,11 +241,11 @@ public final class CampaignRun {
         quoteOptions = quoteOptions(notify);
         boolean burst = fixedOps == null && rnd.nextInt(BURST_ONE_IN) == 0;
         Op[] sequence = fixedOps != null ? fixedOps : burst ? burst() : null;
-        adv.setExitObserver(exit -> RunOracles.onExit(this, exit));
+        adv.setExitObserver(exit -> ExitOracle.onExit(this, exit));
         td = SimulatedTd.boot(misconfigured ? SEPT_VE_ENABLED : PRODUCTION, SETTINGS,
                 AdversarialVmm.factory(adv, CampaignQuotes.INSTANCE));
         cpu = td.vcpu();
-        RunOracles.plantPrivateCanaries(this);
+        Canaries.plantPrivateCanaries(this);
         GuestConfig config = GuestConfig.defaults(POOL_GPA, POOL_BYTES).withPolicy(bug.policy(policy))
                 .withLog(bug.log((level, message) -> {
                     logLines.add(message);
@@ -255,7 +255,7 @@ public final class CampaignRun {
             guest = TdxGuest.boot(new BoundedPlatform(this).forGuest(), guestOps::cpuid, config);
             return true;
         })) {
-            RunOracles.finish(this);
+            EndOfRun.finish(this);
             return;
         }
         int n = sequence != null ? sequence.length : 4 + rnd.nextInt(7);
@@ -265,7 +265,7 @@ public final class CampaignRun {
                 break;
             }
         }
-        RunOracles.finish(this);
+        EndOfRun.finish(this);
     }
 
     /**
@@ -314,7 +314,7 @@ public final class CampaignRun {
         op = name;
         operations.add(name);
         int mustFailBefore = adv.mustFailDecisions().size();
-        long[] before = RunOracles.failureCounts(this);
+        long[] before = OriginOracle.failureCounts(this);
         opCountsBefore = before;
         calls = 0;
         steps = 0;
@@ -338,8 +338,8 @@ public final class CampaignRun {
         boolean goOn = true;
         try {
             boolean clean = step.run();
-            long[] after = RunOracles.failureCounts(this);
-            origin = RunOracles.firstIncrease(before, after);
+            long[] after = OriginOracle.failureCounts(this);
+            origin = OriginOracle.firstIncrease(before, after);
             outcome = clean && origin == null ? Outcome.HANDLED : Outcome.ERROR;
             if (!clean && origin == null) {
                 violation(Oracle.WRONG_ORIGIN, "the operation failed without reporting a failure");
@@ -360,7 +360,7 @@ public final class CampaignRun {
             dead = true;
         } catch (TdStopped s) {
             outcome = Outcome.FATAL;
-            origin = RunOracles.stopOrigin(s.reason());
+            origin = OriginOracle.stopOrigin(s.reason());
             goOn = false;
             dead = true;
         } catch (BoundedPlatform.HangDetected h) {
@@ -388,9 +388,9 @@ public final class CampaignRun {
             failure = opFailure;
         }
         if (origin != null) {
-            RunOracles.checkOrigin(this, outcome, origin, site);
+            OriginOracle.checkOrigin(this, outcome, origin, site);
         }
-        RunOracles.checkOperation(this, outcome, failure);
+        OperationRules.checkOperation(this, outcome, failure);
         PolicyOracle.check(this, outcome, failure);
         if (td.isStopped() && goOn) {
             // The operation returned, but the TD is gone: a stop the guest did not see is a silent failure.
