@@ -52,7 +52,8 @@ final class ExitOracle {
                 run.mapGpaStart = exit.r12();
                 run.mapGpaSameStart = 1;
             }
-            if (run.mapGpaSameStart > SpecTables.MAPGPA_NO_PROGRESS_RETRIES) {
+            // Once per streak: a guest that never stops would otherwise add one violation per call.
+            if (run.mapGpaSameStart == SpecTables.MAPGPA_NO_PROGRESS_RETRIES + 1) {
                 run.violation(Oracle.WRONG_ORIGIN, String.format("MapGPA called %d times in a row at 0x%x; after %d "
                         + "RETRY answers without progress the conversion must fail", run.mapGpaSameStart, exit.r12(),
                         SpecTables.MAPGPA_NO_PROGRESS_RETRIES));
