@@ -80,7 +80,7 @@ final class BoundedPlatform implements GuestPlatform {
             }
             checkWallClock();
             Registers out = faulty.tdcall(in);
-            RunOracles.afterTdcall(run, in, out);
+            OperationRules.afterTdcall(run, in, out);
             return out;
         };
         this.transport = run.bug.transport(bounded, run.cpu);

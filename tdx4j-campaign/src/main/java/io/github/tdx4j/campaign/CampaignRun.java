@@ -64,7 +64,7 @@ public final class CampaignRun {
      * The model version in tape files: bump it whenever a change to the simulator, the guest services or this
      * scenario makes old tapes replay differently.
      */
-    public static final int MODEL_VERSION = 2;
+    public static final int MODEL_VERSION = 3;
 
     /** Code is written and run here (accepted at boot). */
     static final long CODE_GPA = 0x20_0000L;
@@ -90,8 +90,14 @@ public final class CampaignRun {
      * hang ended by real time does not replay exactly (the step budget is what ends a loop within seconds).
      */
     static final long MAX_WALL_NANOS_PER_OPERATION = 30_000_000_000L;
-    /** One run in this many is a burst run: one input site fails many times, long enough to reach rate limits. */
+    /**
+     * One run in this many is a burst run (one input site fails many times, long enough to reach rate limits), and
+     * one in this many a stuck-MapGPA run (the host answers RETRY without progress): the run's draw of 0..47 says
+     * which, {@link #BURST_DRAW} or {@link #STUCK_MAPGPA_DRAW}.
+     */
     static final int BURST_ONE_IN = 48;
+    private static final int BURST_DRAW = 0;
+    private static final int STUCK_MAPGPA_DRAW = 1;
     /** Canaries: a 56-bit prefix no legitimate value has, plus a byte naming where it was planted. */
     static final long CANARY_PREFIX = 0x5EC2_E7C0_FFEE_0000L;
     static final long CANARY_MASK = 0xFFFF_FFFF_FFFF_FF00L;
@@ -239,13 +245,14 @@ public final class CampaignRun {
         boolean misconfigured = rnd.nextInt(64) == 0 || forceMisconfigured;
         boolean notify = rnd.nextInt(4) == 0;
         quoteOptions = quoteOptions(notify);
-        boolean burst = fixedOps == null && rnd.nextInt(BURST_ONE_IN) == 0;
-        Op[] sequence = fixedOps != null ? fixedOps : burst ? burst() : null;
-        adv.setExitObserver(exit -> RunOracles.onExit(this, exit));
+        int special = fixedOps == null ? rnd.nextInt(BURST_ONE_IN) : -1;
+        Op[] sequence = fixedOps != null ? fixedOps
+                : special == BURST_DRAW ? burst() : special == STUCK_MAPGPA_DRAW ? stuckMapGpa() : null;
+        adv.setExitObserver(exit -> ExitOracle.onExit(this, exit));
         td = SimulatedTd.boot(misconfigured ? SEPT_VE_ENABLED : PRODUCTION, SETTINGS,
                 AdversarialVmm.factory(adv, CampaignQuotes.INSTANCE));
         cpu = td.vcpu();
-        RunOracles.plantPrivateCanaries(this);
+        Canaries.plantPrivateCanaries(this);
         GuestConfig config = GuestConfig.defaults(POOL_GPA, POOL_BYTES).withPolicy(bug.policy(policy))
                 .withLog(bug.log((level, message) -> {
                     logLines.add(message);
@@ -255,7 +262,7 @@ public final class CampaignRun {
             guest = TdxGuest.boot(new BoundedPlatform(this).forGuest(), guestOps::cpuid, config);
             return true;
         })) {
-            RunOracles.finish(this);
+            EndOfRun.finish(this);
             return;
         }
         int n = sequence != null ? sequence.length : 4 + rnd.nextInt(7);
@@ -265,7 +272,7 @@ public final class CampaignRun {
                 break;
             }
         }
-        RunOracles.finish(this);
+        EndOfRun.finish(this);
     }
 
     /**
@@ -306,6 +313,19 @@ public final class CampaignRun {
     }
 
     /**
+     * A stuck-MapGPA run: the host answers every MapGPA with RETRY and R11 = the call's start (no progress), either
+     * {@link SpecTables#MAPGPA_NO_PROGRESS_RETRIES} times and then honestly (the first conversion must fail after
+     * exactly those calls, the next ones succeed) or for the rest of the run (every conversion must fail, none may
+     * loop). A random tape draws three no-progress answers in a row about once in 200,000 MapGPA calls, too rarely
+     * to test the bound.
+     */
+    private Op[] stuckMapGpa() {
+        int times = rnd.nextBoolean() ? SpecTables.MAPGPA_NO_PROGRESS_RETRIES : Integer.MAX_VALUE;
+        adv.force(InputSite.MAPGPA_STATUS, Fault.RETRY_NO_PROGRESS, 0, times);
+        return new Op[] {Op.SHARE, Op.SHARE, Op.UNSHARE, Op.QUOTE, Op.UNSHARE};
+    }
+
+    /**
      * Runs one guest operation and classifies it; checks the per-operation oracles.
      *
      * @return whether the TD can go on (false after a fatal outcome, a hang or an unclassified failure)
@@ -313,8 +333,9 @@ public final class CampaignRun {
     private boolean operation(String name, Step step) {
         op = name;
         operations.add(name);
+        bug.operationStarts(name);
         int mustFailBefore = adv.mustFailDecisions().size();
-        long[] before = RunOracles.failureCounts(this);
+        long[] before = OriginOracle.failureCounts(this);
         opCountsBefore = before;
         calls = 0;
         steps = 0;
@@ -338,8 +359,8 @@ public final class CampaignRun {
         boolean goOn = true;
         try {
             boolean clean = step.run();
-            long[] after = RunOracles.failureCounts(this);
-            origin = RunOracles.firstIncrease(before, after);
+            long[] after = OriginOracle.failureCounts(this);
+            origin = OriginOracle.firstIncrease(before, after);
             outcome = clean && origin == null ? Outcome.HANDLED : Outcome.ERROR;
             if (!clean && origin == null) {
                 violation(Oracle.WRONG_ORIGIN, "the operation failed without reporting a failure");
@@ -360,7 +381,7 @@ public final class CampaignRun {
             dead = true;
         } catch (TdStopped s) {
             outcome = Outcome.FATAL;
-            origin = RunOracles.stopOrigin(s.reason());
+            origin = OriginOracle.stopOrigin(s.reason());
             goOn = false;
             dead = true;
         } catch (BoundedPlatform.HangDetected h) {
@@ -388,9 +409,9 @@ public final class CampaignRun {
             failure = opFailure;
         }
         if (origin != null) {
-            RunOracles.checkOrigin(this, outcome, origin, site);
+            OriginOracle.checkOrigin(this, outcome, origin, site);
         }
-        RunOracles.checkOperation(this, outcome, failure);
+        OperationRules.checkOperation(this, outcome, failure);
         PolicyOracle.check(this, outcome, failure);
         if (td.isStopped() && goOn) {
             // The operation returned, but the TD is gone: a stop the guest did not see is a silent failure.

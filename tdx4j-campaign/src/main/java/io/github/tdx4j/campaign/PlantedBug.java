@@ -50,6 +50,10 @@ interface PlantedBug {
         return simulated;
     }
 
+    /** Told the name of each operation as it starts ("boot" first), for a bug that strikes in one operation only. */
+    default void operationStarts(String operation) {
+    }
+
     /** The log sink the guest services write to, given the one the log-volume oracle reads. */
     default LogSink log(LogSink observed) {
         return observed;

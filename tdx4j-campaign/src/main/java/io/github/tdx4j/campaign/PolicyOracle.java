@@ -72,7 +72,7 @@ final class PolicyOracle {
      * being reported, except the guest's own argument checks, which {@code GuestBugException} throws directly.
      */
     private static boolean reported(CampaignRun run, TdxFailure f) {
-        long[] after = RunOracles.failureCounts(run);
+        long[] after = OriginOracle.failureCounts(run);
         int i = switch (f.origin()) {
             case GUEST_BUG -> 0;
             case TDX_MODULE -> 1;

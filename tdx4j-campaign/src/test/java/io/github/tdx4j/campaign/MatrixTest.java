@@ -43,6 +43,9 @@ class MatrixTest {
         return Stream.of(
                 new Case("T01 TDVMCALL RAX != 0 is fatal (TDX module)", InputSite.MODULE_VMCALL,
                         Fault.MODULE_VMCALL_FAILED, 0, Op.CPUID_HYPERVISOR, Outcome.FATAL, Origin.TDX_MODULE),
+                new Case("T01 TDVMCALL RAX with an error class and RAX[31:0] = 0 is fatal too", InputSite.MODULE_VMCALL,
+                        Fault.MODULE_ERROR_NO_DETAILS, 0x0000_0102_0000_0000L, Op.PORT_IN, Outcome.FATAL,
+                        Origin.TDX_MODULE),
                 new Case("T02 TDX_NO_VALID_VE_INFO is fatal", InputSite.MODULE_VEINFO, Fault.MODULE_NO_VALID_VE_INFO,
                         0, Op.PORT_IN, Outcome.FATAL, Origin.TDX_MODULE),
                 new Case("T05 TDG.MR.REPORT OPERAND_INVALID is an error, no report copied", InputSite.MODULE_REPORT,

@@ -31,6 +31,8 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Each oracle fires on the guest bug it exists to catch. A bug is planted between the guest services and the
@@ -233,6 +235,111 @@ class OracleSelfTest {
         });
     }
 
+    /**
+     * A guest retry loop whose exit condition never holds, in operation {@code target} only: from its first TDCALL on,
+     * every TDCALL is repeated for ever.
+     */
+    private static PlantedBug retryForeverIn(Op target) {
+        return new PlantedBug() {
+            private boolean armed;
+
+            @Override
+            public void operationStarts(String operation) {
+                armed = operation.equals(target.name());
+            }
+
+            @Override
+            public TdxTransport transport(TdxTransport bounded, Vcpu cpu) {
+                return in -> {
+                    Registers out = bounded.tdcall(in);
+                    while (armed) {
+                        out = bounded.tdcall(in);
+                    }
+                    return out;
+                };
+            }
+        };
+    }
+
+    /**
+     * Every operation that runs guest code (SLEEP and WAIT_WINDOW are the campaign's own waits, SIM_PROBE calls the
+     * simulated module directly): a loop in it ends as HANG within seconds, the run stops there, and (seed, tape) with
+     * the same bug replays the same trace, the HANG included.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Op.class, mode = EnumSource.Mode.EXCLUDE, names = {"SLEEP", "WAIT_WINDOW", "SIM_PROBE"})
+    @Timeout(20)
+    @DisplayName("HANG fires, within seconds and replayably, for a loop that never ends in any guest operation")
+    void watchdogEndsALoopInAnyOperation(Op target) {
+        Op[] ops = target == Op.UNSHARE ? new Op[] {Op.SHARE, Op.UNSHARE, Op.REPORT} : new Op[] {target, Op.REPORT};
+        RunSpec spec = RunSpec.of(SEED, FaultTape.honest()).withText().withOps(ops);
+        assertThat(CampaignRun.run(spec, PlantedBug.NONE).violations()).as("the control run").isEmpty();
+        long start = System.nanoTime();
+        RunResult r = CampaignRun.run(spec, retryForeverIn(target));
+        assertThat(System.nanoTime() - start).as("nanoseconds to report the hang").isLessThan(10_000_000_000L);
+        // A MapGPA loop also breaks the retry bound (WRONG_ORIGIN) and an RTMR extend loop the event log's replay
+        // (CORRUPTION) before the hang; what matters here is that the run ends, as HANG, in this operation.
+        assertThat(r.violations()).extracting(Violation::oracle).contains(Oracle.HANG);
+        assertThat(r.results()).last().isEqualTo("HANG");
+        assertThat(r.operations()).as("the run stops at the hang").last().isEqualTo(target.name());
+        RunResult again = CampaignRun.run(RunSpec.of(r.seed(), r.tape()).withText().withOps(ops),
+                retryForeverIn(target));
+        assertThat(again.traceHash()).as("the replay's trace hash").isEqualTo(r.traceHash());
+    }
+
+    /**
+     * The first {@code runs} runs of campaign seed 0x19 (the planted-bug harness's) with {@code bug} planted, as
+     * {@code tdx4j campaign} makes them: the first run that breaks {@code oracle}, which must break nothing
+     * without the bug; fails if none does.
+     */
+    private static RunResult campaignFlags(PlantedBug bug, Oracle oracle, int runs) {
+        for (long i = 0; i < runs; i++) {
+            long s = Campaign.runSeed(0x19, i);
+            RunResult r = CampaignRun.run(RunSpec.of(s, Campaign.randomTape(s)), bug);
+            if (r.violations().stream().anyMatch(v -> v.oracle() == oracle)) {
+                assertThat(CampaignRun.run(RunSpec.of(s, Campaign.randomTape(s))).violations())
+                        .as("run %d without the bug", i).isEmpty();
+                return r;
+            }
+        }
+        throw new AssertionError("none of the first " + runs + " campaign runs broke " + oracle);
+    }
+
+    /** TDCALL(TDG.VP.VMCALL)'s RAX tested on its low half only (planted bug 06). */
+    private static final PlantedBug VMCALL_RAX_LOW_HALF = around(in -> in, (in, out) ->
+            in.rax() == 0 && (int) out.rax() == 0 ? out.withRax(0) : out);
+
+    @Test
+    @DisplayName("FAILURE_AS_SUCCESS fires when TDG.VP.VMCALL's RAX is read as 32 bits (an error whose RAX[31:0] is 0)")
+    void failureAsSuccessOracleSeesRaxReadAs32Bits() {
+        RunResult r = withAndWithout(VMCALL_RAX_LOW_HALF, InputSite.MODULE_VMCALL, Fault.MODULE_ERROR_NO_DETAILS,
+                Op.PORT_IN);
+        assertThat(r.violations()).extracting(Violation::oracle).contains(Oracle.FAILURE_AS_SUCCESS);
+        campaignFlags(VMCALL_RAX_LOW_HALF, Oracle.FAILURE_AS_SUCCESS, 2_000);
+    }
+
+    /** MapGPA calls again after a RETRY without progress: more calls at one start than documented (patches 28, 29). */
+    private static final PlantedBug MAPGPA_RETRY_AGAIN = new PlantedBug() {
+        @Override
+        public TdxTransport transport(TdxTransport bounded, Vcpu cpu) {
+            return in -> {
+                Registers out = bounded.tdcall(in);
+                if (isVmcall(in, TdvmcallSubFunction.MAP_GPA) && out.r10() == TdvmcallStatus.RETRY.raw()
+                        && out.r11() == in.r12()) {
+                    out = bounded.tdcall(in);
+                }
+                return out;
+            };
+        }
+    };
+
+    @Test
+    @DisplayName("A campaign's stuck-MapGPA runs flag a guest that goes on after 3 RETRY answers without progress")
+    void campaignReachesTheMapGpaRetryBound() {
+        RunResult r = campaignFlags(MAPGPA_RETRY_AGAIN, Oracle.WRONG_ORIGIN, 2_000);
+        assertThat(r.operations()).startsWith("boot", "SHARE", "SHARE", "UNSHARE", "QUOTE");
+    }
+
     @Test
     @DisplayName("CALLER_REGISTERS fires when TdxCalls passes on a VMM-written RSI (CVE-2023-52874's shape)")
     void callerRegistersOracleSeesAnUnscrubbedRegister() {
@@ -311,20 +418,7 @@ class OracleSelfTest {
     @Test
     @DisplayName("WRONG_ORIGIN fires when MapGPA goes on after the documented 3 RETRY answers without progress")
     void originOracleSeesOneRetryTooMany() {
-        PlantedBug bug = new PlantedBug() {
-            @Override
-            public TdxTransport transport(TdxTransport bounded, Vcpu cpu) {
-                return in -> {
-                    Registers out = bounded.tdcall(in);
-                    if (isVmcall(in, TdvmcallSubFunction.MAP_GPA) && out.r10() == TdvmcallStatus.RETRY.raw()
-                            && out.r11() == in.r12()) {
-                        out = bounded.tdcall(in);
-                    }
-                    return out;
-                };
-            }
-        };
-        RunResult r = withAndWithout(bug, InputSite.MAPGPA_STATUS, Fault.RETRY_NO_PROGRESS, Op.SHARE);
+        RunResult r = withAndWithout(MAPGPA_RETRY_AGAIN, InputSite.MAPGPA_STATUS, Fault.RETRY_NO_PROGRESS, Op.SHARE);
         assertThat(r.violations()).extracting(Violation::oracle).contains(Oracle.WRONG_ORIGIN);
     }
 

@@ -148,7 +148,14 @@ public enum Fault {
     /** The leaf returns TDX_OPERAND_INVALID. */
     MODULE_OPERAND_INVALID(FaultClass.A, false),
     /** The leaf returns a random error status (bit 63 set). */
-    MODULE_ERROR_RANDOM(FaultClass.A, true);
+    MODULE_ERROR_RANDOM(FaultClass.A, true),
+    /**
+     * The leaf returns an error status without details: bit 63 set, a random class and code in bits 47:32, bits 31:0
+     * zero (Intel TDX Module ABI Specification v1.5, "Function Completion Status Codes": bits 31:0 hold the operand
+     * ID or other details, and a status without them leaves them 0). A caller that tests only RAX[31:0] takes it
+     * for TDX_SUCCESS.
+     */
+    MODULE_ERROR_NO_DETAILS(FaultClass.A, true);
 
     private final FaultClass faultClass;
     private final boolean needsValue;

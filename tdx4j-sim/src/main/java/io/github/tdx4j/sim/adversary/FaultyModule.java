@@ -13,7 +13,7 @@ import java.util.Objects;
  * from the {@link AdversarialVmm}, so a failure it causes is the module's and must be classified so.
  *
  * <p>Faults, each where TDX Module ABI v1.5 lets a real module produce the status or where a module bug would show:
- * TDCALL(TDG.VP.VMCALL) with RAX != 0 (the call is not run); TDG.VP.INFO with GPAW 0, 53 or 63; TDG.VP.VEINFO.GET with
+ * TDCALL(TDG.VP.VMCALL) with RAX != 0 (the call is not run), also an error whose RAX[31:0] is zero; TDG.VP.INFO with GPAW 0, 53 or 63; TDG.VP.VEINFO.GET with
  * TDX_NO_VALID_VE_INFO or instruction length 0; TDX_OPERAND_BUSY and TDX_INTERRUPTED_RESUMABLE on
  * TDG.MEM.PAGE.ACCEPT (the spec's contention and interruption cases), TDX_OPERAND_BUSY on TDG.MR.REPORT and
  * TDG.MR.RTMR.EXTEND; error statuses on TDG.VM.RD/WR. A fault that returns an error does not run the leaf.
@@ -57,6 +57,7 @@ public final class FaultyModule implements TdxTransport {
             case MODULE_INTERRUPTED_RESUMABLE -> failed(d, TdxStatus.INTERRUPTED_RESUMABLE.raw());
             case MODULE_OPERAND_INVALID -> failed(d, TdxStatus.OPERAND_INVALID.raw() | OperandId.RCX.id());
             case MODULE_ERROR_RANDOM -> failed(d, Long.MIN_VALUE | (d.value() & 0x3FFF_FFFF_FFFF_FFFFL));
+            case MODULE_ERROR_NO_DETAILS -> failed(d, Long.MIN_VALUE | (d.value() & 0x0000_FFFF_0000_0000L));
             default -> module.tdcall(in);
         };
     }
