@@ -10,6 +10,8 @@ import io.github.tdx4j.attest.eventlog.CcelTable;
 import io.github.tdx4j.attest.eventlog.EventDigest;
 import io.github.tdx4j.attest.eventlog.EventTypes;
 import io.github.tdx4j.attest.eventlog.RtmrReplay;
+import io.github.tdx4j.attest.eventlog.RuntimeEvent;
+import io.github.tdx4j.attest.eventlog.RuntimeEventLog;
 import io.github.tdx4j.attest.eventlog.TcgEventLog;
 import io.github.tdx4j.attest.format.CertificationData;
 import io.github.tdx4j.attest.format.MalformedEvidenceException;
@@ -49,7 +51,7 @@ import picocli.CommandLine.Parameters;
  * {@code tdx4j inspect FILE [--json]}: what a piece of attestation evidence contains.
  *
  * <p>Recognises, in this order: QuoteCollateralV3 JSON (text starting with '{'), X.509 certificates and CRLs
- * ({@link CertificateDescriber}), an ACPI CCEL table, a CC event log, a 1024-byte TDREPORT_STRUCT, a TD quote v4/v5 and an SGX quote v3; binary input may also be given as hex text with an
+ * ({@link CertificateDescriber}), an ACPI CCEL table, a CC event log, a runtime event log, a 1024-byte TDREPORT_STRUCT, a TD quote v4/v5 and an SGX quote v3; binary input may also be given as hex text with an
  * optional 0x prefix. Every decoded field is printed, as aligned text or as one JSON object. Input that decodes
  * as none of these is reported in one sentence on stderr with exit code 1. Problems inside a decoded quote that do
  * not stop decoding (a PCK certificate that does not parse) are shown in the output as an {@code error} field.
@@ -57,7 +59,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Print every field of a TDREPORT, TD quote (v4/v5), SGX quote (v3), quote collateral (QuoteCollateralV3 "
                 + "JSON, or a PCS TCB info or QE identity response, with every TCB level), ACPI CCEL table, CC event "
-                + "log, or X.509 certificates and CRLs (PEM, DER or hex: names, validity, key, the SGX extensions of "
+                + "log, tdx4j extend's runtime event log, or X.509 certificates and CRLs (PEM, DER or hex: names, validity, key, the SGX extensions of "
                 + "a PCK certificate, every revoked serial).", "",
                 "Examples:",
                 "  tdx4j inspect quote.dat",
@@ -67,6 +69,8 @@ import picocli.CommandLine.Parameters;
 final class InspectCommand implements Callable<Integer> {
     private static final HexFormat HEX = HexFormat.of();
     private static final byte[] SPEC_ID = "Spec ID Event03\0".getBytes(StandardCharsets.US_ASCII);
+    /** The first byte of a runtime event log (RFC 7464, section 2.1: each JSON text starts with RS, 0x1E). */
+    private static final byte RECORD_SEPARATOR = 0x1E;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The evidence file (binary, hex text, or the output of tdx4j quote --json).")
     Path file;
@@ -124,6 +128,9 @@ final class InspectCommand implements Callable<Integer> {
     static Map<String, Object> inspect(byte[] content) throws MalformedEvidenceException, NotEvidence {
         if (content.length == 0) {
             throw new NotEvidence("is empty");
+        }
+        if (content[0] == RECORD_SEPARATOR) {
+            return runtimeEventLog(content);
         }
         EvidenceText.Decoded decoded;
         try {
@@ -429,6 +436,42 @@ final class InspectCommand implements Callable<Integer> {
         }
         m.put("events", events);
         m.put("replayedRtmrs", JsonShapes.rtmrs(RtmrReplay.replay(log)));
+        return m;
+    }
+
+    // ---- runtime event log ----
+
+    /**
+     * tdx4j extend's runtime event log: CEL-JSON records in an RFC 7464 JSON text sequence, each starting with the
+     * record separator 0x1E (tdx4j-linux/README.md, "Runtime event log"). Its records, and those that cannot be read
+     * (cut short, not a record), as {@code tdx4j rtmr --replay} would count them.
+     */
+    private static Map<String, Object> runtimeEventLog(byte[] bytes) {
+        RuntimeEventLog.Contents log = RuntimeEventLog.parse(bytes);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "runtime event log");
+        m.put("length", bytes.length);
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (RuntimeEvent e : log.events()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("recnum", e.recnum());
+            r.put("offset", e.offset());
+            r.put("rtmr", e.rtmr());
+            r.put("sha384", hex(e.digest()));
+            r.put("rtmrBefore", hex(e.rtmrBefore()));
+            r.put("description", e.description());
+            records.add(r);
+        }
+        m.put("records", records);
+        List<Map<String, Object>> damaged = new ArrayList<>();
+        for (RuntimeEventLog.DamagedRecord d : log.damaged()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("recnum", d.recnum());
+            r.put("offset", d.offset());
+            r.put("reason", d.reason());
+            damaged.add(r);
+        }
+        m.put("damaged", damaged);
         return m;
     }
 

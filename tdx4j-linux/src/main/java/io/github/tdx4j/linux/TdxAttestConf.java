@@ -63,7 +63,12 @@ public final class TdxAttestConf {
         } catch (NoSuchFileException e) {
             return new NotConfigured(file + " does not exist (it names the QGS vsock port as 'port = 4050')");
         } catch (IOException e) {
-            return new NotConfigured("cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+            String why = switch (e) {
+                case java.nio.file.AccessDeniedException _ -> "permission denied";
+                case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
+                default -> e.getMessage() == null ? "an I/O error" : e.getMessage();
+            };
+            return new NotConfigured("cannot read " + file + " (" + why.toLowerCase(java.util.Locale.ROOT) + ")");
         }
         return parse(new String(bytes, StandardCharsets.UTF_8), file);
     }
