@@ -55,6 +55,9 @@ public final class TdxAttestConf {
     /** Reads {@code file}. */
     public static Result read(Path file) {
         byte[] bytes;
+        if (Files.isDirectory(file)) {
+            return new NotConfigured(file + " is a directory, not a tdx-attest.conf");
+        }
         try {
             if (Files.size(file) > MAX_BYTES) {
                 return new NotConfigured(file + " is larger than " + MAX_BYTES + " bytes, not a tdx-attest.conf");
