@@ -6,8 +6,13 @@
 # time of a whole `chromium --headless --dump-dom` of the page next to that of an empty page (browser start included).
 #   tdx4j-bench/campaign-page.sh [RUNS]       SEED=0x... to change the seed; PAGE=file.html to skip the campaign
 set -euo pipefail
+case ${1:-} in -h|--help) sed -n '2,/^set -euo pipefail$/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-1000000}
+if [ $# -gt 1 ] || ! [[ $runs =~ ^[1-9][0-9]{0,9}$ ]]; then
+  echo "campaign-page.sh: RUNS is a whole number of 1 or more (usage: tdx4j-bench/campaign-page.sh [RUNS])" >&2
+  exit 1
+fi
 seed=${SEED:-0x7d45ca4ba16e}
 browser=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$browser" ] || { echo "campaign-page.sh: needs chromium on PATH (apt-get install chromium)" >&2; exit 3; }

@@ -10,6 +10,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seed=${SEED:-0x7d45ca4ba16e}
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(100000 1000000)
+case ${1:-} in -h|--help) sed -n '2,/^set -euo pipefail$/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
+for runs in "${counts[@]}"; do
+  if ! [[ $runs =~ ^[1-9][0-9]{0,11}$ ]]; then
+    echo "campaign-speed.sh: each RUNS is a whole number of 1 or more, not '$runs' (usage: tdx4j-bench/campaign-speed.sh [RUNS...])" >&2
+    exit 1
+  fi
+done
 [ -x /usr/bin/time ] || { echo "campaign-speed.sh: needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 3; }
 "$root/tdx4j" --version >/dev/null # builds the command line jar on first use
 # shellcheck source=../scripts/find-jdk.sh

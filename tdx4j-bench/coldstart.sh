@@ -17,6 +17,11 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 runs=${1:-10}
+case ${1:-} in -h|--help) sed -n '2,/^set -euo pipefail$/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
+if [ $# -gt 1 ] || ! [[ $runs =~ ^[1-9][0-9]{0,3}$ ]]; then
+  echo "coldstart.sh: RUNS is a whole number of 1 or more (usage: tdx4j-bench/coldstart.sh [RUNS])" >&2
+  exit 1
+fi
 baseline=${TDX4J_BASELINE:-}
 if [ -n "$baseline" ]; then
   baseline=$(cd "$baseline" && pwd)
@@ -25,7 +30,7 @@ fi
 quote="$root/vectors/dcap-qvl/tdx_quote"
 collateral="$root/vectors/dcap-qvl/tdx_quote_collateral.json"
 at=1751328000
-[ -x /usr/bin/time ] || { echo "coldstart.sh: needs /usr/bin/time (Debian package 'time')" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "coldstart.sh: needs /usr/bin/time (Debian package 'time')" >&2; exit 3; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -21,6 +21,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 rounds=${1:-3}
 secs=${2:-1.5}
+case ${1:-} in -h|--help) sed -n '2,/^set -euo pipefail$/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
+if [ $# -gt 2 ] || ! [[ $rounds =~ ^[1-9][0-9]{0,2}$ && $secs =~ ^[0-9]{1,3}(\.[0-9]+)?$ && ! $secs =~ ^0+(\.0+)?$ ]]; then
+  echo "compare.sh: ROUNDS is a whole number of 1 or more and SECONDS a number above 0 (usage: tdx4j-bench/compare.sh [ROUNDS [SECONDS]])" >&2
+  exit 1
+fi
 n_uncached=300      # timed calls after the CLI's warm-up of max(N, 2000) calls
 n_cached=2000
 n_peer=100          # timed calls of QVL and dcap-qvl (each takes milliseconds), after their own warm-up

@@ -8,9 +8,14 @@
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
+case ${1:-} in -h|--help) sed -n '2,/^set -euo pipefail$/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
+if [ $# -gt 1 ] || { [ $# = 1 ] && [ "$1" != --rebuild ]; }; then
+  echo "ratls-handshakes.sh: the only option is --rebuild (usage: tdx4j-bench/ratls-handshakes.sh [--rebuild])" >&2
+  exit 1
+fi
 # shellcheck source=../scripts/find-jdk.sh
 . "$root/scripts/find-jdk.sh"
-tdx4j_find_jdk || exit 2
+tdx4j_find_jdk || exit
 bench="$root/tdx4j-bench/target/benchmarks.jar"
 if [ "${1:-}" = "--rebuild" ] || [ ! -f "$bench" ] \
     || [ -n "$(find "$root"/tdx4j-*/src/main -newer "$bench" -print -quit)" ]; then

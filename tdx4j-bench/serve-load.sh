@@ -18,11 +18,16 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 secs=${1:-10}
 conc=${2:-16}
+case ${1:-} in -h|--help) sed -n '2,/^set -euo pipefail$/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
+if [ $# -gt 2 ] || ! [[ $secs =~ ^[1-9][0-9]{0,4}$ && $conc =~ ^[1-9][0-9]{0,3}$ ]]; then
+  echo "serve-load.sh: SECONDS and CONCURRENCY are whole numbers of 1 or more (usage: tdx4j-bench/serve-load.sh [SECONDS [CONCURRENCY]])" >&2
+  exit 1
+fi
 port=${PORT:-18181}
 limit=$((4 * secs + 120))                                 # per phase, seconds
 # shellcheck source=../scripts/find-jdk.sh
 . "$root/scripts/find-jdk.sh"
-tdx4j_find_jdk || exit 2
+tdx4j_find_jdk || exit
 "$root/tdx4j" --version >/dev/null                       # builds the CLI jar if needed
 bench="$root/tdx4j-bench/target/benchmarks.jar"
 [ -f "$bench" ] || (cd "$root" && ./tdx4j-build -q -pl tdx4j-bench -am package -DskipTests)
@@ -33,7 +38,7 @@ machine before
 
 if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
   echo "port $port already answers /healthz: another server is running there; set PORT" >&2
-  exit 2
+  exit 1
 fi
 tmp=$(mktemp -d)
 serve=(java -jar "$root/tdx4j-cli/target/tdx4j.jar" serve --simulated --port "$port")
@@ -48,7 +53,7 @@ done
 if ! kill -0 "$server" 2>/dev/null || ! curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
   echo "tdx4j serve did not start:" >&2
   cat "$tmp/access.log" >&2
-  exit 2
+  exit 3
 fi
 gen=(timeout "$limit" java -cp "$bench" io.github.tdx4j.bench.ServerLoad)
 

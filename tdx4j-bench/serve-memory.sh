@@ -13,10 +13,15 @@ requests=${1:-1000000}
 max=${2:-3600}
 samples=${3:-20}
 conc=${4:-8}
+case ${1:-} in -h|--help) sed -n '2,/^set -euo pipefail$/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;; esac
+if [ $# -gt 4 ] || ! [[ $requests =~ ^[1-9][0-9]{0,9}$ && $max =~ ^[1-9][0-9]{0,6}$ && $samples =~ ^[1-9][0-9]{0,4}$ && $conc =~ ^[1-9][0-9]{0,3}$ ]]; then
+  echo "serve-memory.sh: REQUESTS, MAX_SECONDS, SAMPLES and CONCURRENCY are whole numbers of 1 or more (usage: tdx4j-bench/serve-memory.sh [REQUESTS [MAX_SECONDS [SAMPLES [CONCURRENCY]]]])" >&2
+  exit 1
+fi
 port=${PORT:-18182}
 # shellcheck source=../scripts/find-jdk.sh
 . "$root/scripts/find-jdk.sh"
-tdx4j_find_jdk || exit 2
+tdx4j_find_jdk || exit
 "$root/tdx4j" --version >/dev/null
 bench="$root/tdx4j-bench/target/benchmarks.jar"
 [ -f "$bench" ] || (cd "$root" && ./tdx4j-build -q -pl tdx4j-bench -am package -DskipTests)
@@ -25,7 +30,7 @@ pin() { if command -v taskset >/dev/null && [ "$cores" -ge 2 ]; then taskset -c 
 echo "{\"mode\":\"machine\",\"when\":\"before\",\"cores\":$cores,\"loadAverage\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
   echo "port $port already answers /healthz: another server is running there; set PORT" >&2
-  exit 2
+  exit 1
 fi
 tmp=$(mktemp -d)
 serve=(java -Xmx256m -jar "$root/tdx4j-cli/target/tdx4j.jar" serve --simulated --port "$port")
@@ -40,7 +45,7 @@ done
 if ! kill -0 "$server" 2>/dev/null || ! curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
   echo "tdx4j serve did not start:" >&2
   cat "$tmp/access.log" >&2
-  exit 2
+  exit 3
 fi
 pin 1 timeout $((max + 300)) java -cp "$bench" io.github.tdx4j.bench.ServerLoad memory "http://127.0.0.1:$port" \
     "$requests" "$conc" "$samples" "$server" "$max"

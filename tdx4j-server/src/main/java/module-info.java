@@ -11,6 +11,7 @@ module io.github.tdx4j.server {
     requires io.helidon.webserver;
     requires io.helidon.http;
     requires io.helidon.common.tls;
+    requires io.helidon.logging.common;
     requires com.nimbusds.jose.jwt;
     requires io.prometheus.metrics.core;
     requires io.prometheus.metrics.model;
@@ -20,4 +21,6 @@ module io.github.tdx4j.server {
     requires com.fasterxml.jackson.databind;
 
     exports io.github.tdx4j.server;
+
+    provides io.helidon.logging.common.spi.LoggingProvider with io.github.tdx4j.server.logging.JulLogging;
 }

@@ -38,27 +38,28 @@ import picocli.CommandLine.Option;
                 + "checking every oracle on every run; or replay one saved tape; or merge shard reports "
                 + "(campaign merge)."})
 final class CampaignCommand implements Callable<Integer> {
-    @Option(names = "--runs", description = "Number of runs, at least 1 (default ${DEFAULT-VALUE}).", defaultValue = "10000")
+    @Option(names = "--runs", paramLabel = "N", description = "Number of runs, at least 1 (default ${DEFAULT-VALUE}).", defaultValue = "10000")
     long runs;
 
-    @Option(names = "--seed", description = "Campaign seed, decimal or 0x-hex (default ${DEFAULT-VALUE}).",
+    @Option(names = "--seed", paramLabel = "S", description = "Campaign seed, decimal or 0x-hex (default ${DEFAULT-VALUE}).",
             defaultValue = "0x7d45ca4ba16e")
     String seed;
 
-    @Option(names = "--shard", description = "Run only shard i of n (run k belongs to shard k mod n), as i/n.")
+    @Option(names = "--shard", paramLabel = "i/n", description = "Run only shard i of n, 0 <= i < n (run k belongs "
+            + "to shard k mod n); add up the shards' --json reports with campaign merge.")
     String shard;
 
     @Option(names = "--json", description = "Print one JSON object instead of text (with --sites and --replay too).")
     boolean json;
 
-    @Option(names = "--replay", description = "Replay one tape file and print its trace.")
+    @Option(names = "--replay", paramLabel = "TAPE", description = "Replay one tape file and print its trace.")
     Path replay;
 
-    @Option(names = "--out", description = "Directory for failing tapes (default ${DEFAULT-VALUE}).",
+    @Option(names = "--out", paramLabel = "DIR", description = "Directory for failing tapes (default ${DEFAULT-VALUE}).",
             defaultValue = "campaign-failures")
     Path out;
 
-    @Option(names = "--replay-every", description = "Replay every n-th run to check determinism "
+    @Option(names = "--replay-every", paramLabel = "N", description = "Replay every n-th run to check determinism "
             + "(default ${DEFAULT-VALUE}; failing runs are always replayed).", defaultValue = "16")
     int replayEvery;
 

@@ -7,7 +7,12 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The files named on the command line, read with a size bound and written, failing with one sentence that names the
@@ -56,15 +61,112 @@ final class CliFiles {
         return content;
     }
 
-    /** Writes {@code bytes} to {@code file}, replacing it. */
+    /**
+     * Writes {@code bytes} to {@code file}, replacing it as a whole: the bytes go to a new file beside it, which is
+     * then renamed over it, so a write that fails (a full disk, a killed process) leaves the old file as it was and
+     * never a part of the new one. A file that is not a regular file (a device such as /dev/stdout, a pipe) is
+     * written directly; a symbolic link is followed, and the file it names is replaced.
+     */
     static void write(Path file, byte[] bytes) throws FileFailure {
-        if (Files.isDirectory(file)) {
-            throw new FileFailure("cannot write " + CliPaths.show(file) + " (it is a directory)");
+        Outputs outputs = new Outputs();
+        outputs.stage(file, bytes);
+        outputs.commit();
+    }
+
+    /**
+     * The output files of one command, written together: {@link #stage} writes each to a new file beside its target,
+     * {@link #commit} renames them all over their targets. A command that fails before or while staging (an
+     * unwritable folder for its second file) leaves none of its targets changed, and no staged file behind.
+     */
+    static final class Outputs {
+        private static final AtomicLong SEQUENCE = new AtomicLong();
+
+        private record Staged(Path shown, Path target, Path part) {
         }
-        try {
-            Files.write(file, bytes);
-        } catch (IOException e) {
-            throw new FileFailure("cannot write " + CliPaths.show(file) + " (" + reason(e) + ")");
+
+        private final List<Staged> staged = new ArrayList<>();
+
+        /** Writes {@code bytes} beside {@code file}, or fails naming {@code file}; on failure nothing staged is left. */
+        void stage(Path file, byte[] bytes) throws FileFailure {
+            try {
+                stageOrFail(file, bytes);
+            } catch (FileFailure e) {
+                discard();
+                throw e;
+            }
+        }
+
+        private void stageOrFail(Path file, byte[] bytes) throws FileFailure {
+            if (Files.isDirectory(file)) {
+                throw new FileFailure("cannot write " + CliPaths.show(file) + " (it is a directory)");
+            }
+            Path target = file;
+            if (Files.isSymbolicLink(file)) {
+                try {
+                    target = file.toRealPath();
+                } catch (IOException e) {
+                    writeDirectly(file, bytes); // a link to nothing: written through, creating the file it names
+                    return;
+                }
+            }
+            if (Files.exists(target) && !Files.isRegularFile(target)) {
+                writeDirectly(file, bytes);
+                return;
+            }
+            if (Files.exists(target) && !Files.isWritable(target)) {
+                throw new FileFailure("cannot write " + CliPaths.show(file) + " (permission denied)");
+            }
+            Path part = target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".tdx4j-"
+                    + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet() + ".part");
+            try {
+                Files.write(part, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                deleteQuietly(part);
+                throw new FileFailure("cannot write " + CliPaths.show(file) + " (" + reason(e) + ")");
+            }
+            staged.add(new Staged(file, target, part));
+        }
+
+        private static void writeDirectly(Path file, byte[] bytes) throws FileFailure {
+            try {
+                Files.write(file, bytes);
+            } catch (IOException e) {
+                throw new FileFailure("cannot write " + CliPaths.show(file) + " (" + reason(e) + ")");
+            }
+        }
+
+        /** Renames every staged file over its target. */
+        void commit() throws FileFailure {
+            for (int i = 0; i < staged.size(); i++) {
+                Staged s = staged.get(i);
+                try {
+                    Files.move(s.part(), s.target(), StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    for (Staged rest : staged.subList(i, staged.size())) {
+                        deleteQuietly(rest.part());
+                    }
+                    staged.clear();
+                    throw new FileFailure("cannot write " + CliPaths.show(s.shown()) + " (" + reason(e) + ")");
+                }
+            }
+            staged.clear();
+        }
+
+        /** Removes every staged file; the targets stay as they were. */
+        void discard() {
+            for (Staged s : staged) {
+                deleteQuietly(s.part());
+            }
+            staged.clear();
+        }
+
+        private static void deleteQuietly(Path p) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // nothing more to do: the staged file is named .NAME.tdx4j-PID-N.part beside its target
+            }
         }
     }
 

@@ -183,16 +183,21 @@ final class CollateralSource {
      * {@code /tdx/certification/v4} is removed, so the PCCS URL of a QCNL configuration works as it is.
      */
     static URI base(String url) {
+        return base("--pccs", url);
+    }
+
+    /** As {@link #base(String)}, naming {@code option} (--pccs, or serve's --pcs) in the message. */
+    static URI base(String option, String url) {
         URI u;
         try {
             u = new URI(url);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("--pccs '" + url + "' is not a URL");
+            throw new IllegalArgumentException(option + " '" + url + "' is not a URL");
         }
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null || u.getQuery() != null) {
-            throw new IllegalArgumentException("--pccs '" + url + "' is not an http(s) URL with a host and no query, "
-                    + "such as https://pccs.example:8081");
+            throw new IllegalArgumentException(option + " '" + url + "' is not an http(s) URL with a host and no "
+                    + "query, such as https://pccs.example:8081");
         }
         String s = u.toString();
         for (String tail : List.of("/", "/sgx/certification/v4", "/tdx/certification/v4")) {

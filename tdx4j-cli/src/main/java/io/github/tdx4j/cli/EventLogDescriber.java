@@ -5,6 +5,8 @@ import io.github.tdx4j.attest.eventlog.CcelTable;
 import io.github.tdx4j.attest.eventlog.EventDigest;
 import io.github.tdx4j.attest.eventlog.EventTypes;
 import io.github.tdx4j.attest.eventlog.RtmrReplay;
+import io.github.tdx4j.attest.eventlog.RuntimeEvent;
+import io.github.tdx4j.attest.eventlog.RuntimeEventLog;
 import io.github.tdx4j.attest.eventlog.TcgEventLog;
 import io.github.tdx4j.attest.format.MalformedEvidenceException;
 import java.util.ArrayList;
@@ -66,6 +68,40 @@ final class EventLogDescriber {
         }
         m.put("events", events);
         m.put("replayedRtmrs", JsonShapes.rtmrs(RtmrReplay.replay(log)));
+        return m;
+    }
+
+    /**
+     * tdx4j extend's runtime event log: CEL-JSON records in an RFC 7464 JSON text sequence, each starting with the
+     * record separator 0x1E (tdx4j-linux/README.md, "Runtime event log"). Its records, and those that cannot be read
+     * (cut short, not a record), as {@code tdx4j rtmr --replay} would count them.
+     */
+    static Map<String, Object> runtimeEventLog(byte[] bytes) {
+        RuntimeEventLog.Contents log = RuntimeEventLog.parse(bytes);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", "runtime event log");
+        m.put("length", bytes.length);
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (RuntimeEvent e : log.events()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("recnum", e.recnum());
+            r.put("offset", e.offset());
+            r.put("rtmr", e.rtmr());
+            r.put("sha384", hex(e.digest()));
+            r.put("rtmrBefore", hex(e.rtmrBefore()));
+            r.put("description", e.description());
+            records.add(r);
+        }
+        m.put("records", records);
+        List<Map<String, Object>> damaged = new ArrayList<>();
+        for (RuntimeEventLog.DamagedRecord d : log.damaged()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("recnum", d.recnum());
+            r.put("offset", d.offset());
+            r.put("reason", d.reason());
+            damaged.add(r);
+        }
+        m.put("damaged", damaged);
         return m;
     }
 

@@ -8,6 +8,7 @@ import io.github.tdx4j.attest.eventlog.RuntimeEventLog;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -69,6 +70,7 @@ final class ExtendCommand extends AttestationCommand {
         if (log == null) {
             backend.attestation().extendRtmr(index, digest, description);
         } else {
+            checkLogPath(log);
             if (simulated) {
                 RuntimeLog.restoreSimulated(backend.attestation(), log);
             }
@@ -76,9 +78,33 @@ final class ExtendCommand extends AttestationCommand {
                 recorded = RuntimeEventLog.at(log).record(index, digest, description,
                         RuntimeLog.device(backend.attestation(), log, simulated, description));
             } catch (UncheckedIOException e) {
-                throw new IOException(e.getMessage(), e);
+                throw new IOException("cannot record the extend in " + CliPaths.show(log) + " ("
+                        + CliFiles.reason(e.getCause()) + ").", e);
             }
         }
+        return print(backend, out, recorded, log);
+    }
+
+    /**
+     * The runtime event log must be a file in a folder (made if missing): a directory, or a path under a file, gets
+     * one sentence here rather than the file system's bare "Is a directory" or "File exists".
+     */
+    private static void checkLogPath(Path log) throws IOException {
+        if (Files.isDirectory(log)) {
+            throw new IOException("--event-log " + CliPaths.show(log) + " is a directory; name the log file.");
+        }
+        for (Path p = log.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    throw new IOException("--event-log " + CliPaths.show(log) + " cannot be made: " + CliPaths.show(p)
+                            + " is a file, not a folder.");
+                }
+                return;
+            }
+        }
+    }
+
+    private int print(Ready backend, PrintWriter out, RuntimeEvent recorded, Path log) throws IOException {
         if (json) {
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("backend", backend.label());

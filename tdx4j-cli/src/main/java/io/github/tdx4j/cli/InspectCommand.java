@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
  * {@code tdx4j inspect FILE [--json]}: what a piece of attestation evidence contains.
  *
  * <p>Recognises, in this order: QuoteCollateralV3 JSON (text starting with '{'), X.509 certificates and CRLs
- * ({@link CertificateDescriber}), an ACPI CCEL table, a CC event log ({@link EventLogDescriber}), a 1024-byte
+ * ({@link CertificateDescriber}), an ACPI CCEL table, a CC event log or tdx4j extend's runtime event log
+ * ({@link EventLogDescriber}), a 1024-byte
  * TDREPORT_STRUCT, a TD quote v4/v5 and an SGX quote v3 ({@link QuoteDescriber}); binary input may also be given as
  * hex text with an optional 0x prefix. Collateral is shown by {@link CollateralDescriber}. Every decoded field is printed, as aligned text or as one JSON object. Input that decodes
  * as none of these is reported in one sentence on stderr with exit code 1. Problems inside a decoded quote that do
@@ -34,7 +35,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Print every field of a TDREPORT, TD quote (v4/v5), SGX quote (v3), quote collateral (QuoteCollateralV3 "
                 + "JSON, or a PCS TCB info or QE identity response, with every TCB level), ACPI CCEL table, CC event "
-                + "log, or X.509 certificates and CRLs (PEM, DER or hex: names, validity, key, the SGX extensions of "
+                + "log, tdx4j extend's runtime event log, or X.509 certificates and CRLs (PEM, DER or hex: names, validity, key, the SGX extensions of "
                 + "a PCK certificate, every revoked serial).", "",
                 "Examples:",
                 "  tdx4j inspect quote.dat",
@@ -43,6 +44,8 @@ import picocli.CommandLine.Parameters;
                 "  tdx4j inspect pckCert.pem                (certificates; CRLs likewise)", ""})
 final class InspectCommand implements Callable<Integer> {
     private static final byte[] SPEC_ID = "Spec ID Event03\0".getBytes(StandardCharsets.US_ASCII);
+    /** The first byte of a runtime event log (RFC 7464, section 2.1: each JSON text starts with RS, 0x1E). */
+    private static final byte RECORD_SEPARATOR = 0x1E;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The evidence file (binary, hex text, or the output of tdx4j quote --json).")
     Path file;
@@ -100,6 +103,9 @@ final class InspectCommand implements Callable<Integer> {
     static Map<String, Object> inspect(byte[] content) throws MalformedEvidenceException, NotEvidence {
         if (content.length == 0) {
             throw new NotEvidence("is empty");
+        }
+        if (content[0] == RECORD_SEPARATOR) {
+            return EventLogDescriber.runtimeEventLog(content);
         }
         EvidenceText.Decoded decoded;
         try {

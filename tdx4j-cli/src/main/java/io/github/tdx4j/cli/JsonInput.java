@@ -39,6 +39,9 @@ final class JsonInput {
             throw new CliFiles.FileFailure(prefix + notText);
         }
         String text = new String(content, StandardCharsets.UTF_8);
+        if (text.isBlank()) {
+            throw new CliFiles.FileFailure(prefix + "it is empty");
+        }
         JsonNode root;
         try {
             root = MAPPER.readTree(text);

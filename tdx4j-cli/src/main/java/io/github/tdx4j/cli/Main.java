@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
         footer = {"  0  success", "  1  usage or input error (one sentence on stderr names the file and the problem)",
                 "  2  a check failed (verification, campaign oracle, demo check, detect)",
                 "  3  the ./tdx4j launcher could not run tdx4j (no JDK 25 or Maven, the build failed)", "",
-                "Every command takes --json; the JSON Schemas of the outputs are in schemas/ of the repository."})
+                "Every command but collateral, serve and ratls takes --json; the JSON Schemas of the outputs are in "
+                        + "schemas/ of the repository."})
 public final class Main implements Callable<Integer> {
     /** Exit code: success. */
     public static final int OK = 0;

@@ -81,10 +81,13 @@ final class PolicyOptions {
         }
         TdPolicy.Builder b;
         if (policyFile != null) {
+            byte[] document = CliFiles.read(policyFile);
+            // Not text, not JSON, not an object: one sentence of ours, not the JSON parser's message.
+            JsonInput.object(document, policyFile, "a policy document");
             try {
-                b = TdPolicy.fromJson(CliFiles.read(policyFile)).toBuilder();
+                b = TdPolicy.fromJson(document).toBuilder();
             } catch (IllegalArgumentException e) {
-                throw new BadPolicy(policyFile + ": " + e.getMessage());
+                throw new BadPolicy(CliPaths.show(policyFile) + ": " + e.getMessage());
             }
         } else {
             b = TdPolicy.relyingParty();

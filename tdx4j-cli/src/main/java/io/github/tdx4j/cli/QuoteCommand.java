@@ -71,18 +71,27 @@ final class QuoteCommand extends AttestationCommand {
             RuntimeLog.restoreSimulated(backend.attestation(), eventLog);
         }
         byte[] quote = backend.attestation().quote(data);
-        if (out != null) {
-            write(out, quote);
-        }
-        if (collateralOut != null || rootOut != null) {
-            AttestationBackends.PlatformEvidence evidence = backend.platform().orElseThrow(() -> new IOException(
-                    "the " + backend.label() + " backend has no collateral or root certificate to write"));
-            if (collateralOut != null) {
-                write(collateralOut, evidence.collateralJson().getBytes(StandardCharsets.UTF_8));
+        // All output files or none: a second file that cannot be written leaves the first one as it was.
+        CliFiles.Outputs outputs = new CliFiles.Outputs();
+        try {
+            if (out != null) {
+                outputs.stage(out, quote);
             }
-            if (rootOut != null) {
-                write(rootOut, evidence.rootCertificatePem().getBytes(StandardCharsets.US_ASCII));
+            if (collateralOut != null || rootOut != null) {
+                AttestationBackends.PlatformEvidence evidence = backend.platform().orElseThrow(() -> new IOException(
+                        "the " + backend.label() + " backend has no collateral or root certificate to write"));
+                if (collateralOut != null) {
+                    outputs.stage(collateralOut, evidence.collateralJson().getBytes(StandardCharsets.UTF_8));
+                }
+                if (rootOut != null) {
+                    outputs.stage(rootOut, evidence.rootCertificatePem().getBytes(StandardCharsets.US_ASCII));
+                }
             }
+            outputs.commit();
+        } catch (CliFiles.FileFailure e) {
+            throw new IOException(e.getMessage() + ".", e);
+        } finally {
+            outputs.discard();
         }
         // Quote header (Intel TDX DCAP Quote Generation Library, "Quote Format"): version u16 at 0, TEE type u32 at
         // 4 (0x81 = TDX), little-endian; printed for orientation, not verified here.
@@ -115,13 +124,5 @@ final class QuoteCommand extends AttestationCommand {
             }
         }
         return Main.OK;
-    }
-
-    private static void write(Path file, byte[] bytes) throws IOException {
-        try {
-            CliFiles.write(file, bytes);
-        } catch (CliFiles.FileFailure e) {
-            throw new IOException(e.getMessage() + ".", e);
-        }
     }
 }

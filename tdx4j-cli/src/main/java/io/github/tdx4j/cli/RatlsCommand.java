@@ -19,9 +19,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -119,14 +121,34 @@ final class RatlsCommand implements Callable<Integer> {
         int run(Ready backend, PrintWriter out) throws IOException {
             if (rootOut != null || collateralOut != null) {
                 AttestationBackends.PlatformEvidence evidence = backend.platform().orElseThrow();
-                writeFile(rootOut, evidence.rootCertificatePem());
-                writeFile(collateralOut, evidence.collateralJson());
+                CliFiles.Outputs outputs = new CliFiles.Outputs(); // both files or neither
+                try {
+                    stage(outputs, rootOut, evidence.rootCertificatePem());
+                    stage(outputs, collateralOut, evidence.collateralJson());
+                    outputs.commit();
+                } catch (CliFiles.FileFailure e) {
+                    throw new IOException(e.getMessage() + ".", e);
+                } finally {
+                    outputs.discard();
+                }
+            }
+            InetAddress address;
+            try {
+                address = InetAddress.getByName(bind);
+            } catch (UnknownHostException e) {
+                throw new IOException("--bind " + bind + " is not an address or a known host name.", e);
             }
             try (RatlsKeyManager km = RatlsKeyManager.builder(backend.attestation())
                     .validity(Duration.ofMinutes(validityMinutes)).build();
                  SSLServerSocket server = (SSLServerSocket) Ratls.serverContext(km).getServerSocketFactory()
                          .createServerSocket()) {
-                server.bind(new InetSocketAddress(InetAddress.getByName(bind), port));
+                try {
+                    server.bind(new InetSocketAddress(address, port));
+                } catch (IOException e) {
+                    throw new IOException("cannot listen on " + bind + ":" + port + " (" + CliFiles.reason(e) + ")"
+                            + (e instanceof BindException ? ": another program may use the port, or the address is "
+                            + "not one of this machine's; choose another --port or --bind" : "") + ".", e);
+                }
                 out.printf("listening on %s:%d (%s TD), certificate valid until %s%n", bind, server.getLocalPort(),
                         backend.label(), km.currentCertificate().notAfter());
                 out.flush();
@@ -152,14 +174,9 @@ final class RatlsCommand implements Callable<Integer> {
             return Main.OK;
         }
 
-        private static void writeFile(Path file, String text) throws IOException {
-            if (file == null) {
-                return;
-            }
-            try {
-                CliFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
-            } catch (CliFiles.FileFailure e) {
-                throw new IOException(e.getMessage() + ".", e);
+        private static void stage(CliFiles.Outputs outputs, Path file, String text) throws CliFiles.FileFailure {
+            if (file != null) {
+                outputs.stage(file, text.getBytes(StandardCharsets.UTF_8));
             }
         }
     }
@@ -247,6 +264,12 @@ final class RatlsCommand implements Callable<Integer> {
                 case "alpn" -> ChallengeNonce.Transport.ALPN;
                 default -> throw new Usage("--nonce-via must be sni or alpn, not '" + nonceVia + "'");
             };
+            if (timeoutSeconds < 1 || timeoutSeconds > 3600) {
+                throw new Usage("--timeout must be 1..3600 seconds, not " + timeoutSeconds);
+            }
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1); // [::1]:8443, an IPv6 address in URL brackets
+            }
             if (simulated && (root != null || collateral != null)) {
                 throw new Usage("--simulated brings its own root and collateral; drop --root and --collateral");
             }
@@ -265,14 +288,20 @@ final class RatlsCommand implements Callable<Integer> {
                 coll = QuoteCollateralV3.parse(e.collateralJson().getBytes(StandardCharsets.UTF_8));
             } else {
                 try {
-                    trusted = root == null ? TrustedRoot.intelProduction() : TrustedRoot.of(CliFiles.read(root));
-                } catch (CliFiles.FileFailure | IllegalArgumentException e) {
-                    throw new Usage("--root " + root + ": " + e.getMessage());
+                    // One certificate, PEM or DER, as verify --root reads it: its sentences name the file.
+                    trusted = root == null ? TrustedRoot.intelProduction() : RootFile.read(root);
+                } catch (CliFiles.FileFailure e) {
+                    throw new Usage("--root: " + e.getMessage());
                 }
                 try {
-                    coll = QuoteCollateralV3.parse(CliFiles.read(collateral));
-                } catch (CliFiles.FileFailure | CollateralException e) {
-                    throw new Usage("--collateral " + collateral + ": " + e.getMessage());
+                    byte[] json = CliFiles.read(collateral);
+                    // Not text, not JSON, not an object: one sentence of ours, not the JSON parser's.
+                    JsonInput.object(json, collateral, "QuoteCollateralV3 collateral");
+                    coll = QuoteCollateralV3.parse(json);
+                } catch (CliFiles.FileFailure e) {
+                    throw new Usage("--collateral: " + e.getMessage());
+                } catch (CollateralException e) {
+                    throw new Usage("--collateral " + CliPaths.show(collateral) + ": " + e.getMessage());
                 }
             }
             TdPolicy tdPolicy;
@@ -297,7 +326,7 @@ final class RatlsCommand implements Callable<Integer> {
                             throw r;
                         }
                     }
-                    throw new Usage("the TLS handshake with " + target + " failed: " + e.getMessage());
+                    throw new Usage("the TLS handshake with " + target + " failed: " + handshakeFailure(e));
                 }
                 // The handshake accepted it; this reads the verdict back (from the trust manager's cache) to print it.
                 X509Certificate[] chain = Arrays.stream(s.getSession().getPeerCertificates())
@@ -320,9 +349,30 @@ final class RatlsCommand implements Callable<Integer> {
                 throw new Usage("no answer from " + target + " within " + timeoutSeconds + " s");
             } catch (RatlsRefusal r) {
                 throw r;
+            } catch (UnknownHostException e) {
+                throw new Usage("cannot connect to " + target + ": unknown host " + host);
             } catch (IOException e) {
                 throw new Usage("cannot connect to " + target + ": " + CliFiles.reason(e));
             }
+        }
+
+        /**
+         * Why a handshake failed, in words, for the failures a user meets: a peer that does not speak TLS (an HTTP
+         * port), a peer that closed the connection or sent an alert (a rate-limited RA-TLS server refuses a challenge
+         * with handshake_failure). Anything else keeps JSSE's own short reason.
+         */
+        static String handshakeFailure(SSLException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("Unsupported or unrecognized SSL message") || m.contains("plaintext connection")) {
+                return "the server does not speak TLS on this port";
+            }
+            if (m.contains("Remote host terminated")) {
+                return "the server closed the connection during the handshake";
+            }
+            if (m.startsWith("Received fatal alert: ")) {
+                return "the server refused it with the TLS alert " + m.substring("Received fatal alert: ".length());
+            }
+            return m;
         }
     }
 }

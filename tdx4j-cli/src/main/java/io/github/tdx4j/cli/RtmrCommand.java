@@ -44,6 +44,12 @@ final class RtmrCommand extends AttestationCommand {
         if (replay && json) {
             return "--json prints the RTMRs only; use --replay without --json";
         }
+        if (ccel != null && !replay) {
+            return "--ccel is read by --replay; add --replay";
+        }
+        if (eventLog != null && !replay && !simulated) {
+            return "--event-log is read by --replay (or names the simulated TD with --simulated); add --replay";
+        }
         if (replay && simulated && eventLog == null) {
             return "--replay with --simulated needs --event-log FILE: each command boots a new simulated TD, which "
                     + "the log names";
@@ -69,18 +75,19 @@ final class RtmrCommand extends AttestationCommand {
             out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(root));
             return Main.OK;
         }
+        Path log = eventLog != null ? eventLog : RuntimeEventLog.DEFAULT_PATH;
+        Path boot = ccel != null ? ccel : !simulated && Files.isReadable(RuntimeLog.CCEL_DATA) ? RuntimeLog.CCEL_DATA
+                : null;
+        // Both logs are read before anything is printed: a log that cannot be read is one sentence, not half a report.
+        RuntimeLogReplay.Result r = replay ? RuntimeLogReplay.replay(RuntimeLog.bootValues(boot),
+                RuntimeLog.read(log), rtmrs) : null;
         out.printf("%-8s %s%n", "backend", backend.label());
         for (int i = 0; i < rtmrs.size(); i++) {
             out.printf("%-8s %s%n", "rtmr" + i, HEX.formatHex(rtmrs.get(i)));
         }
-        if (!replay) {
+        if (r == null) {
             return Main.OK;
         }
-        Path log = eventLog != null ? eventLog : RuntimeEventLog.DEFAULT_PATH;
-        Path boot = ccel != null ? ccel : !simulated && Files.isReadable(RuntimeLog.CCEL_DATA) ? RuntimeLog.CCEL_DATA
-                : null;
-        RuntimeLogReplay.Result r = RuntimeLogReplay.replay(RuntimeLog.bootValues(boot),
-                RuntimeEventLog.at(log).read(), rtmrs);
         ReplayReport.text(out, r, log, boot);
         return r.matches() ? Main.OK : Main.CHECK_FAILED;
     }

@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
@@ -29,6 +29,9 @@ final class RuntimeLog {
     /** Where the ACPI CCEL table's log area is on a Linux TD (drivers/acpi/tables.c exposes table data there). */
     static final Path CCEL_DATA = Path.of("/sys/firmware/acpi/tables/data/CCEL");
 
+    /** A state file has one line of 99 bytes per extend; a runtime event log holds far fewer extends than this. */
+    static final int MAX_STATE_SIZE = 4 << 20;
+
     private RuntimeLog() {
     }
 
@@ -39,13 +42,19 @@ final class RuntimeLog {
 
     /** Makes again, on a freshly booted simulated TD, the extends the log's simulated TD made before. */
     static void restoreSimulated(TdAttestation att, Path log) throws IOException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(simulatedState(log), StandardCharsets.US_ASCII);
-        } catch (NoSuchFileException e) {
+        Path state = simulatedState(log);
+        if (!Files.exists(state, LinkOption.NOFOLLOW_LINKS) && !Files.exists(state)) {
             return;
         }
-        for (String line : lines) {
+        byte[] bytes;
+        try {
+            bytes = CliFiles.read(state, MAX_STATE_SIZE, "a simulated TD's state");
+        } catch (CliFiles.FileFailure e) {
+            throw new IOException(e.getMessage() + ".", e);
+        }
+        // ISO-8859-1 maps every byte to one character, so a damaged (binary) file is reported by the line check
+        // below rather than by a decoder's "Input length = 1".
+        for (String line : new String(bytes, StandardCharsets.ISO_8859_1).lines().toList()) {
             String[] f = line.split(" ");
             int index;
             byte[] digest;
@@ -57,8 +66,10 @@ final class RuntimeLog {
                 digest = new byte[0];
             }
             if (index < 0 || index > 3 || digest.length != 48) {
-                throw new IOException(simulatedState(log) + " is damaged at '" + line + "': remove it with its log "
-                        + "to start a new simulated TD");
+                String shown = line.length() <= 40 && line.chars().allMatch(c -> c >= 0x20 && c < 0x7f) ? line
+                        : line.substring(0, Math.min(line.length(), 40)).replaceAll("[^\\x20-\\x7e]", "?") + "…";
+                throw new IOException(CliPaths.show(state) + " is damaged at '" + shown + "': remove it with its log "
+                        + "to start a new simulated TD.");
             }
             att.extendRtmr(index, digest, "restored simulated TD state");
         }
@@ -89,6 +100,40 @@ final class RuntimeLog {
                 }
             }
         };
+    }
+
+    /**
+     * The records of the runtime event log {@code log} (a missing file is an empty log).
+     *
+     * @throws IOException one sentence naming the log, if it is a directory or cannot be read
+     */
+    static RuntimeEventLog.Contents read(Path log) throws IOException {
+        return read(log, false);
+    }
+
+    /**
+     * As {@link #read(Path)}; with {@code mustExist} a missing file is an error (a relying party named a log that is
+     * not there, most likely a typo) instead of an empty log (a TD that has not extended yet).
+     */
+    static RuntimeEventLog.Contents read(Path log, boolean mustExist) throws IOException {
+        String name = "the runtime event log " + CliPaths.show(log);
+        if (Files.isDirectory(log)) {
+            throw new IOException("cannot read " + name + " (it is a directory).");
+        }
+        if (mustExist && !Files.exists(log)) {
+            throw new IOException("cannot read " + name + " (no such file or directory).");
+        }
+        try {
+            return RuntimeEventLog.at(log).read();
+        } catch (IOException e) {
+            String why = CliFiles.reason(e);
+            String path = log.toString();
+            // RuntimeEventLog's own sentences start with the file's name, which this one already gives
+            if (why.startsWith(path + " ")) {
+                why = "it " + why.substring(path.length() + 1); // "it is larger than 67108864 bytes"
+            }
+            throw new IOException("cannot read " + name + " (" + why + ").", e);
+        }
     }
 
     /**

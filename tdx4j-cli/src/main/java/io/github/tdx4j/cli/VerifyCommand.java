@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.tdx4j.attest.collateral.Collateral;
-import io.github.tdx4j.attest.eventlog.RuntimeEventLog;
 import io.github.tdx4j.attest.eventlog.RuntimeLogReplay;
 import io.github.tdx4j.attest.format.Measurement;
 import io.github.tdx4j.attest.format.Quote;
@@ -196,11 +195,10 @@ final class VerifyCommand implements Callable<Integer> {
         RuntimeLogReplay.Result replay = null;
         if (eventLog != null && result.decodedQuote().orElse(null) instanceof DecodedQuote.Td td) {
             try {
-                replay = RuntimeLogReplay.replay(RuntimeLog.bootValues(ccel), RuntimeEventLog.at(eventLog).read(),
+                replay = RuntimeLogReplay.replay(RuntimeLog.bootValues(ccel), RuntimeLog.read(eventLog, true),
                         td.quote().body().rtmrs().stream().map(Measurement::toByteArray).toList());
             } catch (IOException e) {
-                err.println("tdx4j verify: " + (e.getMessage().startsWith("/") ? "" : eventLog + ": ")
-                        + e.getMessage());
+                err.println("tdx4j verify: " + e.getMessage());
                 return Main.USAGE;
             }
         }

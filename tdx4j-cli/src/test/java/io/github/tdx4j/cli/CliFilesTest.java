@@ -66,4 +66,35 @@ class CliFilesTest {
         oneSentence(CliRun.of("quote", "--simulated", "--out", deep.toString()),
                 "tdx4j quote: cannot write " + deep + " (no such file or directory).");
     }
+
+    @Test
+    @DisplayName("quote --out q.dat --collateral-out into a missing folder: exit 1 and q.dat untouched (was written, then the command failed)")
+    void quoteWritesAllItsFilesOrNone(@TempDir Path dir) throws Exception {
+        Path quote = Files.writeString(dir.resolve("q.dat"), "the quote of yesterday");
+        Path collateral = dir.resolve("missing/c.json");
+        oneSentence(CliRun.of("quote", "--simulated", "--out", quote.toString(), "--collateral-out",
+                collateral.toString()), "tdx4j quote: cannot write " + collateral + " (no such file or directory).");
+        assertThat(Files.readString(quote)).isEqualTo("the quote of yesterday");
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no staged .part file left")
+                    .containsExactly("q.dat");
+        }
+    }
+
+    @Test
+    @DisplayName("A write replaces the file whole: through a symbolic link the linked file changes, and /dev/null (not a regular file) is written directly")
+    void writeReplacesWholeFilesAndLeavesDevicesAlone(@TempDir Path dir) throws Exception {
+        Path real = Files.writeString(dir.resolve("real.json"), "old");
+        Path link = Files.createSymbolicLink(dir.resolve("link.json"), real.getFileName());
+        CliFiles.write(link, "new".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(Files.isSymbolicLink(link)).as("the link stays a link").isTrue();
+        assertThat(Files.readString(real)).isEqualTo("new");
+        Path devNull = Path.of("/dev/null");
+        assumeTrue(Files.isWritable(devNull), "no /dev/null on this system");
+        CliFiles.write(devNull, new byte[] {1, 2, 3});
+        assertThat(Files.isRegularFile(devNull)).as("/dev/null is still a device").isFalse();
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("real.json", "link.json");
+        }
+    }
 }

@@ -85,4 +85,15 @@ class DetectCommandTest {
         assertThat(j.get("tdxGuest").asBoolean()).isEqualTo(flag);
         assertThat(j.get("cpuFlag").get("present").asBoolean()).isEqualTo(flag);
     }
+
+    @Test
+    @DisplayName("detect with a missing QGS socket or a directory as conf: reasons in words (was 'SocketException: No such file or directory', '(IOException)')")
+    void qgsReasonsWithoutExceptionNames(@TempDir Path tmp) throws Exception {
+        CliRun socket = CliRun.of("detect", "--json", "--qgs-socket", tmp.resolve("missing.sock").toString());
+        String detail = new ObjectMapper().readTree(socket.out()).get("qgs").get("detail").textValue();
+        assertThat(detail).contains("unreachable (no such file or directory)").doesNotContain("Exception");
+        CliRun conf = CliRun.of("detect", "--json", "--attest-conf", tmp.toString());
+        assertThat(new ObjectMapper().readTree(conf.out()).get("qgs").get("detail").textValue())
+                .isEqualTo("not configured, quotes use configfs-tsm: " + tmp + " is a directory, not a tdx-attest.conf");
+    }
 }

@@ -146,6 +146,26 @@ class JsonSchemasTest {
     }
 
     @Test
+    @DisplayName("inspect --json of tdx4j extend's runtime event log (a damaged record too) fits inspect.schema.json")
+    void inspectRuntimeEventLog() throws IOException {
+        Path log = tmp.resolve("td/events.cel.json-seq");
+        for (String d : new String[] {"a1", "b2"}) {
+            CliRun e = CliRun.of("extend", "--simulated", "--event-log", log.toString(), "--rtmr", "3", "--digest",
+                    d.repeat(48), "--description", "app " + d);
+            assertThat(e.exitCode()).as(e.err()).isZero();
+        }
+        java.nio.file.Files.write(log, new byte[] {0x1e, '{'}, java.nio.file.StandardOpenOption.APPEND);
+        JsonNode j = validOutput("inspect", Main.OK, "inspect", "--json", log.toString());
+        assertThat(j.get("kind").textValue()).isEqualTo("runtime event log");
+        assertThat(j.get("records")).hasSize(2);
+        assertThat(j.get("records").get(1).get("description").textValue()).isEqualTo("app b2");
+        assertThat(j.get("records").get(1).get("sha384").textValue()).isEqualTo("b2".repeat(48));
+        assertThat(j.get("records").get(1).get("rtmr").intValue()).isEqualTo(3);
+        assertThat(j.get("damaged")).hasSize(1);
+        assertThat(j.get("damaged").get(0).get("recnum").intValue()).isEqualTo(2);
+    }
+
+    @Test
     @DisplayName("quote --json, report --json, rtmr --json and extend --json on the simulator fit their schemas")
     void attestationCommands() throws IOException {
         JsonNode q = validOutput("quote", Main.OK, "quote", "--simulated", "--json");

@@ -29,6 +29,49 @@ class MainTest {
     }
 
     @Test
+    @DisplayName("--help's footer names exactly the commands without --json ('Every command takes --json' was false)")
+    void helpFooterNamesTheCommandsWithoutJson() {
+        picocli.CommandLine cl = Main.commandLine();
+        java.util.List<String> withoutJson = new java.util.ArrayList<>();
+        for (String name : Main.COMMANDS.keySet()) {
+            if (!name.equals("help") && cl.getSubcommands().get(name).getCommandSpec().findOption("--json") == null) {
+                withoutJson.add(name);
+            }
+        }
+        assertThat(withoutJson).containsExactly("collateral", "serve", "ratls");
+        assertThat(CliRun.of("--help").out()).contains("Every command but collateral, serve and ratls takes --json");
+    }
+
+    @Test
+    @DisplayName("every command and subcommand: --help exits 0 and shows every option with a description and a named value (no picocli <fieldName>)")
+    void everyHelpListsEveryOptionReadably() {
+        java.util.Deque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(Main.commandLine().getSubcommands()
+                .values());
+        int seen = 0;
+        while (!todo.isEmpty()) {
+            picocli.CommandLine c = todo.pop();
+            if (c.getCommandName().equals("help")) {
+                continue;
+            }
+            todo.addAll(c.getSubcommands().values());
+            String name = c.getCommandSpec().qualifiedName(" ").replaceFirst("^tdx4j ", "");
+            CliRun r = CliRun.of((name + " --help").split(" "));
+            assertThat(r.exitCode()).as(name + " --help").isZero();
+            for (picocli.CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
+                assertThat(r.out()).as(name + " --help lists " + o.longestName()).contains(o.longestName());
+                assertThat(String.join(" ", o.description())).as(name + " " + o.longestName() + " has a description")
+                        .isNotBlank();
+                if (o.typeInfo().isBoolean()) {
+                    continue;
+                }
+                assertThat(o.paramLabel()).as(name + " " + o.longestName() + " names its value").doesNotStartWith("<");
+            }
+            seen++;
+        }
+        assertThat(seen).as("commands and subcommands checked").isGreaterThanOrEqualTo(15);
+    }
+
+    @Test
     @DisplayName("A one-shot command line builds only the command named first; help and usage build all")
     void oneShotBuildsOnlyTheNamedCommand() {
         assertThat(Main.commandLine(AttestationBackends.DEFAULT, CliEnvironment.EMBEDDED, "verify", "q.dat")

@@ -156,4 +156,91 @@ class RatlsCommandTest {
         assertThat(r.exitCode()).isEqualTo(Main.USAGE);
         assertThat(r.err()).contains("--port 70000 is not a TCP port");
     }
+
+    /** One sentence on stderr, exit 1, no JSSE or Java exception text. */
+    private static void oneSentence(CliRun r, String expected) {
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(Main.USAGE);
+        assertThat(r.err().lines().toList()).containsExactly(expected);
+        assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void connectWithATimeoutOfZeroIsAUsageError() {
+        oneSentence(CliRun.of("ratls", "connect", "127.0.0.1:1", "--simulated", "--timeout", "0"),
+                "tdx4j ratls connect: --timeout must be 1..3600 seconds, not 0");
+        oneSentence(CliRun.of("ratls", "connect", "127.0.0.1:1", "--simulated", "--timeout", "-5"),
+                "tdx4j ratls connect: --timeout must be 1..3600 seconds, not -5");
+    }
+
+    @Test
+    void connectToAPortThatDoesNotSpeakTlsSaysSoWithoutJsseText() throws Exception {
+        try (ServerSocket http = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread answer = Thread.ofVirtual().start(() -> {
+                try (Socket s = http.accept()) {
+                    s.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    s.getInputStream().readNBytes(1);
+                } catch (java.io.IOException e) {
+                    // the client went away
+                }
+            });
+            String target = "127.0.0.1:" + http.getLocalPort();
+            oneSentence(CliRun.of("ratls", "connect", target, "--simulated", "--timeout", "10"),
+                    "tdx4j ratls connect: the TLS handshake with " + target + " failed: the server does not speak TLS "
+                            + "on this port");
+            answer.join(10_000);
+        }
+    }
+
+    @Test
+    void connectToAnIpv6AddressInBracketsParsesTheHost() throws Exception {
+        int closed;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = free.getLocalPort();
+        }
+        CliRun r = CliRun.of("ratls", "connect", "[::1]:" + closed, "--simulated", "--timeout", "5");
+        assertThat(r.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(r.err()).startsWith("tdx4j ratls connect: cannot connect to [::1]:" + closed + ": ")
+                .doesNotContain("unknown host");
+    }
+
+    @Test
+    void connectWithAnEmptyOrBinaryPolicyFileNamesTheFileNotTheJsonParser(@TempDir Path dir) throws Exception {
+        Path empty = Files.write(dir.resolve("empty.json"), new byte[0]);
+        oneSentence(CliRun.of("ratls", "connect", "127.0.0.1:1", "--simulated", "--policy", empty.toString()),
+                "tdx4j ratls connect: " + empty + " is not a policy document: it is empty");
+        Path binary = Files.write(dir.resolve("p.bin"), new byte[] {'{', (byte) 0x89, 0x01});
+        oneSentence(CliRun.of("ratls", "connect", "127.0.0.1:1", "--simulated", "--policy", binary.toString()),
+                "tdx4j ratls connect: " + binary + " is not a policy document: it is not UTF-8 text (byte 0x89 at "
+                        + "offset 1)");
+        Path cut = Files.writeString(dir.resolve("cut.json"), "{\"mrTd\": ");
+        oneSentence(CliRun.of("ratls", "connect", "127.0.0.1:1", "--simulated", "--policy", cut.toString()),
+                "tdx4j ratls connect: " + cut + " is not a policy document: it ends in the middle of a JSON value at "
+                        + "line 1, column 10");
+    }
+
+    @Test
+    void serveOnAPortInUseNamesThePort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int p = taken.getLocalPort();
+            oneSentence(CliRun.of("ratls", "serve", "--simulated", "--port", String.valueOf(p), "--connections", "1"),
+                    "tdx4j ratls serve: cannot listen on 127.0.0.1:" + p + " (address already in use): another "
+                            + "program may use the port, or the address is not one of this machine's; choose another "
+                            + "--port or --bind.");
+        }
+    }
+
+    @Test
+    void serveWritesItsTwoFilesOrNeither(@TempDir Path dir) throws Exception {
+        Path root = Files.writeString(dir.resolve("root.pem"), "the user's old file");
+        Path collateral = dir.resolve("missing/collateral.json");
+        oneSentence(CliRun.of("ratls", "serve", "--simulated", "--port", "0", "--connections", "1",
+                        "--root-out", root.toString(), "--collateral-out", collateral.toString()),
+                "tdx4j ratls serve: cannot write " + collateral + " (no such file or directory).");
+        assertThat(Files.readString(root)).as("the root file written first is not replaced").isEqualTo("the user's old file");
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no staged file left").containsExactly("root.pem");
+        }
+    }
 }

@@ -141,4 +141,54 @@ class RuntimeLogFlowTest {
         assertThat(r.exitCode()).isEqualTo(Main.USAGE);
         assertThat(r.err()).startsWith("tdx4j rtmr: --replay with --simulated needs --event-log FILE");
     }
+
+    /** One sentence on stderr, exit 1, nothing on stdout, no Java exception or decoder text. */
+    private static void oneSentence(CliRun r, String expected) {
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(Main.USAGE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().lines().toList()).containsExactly(expected);
+        assertThat(r.err()).doesNotContain("Exception").doesNotContain("Input length");
+    }
+
+    @Test
+    @DisplayName("extend --event-log DIR: 'is a directory; name the log file' (was 'runtime event log DIR: FileSystemException ...')")
+    void extendIntoADirectory() {
+        oneSentence(CliRun.of("extend", "--simulated", "--event-log", tmp.toString(), "--rtmr", "3", "--digest", A),
+                "tdx4j extend: --event-log " + tmp + " is a directory; name the log file.");
+    }
+
+    @Test
+    @DisplayName("extend --event-log FILE/log: 'FILE is a file, not a folder' (was FileAlreadyExistsException's bare path)")
+    void extendUnderAFile() throws Exception {
+        Path file = Files.writeString(tmp.resolve("notes.txt"), "notes");
+        Path under = file.resolve("events.cel.json-seq");
+        oneSentence(CliRun.of("extend", "--simulated", "--event-log", under.toString(), "--rtmr", "3", "--digest", A),
+                "tdx4j extend: --event-log " + under + " cannot be made: " + file + " is a file, not a folder.");
+    }
+
+    @Test
+    @DisplayName("extend --event-log naming a file that is not a log: refused and the file left as it was (was appended to)")
+    void extendIntoAFileThatIsNotALog() throws Exception {
+        Path notes = Files.writeString(tmp.resolve("notes.txt"), "my notes\n");
+        oneSentence(CliRun.of("extend", "--simulated", "--event-log", notes.toString(), "--rtmr", "3", "--digest", A),
+                "tdx4j extend: cannot record the extend in " + notes + " (it is not a runtime event log: its first "
+                        + "byte is not the record separator 0x1E; name a new file or an existing log).");
+        assertThat(Files.readString(notes)).isEqualTo("my notes\n");
+    }
+
+    @Test
+    @DisplayName("rtmr --replay and verify --event-log with a directory: one sentence naming it (was a bare 'Is a directory')")
+    void replayFromADirectory() {
+        oneSentence(CliRun.of("rtmr", "--simulated", "--event-log", tmp.toString(), "--replay"),
+                "tdx4j rtmr: cannot read the runtime event log " + tmp + " (it is a directory).");
+    }
+
+    @Test
+    @DisplayName("a simulated TD state file of random bytes: 'is damaged at ...', not the decoder's 'Input length = 1'")
+    void binarySimulatedState() throws Exception {
+        Files.createDirectories(log.getParent());
+        Files.write(RuntimeLog.simulatedState(log), new byte[] {(byte) 0x89, 'P', 'N', 'G', '\n'});
+        oneSentence(replay(), "tdx4j rtmr: " + RuntimeLog.simulatedState(log) + " is damaged at '?PNG…': remove it "
+                + "with its log to start a new simulated TD.");
+    }
 }

@@ -88,6 +88,8 @@ class ServeCommandTest {
             String rest = String.join("\n", lines.lines().toList()); // until the process closes its stdout
             assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(rest).contains("tdx4j serve: stopped");
+            assertThat(read(dir.resolve("serve.err"))).as("stderr of a clean run and stop")
+                    .doesNotContain("There is no Helidon logging implementation");
         } finally {
             serve.destroyForcibly();
         }
@@ -110,5 +112,81 @@ class ServeCommandTest {
         CliRun cache = CliRun.of("serve", "--simulated", "--cache", dir.toString());
         assertThat(cache.exitCode()).isEqualTo(Main.USAGE);
         assertThat(cache.err()).contains("--cache needs --pcs or --pccs");
+    }
+
+    /** One sentence on stderr, exit 1, nothing on stdout, no library vocabulary. */
+    static void oneSentence(CliRun r, String expected) {
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(Main.USAGE);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().lines().toList()).containsExactly(expected);
+        assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("helidon");
+    }
+
+    @Test
+    @DisplayName("serve --port 70000 and --port -1 name the option (was Helidon's 'port out of range:70000')")
+    void servePortOutOfRange() {
+        oneSentence(CliRun.of("serve", "--simulated", "--port", "70000"),
+                "tdx4j serve: --port 70000 is not a TCP port (0..65535; 0 picks a free one).");
+        oneSentence(CliRun.of("serve", "--simulated", "--port", "-1"),
+                "tdx4j serve: --port -1 is not a TCP port (0..65535; 0 picks a free one).");
+    }
+
+    @Test
+    @DisplayName("serve --max-concurrent 0 names the option (was 'limits too small: body 2097152, headers 16384, concurrent 0')")
+    void serveMaxConcurrentZero() {
+        oneSentence(CliRun.of("serve", "--simulated", "--max-concurrent", "0"),
+                "tdx4j serve: --max-concurrent must be 1..4096, not 0.");
+    }
+
+    @Test
+    @DisplayName("serve on a port in use: 'cannot listen on 127.0.0.1:P (address already in use)', exit 1")
+    void servePortInUse() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            int p = taken.getLocalPort();
+            oneSentence(CliRun.of("serve", "--simulated", "--port", String.valueOf(p)),
+                    "tdx4j serve: cannot listen on 127.0.0.1:" + p + " (address already in use): another program may "
+                            + "use the port, or the address is not one of this machine's; choose another --port or "
+                            + "--bind.");
+        }
+    }
+
+    @Test
+    @DisplayName("serve --pccs with a URL that is not http(s) with a host is one sentence (was picocli's URISyntaxException)")
+    void servePccsNotAUrl() {
+        oneSentence(CliRun.of("serve", "--pccs", "not a url"), "tdx4j serve: --pccs 'not a url' is not a URL.");
+        oneSentence(CliRun.of("serve", "--pcs", "example.com"), "tdx4j serve: --pcs 'example.com' is not an http(s) URL "
+                + "with a host and no query, such as https://pccs.example:8081.");
+        oneSentence(CliRun.of("serve", "--pccs", "ftp://example.com"), "tdx4j serve: --pccs 'ftp://example.com' is not "
+                + "an http(s) URL with a host and no query, such as https://pccs.example:8081.");
+    }
+
+    @Test
+    @DisplayName("serve --offline, --root, --signing-key: a missing file or a folder is named with the reason (was 'cannot read the bundle file F: F')")
+    void serveMissingFiles() throws Exception {
+        Path missing = dir.resolve("missing.json");
+        oneSentence(CliRun.of("serve", "--offline", missing.toString(), "--port", "0"),
+                "tdx4j serve: cannot read " + missing + " (no such file or directory).");
+        oneSentence(CliRun.of("serve", "--simulated", "--root", missing.toString(), "--port", "0"),
+                "tdx4j serve: cannot read " + missing + " (no such file or directory).");
+        oneSentence(CliRun.of("serve", "--simulated", "--signing-key", dir.toString(), "--port", "0"),
+                "tdx4j serve: cannot read " + dir + " (it is a directory).");
+        Path empty = Files.createDirectories(dir.resolve("empty-bundle"));
+        oneSentence(CliRun.of("serve", "--offline", empty.toString(), "--port", "0"),
+                "tdx4j serve: the bundle " + empty + " holds no QuoteCollateralV3 JSON file.");
+    }
+
+    @Test
+    @DisplayName("serve --signing-key, --tls-key with random bytes: 'holds no ... key', no 'Input length = 1' or BouncyCastle text")
+    void serveGarbageKeys() throws Exception {
+        byte[] random = new byte[3000];
+        new java.util.SplittableRandom(7).nextBytes(random);
+        Path garbage = Files.write(dir.resolve("random.pem"), random);
+        oneSentence(CliRun.of("serve", "--simulated", "--signing-key", garbage.toString(), "--port", "0"),
+                "tdx4j serve: the signing key " + garbage + " holds no EC private key (PEM \"EC PRIVATE KEY\" or "
+                        + "\"PRIVATE KEY\").");
+        oneSentence(CliRun.of("serve", "--simulated", "--tls-cert", garbage.toString(), "--tls-key", garbage.toString(),
+                "--port", "0"), "tdx4j serve: the TLS certificate " + garbage + " is not a PEM certificate chain.");
+        oneSentence(CliRun.of("serve", "--simulated", "--root", garbage.toString(), "--port", "0"),
+                "tdx4j serve: " + garbage + " is not a root certificate: it holds no PEM or DER X.509 certificate.");
     }
 }

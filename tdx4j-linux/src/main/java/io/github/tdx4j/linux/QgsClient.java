@@ -264,11 +264,15 @@ public final class QgsClient {
         };
     }
 
-    private static String describe(IOException e) {
+    /** Why a socket operation failed, in words: the kernel's errno, or the JDK's reason without its class name. */
+    static String describe(IOException e) {
         if (e instanceof KernelFileException k) {
             return k.operation() + ": " + k.errno();
         }
         String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        if (m == null || m.isBlank()) {
+            return e instanceof java.net.ConnectException ? "connection refused" : "an I/O error";
+        }
+        return m.substring(0, 1).toLowerCase(java.util.Locale.ROOT) + m.substring(1);
     }
 }

@@ -55,6 +55,9 @@ public final class TdxAttestConf {
     /** Reads {@code file}. */
     public static Result read(Path file) {
         byte[] bytes;
+        if (Files.isDirectory(file)) {
+            return new NotConfigured(file + " is a directory, not a tdx-attest.conf");
+        }
         try {
             if (Files.size(file) > MAX_BYTES) {
                 return new NotConfigured(file + " is larger than " + MAX_BYTES + " bytes, not a tdx-attest.conf");
@@ -63,7 +66,12 @@ public final class TdxAttestConf {
         } catch (NoSuchFileException e) {
             return new NotConfigured(file + " does not exist (it names the QGS vsock port as 'port = 4050')");
         } catch (IOException e) {
-            return new NotConfigured("cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+            String why = switch (e) {
+                case java.nio.file.AccessDeniedException _ -> "permission denied";
+                case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
+                default -> e.getMessage() == null ? "an I/O error" : e.getMessage();
+            };
+            return new NotConfigured("cannot read " + file + " (" + why.toLowerCase(java.util.Locale.ROOT) + ")");
         }
         return parse(new String(bytes, StandardCharsets.UTF_8), file);
     }

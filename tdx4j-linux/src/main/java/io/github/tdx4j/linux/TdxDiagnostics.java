@@ -152,7 +152,7 @@ public record TdxDiagnostics(String kernelRelease, List<Check> checks) {
         } catch (IOException e) {
             String why = e instanceof KernelFileException k
                     ? k.operation() + " failed with " + k.errno()
-                    : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                    : QgsClient.describe(e); // "no such file or directory", not "SocketException: No such ..."
             return new Check(Item.QGS, where, false, "configured (" + route.source() + ") but unreachable (" + why
                     + "), quotes fall back to configfs-tsm");
         }

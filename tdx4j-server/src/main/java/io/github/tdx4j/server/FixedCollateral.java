@@ -61,7 +61,8 @@ final class FixedCollateral implements CollateralSource {
                 s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().limit(MAX_BUNDLE_FILES + 1L)
                         .forEach(files::add);
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot list the bundle folder " + path + ": " + e.getMessage());
+                throw new IllegalArgumentException("cannot list the bundle folder " + path + " (" + IoReasons.of(e)
+                        + ")");
             }
             if (files.size() > MAX_BUNDLE_FILES) {
                 throw new IllegalArgumentException("the bundle folder " + path + " has more than "
@@ -81,7 +82,7 @@ final class FixedCollateral implements CollateralSource {
                 CollateralItems.of(c); // every item must parse now, not at the first request
                 items.add(c);
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read the bundle file " + f + ": " + e.getMessage());
+                throw new IllegalArgumentException("cannot read the bundle file " + f + " (" + IoReasons.of(e) + ")");
             } catch (CollateralException e) {
                 throw new IllegalArgumentException("the bundle file " + f + " is not QuoteCollateralV3 collateral: "
                         + e.getMessage());

@@ -52,9 +52,11 @@ final class SigningKeys {
                 throw new IllegalArgumentException("the signing key " + file + " is larger than " + MAX_KEY_FILE_BYTES
                         + " bytes; it is not a PEM P-256 key");
             }
-            pem = Files.readString(file, StandardCharsets.US_ASCII);
+            // ISO-8859-1 decodes any bytes: a file that is not PEM is then reported by the PEM parser below, not by
+            // a decoder's "Input length = 1".
+            pem = Files.readString(file, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the signing key " + file + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot read the signing key " + file + " (" + IoReasons.of(e) + ")");
         }
         return parseP256(new StringReader(pem), file.toString());
     }
@@ -80,7 +82,10 @@ final class SigningKeys {
                     return pair;
                 }
             }
-        } catch (IOException e) {
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // BouncyCastle's PEMParser also throws unchecked exceptions (DecoderException) on bad base64
             throw new IllegalArgumentException("the signing key " + name + " is not readable PEM");
         }
         throw new IllegalArgumentException("the signing key " + name + " holds no EC private key (PEM "

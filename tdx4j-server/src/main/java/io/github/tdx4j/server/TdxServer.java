@@ -13,6 +13,11 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -60,7 +65,10 @@ public final class TdxServer implements AutoCloseable {
     /**
      * Starts a server.
      *
-     * @throws IllegalArgumentException one sentence when a file named by the configuration is not usable
+     * @throws IllegalArgumentException one sentence when a file named by the configuration is not usable, or the
+     *                                  bind address is not an address or a known host name
+     * @throws UncheckedIOException     "cannot listen on HOST:PORT (reason)" when the port is taken or the address is
+     *                                  not this machine's
      */
     public static TdxServer start(ServerConfig config) {
         Objects.requireNonNull(config, "config");
@@ -140,8 +148,18 @@ public final class TdxServer implements AutoCloseable {
                     res.header(HeaderNames.CONTENT_TYPE, metrics.contentType());
                     res.send(metrics.scrape());
                 })
-                .any((req, res) -> HttpErrors.send(res, 404, "NOT_FOUND", "no route " + req.prologue().method().text()
-                        + " " + bounded(req.path().rawPath())))
+                .any((req, res) -> {
+                    String method = req.prologue().method().text();
+                    java.util.Optional<String> allowed = AllowedMethods.of(req.path().path());
+                    if (allowed.isPresent()) {
+                        res.header(HeaderNames.ALLOW, allowed.get());
+                        HttpErrors.send(res, 405, "METHOD_NOT_ALLOWED", bounded(req.path().rawPath()) + " takes "
+                                + allowed.get() + ", not " + bounded(method));
+                    } else {
+                        HttpErrors.send(res, 404, "NOT_FOUND", "no route " + bounded(method) + " "
+                                + bounded(req.path().rawPath()));
+                    }
+                })
                 .error(ApiException.class, (req, res, e) -> HttpErrors.send(res, e))
                 .error(Exception.class, (req, res, e) -> {
                     System.getLogger(TdxServer.class.getName()).log(System.Logger.Level.ERROR,
@@ -163,7 +181,14 @@ public final class TdxServer implements AutoCloseable {
                 .sslContext(TlsContexts.fromPem(t.certificateChain(), t.privateKey())).build()));
         WebServer server;
         try {
+            checkListenable(config.bind(), config.port());
             server = builder.build().start();
+            // Helidon logs a listener that fails to bind and returns a server without it (port -1).
+            if (!server.isRunning() || server.port() < 0) {
+                server.stop();
+                throw new UncheckedIOException("cannot listen on " + config.bind() + ":" + config.port(),
+                        new java.io.IOException("the listener did not start"));
+            }
         } catch (RuntimeException e) {
             source.close(); // no refresh thread outlives a server that did not start
             throw e;
@@ -171,6 +196,30 @@ public final class TdxServer implements AutoCloseable {
         TdxServer started = new TdxServer(server, config, source, description, ephemeral);
         base.set(started.baseUri());
         return started;
+    }
+
+    /**
+     * Whether {@code host:port} can be listened on, tried with a socket of our own (with SO_REUSEADDR, as the
+     * listener binds): a port in use or an address not of this machine fails here with its reason, where Helidon
+     * would log a stack trace and start without the listener.
+     *
+     * @throws IllegalArgumentException when {@code host} is not an address or a known name
+     * @throws UncheckedIOException     "cannot listen on HOST:PORT (reason)", the BindException as cause
+     */
+    static void checkListenable(String host, int port) {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("the bind address " + host + " is not an IP address or a known host "
+                    + "name");
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(address, port));
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("cannot listen on " + host + ":" + port + " (" + IoReasons.of(e) + ")", e);
+        }
     }
 
     private static String verifierRootName(ServerConfig config) {

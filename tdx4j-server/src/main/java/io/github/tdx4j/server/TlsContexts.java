@@ -26,16 +26,30 @@ final class TlsContexts {
     /** @throws IllegalArgumentException one sentence naming the file that is not usable */
     static SSLContext fromPem(Path chainFile, Path keyFile) {
         Collection<? extends Certificate> chain;
-        try (var in = Files.newInputStream(chainFile)) {
-            chain = CertificateFactory.getInstance("X.509").generateCertificates(in);
-        } catch (IOException | GeneralSecurityException e) {
+        byte[] chainBytes;
+        try {
+            chainBytes = Files.readAllBytes(chainFile);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the TLS certificate " + chainFile + " (" + IoReasons.of(e)
+                    + ")");
+        }
+        try {
+            chain = CertificateFactory.getInstance("X.509").generateCertificates(
+                    new java.io.ByteArrayInputStream(chainBytes));
+        } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("the TLS certificate " + chainFile + " is not a PEM certificate chain");
         }
         if (chain.isEmpty()) {
             throw new IllegalArgumentException("the TLS certificate " + chainFile + " holds no certificate");
         }
         PrivateKey key;
-        try (Reader r = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
+        String keyText;
+        try {
+            keyText = Files.readString(keyFile, StandardCharsets.ISO_8859_1); // any bytes; the parser judges them
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the TLS key " + keyFile + " (" + IoReasons.of(e) + ")");
+        }
+        try (Reader r = new java.io.StringReader(keyText); PEMParser p = new PEMParser(r)) {
             Object o = p.readObject();
             JcaPEMKeyConverter c = new JcaPEMKeyConverter();
             if (o instanceof PEMKeyPair kp) {
@@ -45,7 +59,10 @@ final class TlsContexts {
             } else {
                 throw new IllegalArgumentException("the TLS key " + keyFile + " holds no PEM private key");
             }
-        } catch (IOException e) {
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // BouncyCastle's PEMParser also throws unchecked exceptions (DecoderException) on bad base64
             throw new IllegalArgumentException("the TLS key " + keyFile + " is not readable PEM");
         }
         try {

@@ -1,6 +1,9 @@
 package io.github.tdx4j.server;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.tdx4j.attest.collateral.Collateral;
@@ -62,7 +65,9 @@ record VerifyRequest(byte[] quote, Optional<Collateral> collateral, TdPolicy pol
                         Optional.empty());
             }
             default -> throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type " + bounded(type)
-                    + " is not one of application/json, application/octet-stream, text/plain");
+                    + " is not one of application/json, application/octet-stream, text/plain"
+                    + (type.equals("application/x-www-form-urlencoded")
+                    ? " (curl -d and --data-binary send this type unless -H 'Content-Type: ...' names another)" : ""));
         };
     }
 
@@ -71,8 +76,7 @@ record VerifyRequest(byte[] quote, Optional<Collateral> collateral, TdPolicy pol
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("BAD_JSON", "the request body is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            throw ApiException.badRequest("BAD_JSON", "the request body " + problem(e));
         } catch (java.io.IOException e) {
             throw ApiException.badRequest("BAD_JSON", "the request body is not valid JSON");
         }
@@ -95,8 +99,21 @@ record VerifyRequest(byte[] quote, Optional<Collateral> collateral, TdPolicy pol
         Optional<Collateral> collateral = Optional.empty();
         JsonNode c = root.get("collateral");
         if (c != null && !c.isNull()) {
-            byte[] text = c.isTextual() ? c.textValue().getBytes(StandardCharsets.UTF_8)
-                    : c.toString().getBytes(StandardCharsets.UTF_8);
+            if (c.isTextual()) {
+                // Collateral sent as JSON text: its syntax is checked here, so that the answer names the line and
+                // column rather than quoting the JSON parser.
+                try {
+                    c = JSON.readTree(c.textValue());
+                } catch (JsonProcessingException e) {
+                    throw ApiException.badRequest("BAD_COLLATERAL", "field \"collateral\" is a string, and its text "
+                            + problem(e));
+                }
+            }
+            if (c == null || !c.isObject()) {
+                throw ApiException.badRequest("BAD_COLLATERAL", "field \"collateral\" must be a QuoteCollateralV3 "
+                        + "object, or its JSON text");
+            }
+            byte[] text = c.toString().getBytes(StandardCharsets.UTF_8);
             try {
                 collateral = Optional.of(QuoteCollateralV3.parse(text));
             } catch (CollateralException e) {
@@ -121,6 +138,20 @@ record VerifyRequest(byte[] quote, Optional<Collateral> collateral, TdPolicy pol
             nonce = Optional.of(n.textValue());
         }
         return new VerifyRequest(quote, collateral, policy, policyId, nonce);
+    }
+
+    /**
+     * What is wrong with JSON the parser refused, as a predicate without the parser's words (which quote the input):
+     * "nests arrays and objects deeper than 1000 levels", "is not valid JSON (line 1, column 11)".
+     */
+    static String problem(JsonProcessingException e) {
+        if (e instanceof StreamConstraintsException) {
+            return "is beyond the JSON reader's limits (nesting deeper than "
+                    + StreamReadConstraints.DEFAULT_MAX_DEPTH + " levels, or a value longer than it reads)";
+        }
+        JsonLocation at = e.getLocation();
+        return "is not valid JSON" + (at == null || at.getLineNr() < 1 ? ""
+                : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
     }
 
     /** A quote given as text: hex when every character is a hex digit, else base64. */

@@ -73,6 +73,70 @@ class BoundsAndErrorsTest {
     }
 
     @Test
+    @DisplayName("A route asked with another method is 405 METHOD_NOT_ALLOWED with Allow (GET /verify was 404 'no route'); each route answers its own method")
+    void wrongMethodIs405() {
+        for (AllowedMethods.Route route : AllowedMethods.ROUTES) {
+            String uri = server.baseUri() + route.example();
+            assertThat(route.path().matcher(route.example()).matches()).as(route.example()).isTrue();
+            HttpResponse<byte[]> own = Http.send(java.net.http.HttpRequest.newBuilder(URI.create(uri))
+                    .timeout(Duration.ofSeconds(20)).method(route.method(), java.net.http.HttpRequest.BodyPublishers
+                            .ofString("{}")).header("Content-Type", "application/json").build());
+            assertThat(own.statusCode()).as(route.method() + " " + route.example() + " is routed").isNotEqualTo(405);
+            if (own.statusCode() == 404) { // a route's own 404 (NO_CACHE_DATA), not "no route"
+                assertThat(Http.json(own).get("error").textValue()).as(route.example()).isNotEqualTo("NOT_FOUND");
+            }
+            String other = route.method().equals("GET") ? "POST" : "GET";
+            for (String wrong : java.util.List.of(other, "DELETE")) {
+                HttpResponse<byte[]> r = Http.send(java.net.http.HttpRequest.newBuilder(URI.create(uri))
+                        .timeout(Duration.ofSeconds(20)).method(wrong, java.net.http.HttpRequest.BodyPublishers
+                                .noBody()).build());
+                assertError(r, 405, "METHOD_NOT_ALLOWED");
+                assertThat(r.headers().firstValue("Allow")).as(wrong + " " + route.example()).hasValue(route.method());
+                assertThat(Http.json(r).get("detail").textValue()).isEqualTo(route.example() + " takes "
+                        + route.method() + ", not " + wrong);
+            }
+        }
+        assertError(Http.get(server.baseUri() + "/verify/"), 404, "NOT_FOUND");
+        assertThat(Http.get(server.baseUri() + "/healthz").statusCode()).as("still serving").isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("A JSON body nested 20,000 deep is 400 BAD_JSON (was 500 INTERNAL: a NullPointerException on the parser's location)")
+    void deepJsonIs400() {
+        byte[] deep = ("{\"quote\":" + "[".repeat(20_000) + "]".repeat(20_000) + "}")
+                .getBytes(StandardCharsets.US_ASCII);
+        HttpResponse<byte[]> r = Http.post(server.baseUri() + "/verify", "application/json", deep);
+        assertError(r, 400, "BAD_JSON");
+        assertThat(Http.json(r).get("detail").textValue()).isEqualTo("the request body is beyond the JSON reader's "
+                + "limits (nesting deeper than 1000 levels, or a value longer than it reads)");
+        assertThat(Http.get(server.baseUri() + "/healthz").statusCode()).as("still serving").isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("Collateral sent as text that is not JSON is 400 BAD_COLLATERAL naming line and column, not Jackson's 'Unrecognized token'")
+    void collateralTextThatIsNotJson() {
+        HttpResponse<byte[]> r = Http.post(server.baseUri() + "/verify", "application/json",
+                "{\"quote\":\"00\",\"collateral\":\"nope\"}".getBytes(StandardCharsets.US_ASCII));
+        assertError(r, 400, "BAD_COLLATERAL");
+        assertThat(Http.json(r).get("detail").textValue()).isEqualTo("field \"collateral\" is a string, and its text "
+                + "is not valid JSON (line 1, column 5)");
+        HttpResponse<byte[]> list = Http.post(server.baseUri() + "/verify", "application/json",
+                "{\"quote\":\"00\",\"collateral\":[1]}".getBytes(StandardCharsets.US_ASCII));
+        assertError(list, 400, "BAD_COLLATERAL");
+        assertThat(Http.json(list).get("detail").textValue()).isEqualTo("field \"collateral\" must be a "
+                + "QuoteCollateralV3 object, or its JSON text");
+    }
+
+    @Test
+    @DisplayName("curl's default Content-Type (application/x-www-form-urlencoded) is 415 with a hint to set it")
+    void formContentTypeGetsAHint() {
+        HttpResponse<byte[]> r = Http.post(server.baseUri() + "/verify", "application/x-www-form-urlencoded",
+                new byte[] {3, 0, 2, 0});
+        assertError(r, 415, "UNSUPPORTED_MEDIA_TYPE");
+        assertThat(Http.json(r).get("detail").textValue()).contains("curl -d and --data-binary send this type");
+    }
+
+    @Test
     @DisplayName("A body over the limit is 413 BODY_TOO_LARGE; headers over the limit are refused as JSON; the server keeps serving")
     void sizeLimits() throws Exception {
         assertError(Http.post(server.baseUri() + "/verify", "application/octet-stream", new byte[65 * 1024]), 413,

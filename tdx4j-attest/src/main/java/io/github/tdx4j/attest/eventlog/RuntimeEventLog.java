@@ -159,6 +159,16 @@ public final class RuntimeEventLog {
         if (size > MAX_LOG) {
             throw new IOException("the log is larger than " + MAX_LOG + " bytes; start a new one");
         }
+        if (size > 0) {
+            // A log starts with its first record's separator. Anything else is some other file named by mistake,
+            // which an append would damage.
+            ByteBuffer first = ByteBuffer.allocate(1);
+            ch.read(first, 0);
+            if (first.get(0) != RS) {
+                throw new IOException("it is not a runtime event log: its first byte is not the record separator "
+                        + "0x1E; name a new file or an existing log");
+            }
+        }
         long recnum = countRecords(ch, size);
         hook.reached(Step.LOCKED, recnum);
         byte[] before = device.read(rtmr);

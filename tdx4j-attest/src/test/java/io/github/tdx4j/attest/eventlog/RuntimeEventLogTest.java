@@ -57,6 +57,19 @@ class RuntimeEventLogTest {
     }
 
     @Test
+    @DisplayName("a file that is not a runtime event log (a mistyped --event-log) is refused: left unchanged, no extend")
+    void recordRefusesAFileThatIsNotALog() throws Exception {
+        Path notes = Files.writeString(tmp.resolve("notes.txt"), "my notes\n\u001e not a record\n");
+        byte[] before = Files.readAllBytes(notes);
+        java.io.UncheckedIOException e = catchThrowableOfType(java.io.UncheckedIOException.class,
+                () -> RuntimeEventLog.at(notes).record(3, filled(0xAB), "app.jar", rtmrs));
+        assertThat(e.getCause()).hasMessage("it is not a runtime event log: its first byte is not the record "
+                + "separator 0x1E; name a new file or an existing log");
+        assertThat(Files.readAllBytes(notes)).isEqualTo(before);
+        assertThat(rtmrs.read(3)).isEqualTo(new byte[48]);
+    }
+
+    @Test
     @DisplayName("replay of extends of RTMR2 and RTMR3 reproduces the RTMRs, every record confirmed")
     void replayMatches() throws Exception {
         RuntimeEventLog events = RuntimeEventLog.at(log);
