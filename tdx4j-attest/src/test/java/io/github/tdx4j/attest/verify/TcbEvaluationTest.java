@@ -106,6 +106,20 @@ class TcbEvaluationTest {
     }
 
     @Test
+    @DisplayName("Module SVN (TEE_TCB_SVN[0]) exactly a module level's isvsvn meets that level; one below falls to the next, older level")
+    void moduleSvnAtTheLevelBound() throws Refusal {
+        TcbInfo info = info(List.of(module("TDX_01", isv(4, UP_TO_DATE), isv(2, OUT_OF_DATE, "INTEL-SA-MODULE"))),
+                level(3, 13, new int[] {0, 0, 3}, UP_TO_DATE));
+        var atBound = eval(info, 3, tee(4, 1, 3), null, QE_OK);
+        assertThat(atBound.moduleStatus()).contains(UP_TO_DATE);
+        assertThat(atBound.status()).isEqualTo(UP_TO_DATE);
+        var below = eval(info, 3, tee(3, 1, 3), null, QE_OK);
+        assertThat(below.moduleStatus()).contains(OUT_OF_DATE);
+        assertThat(below.status()).isEqualTo(OUT_OF_DATE);
+        assertThat(below.advisoryIds()).containsExactly("INTEL-SA-MODULE");
+    }
+
+    @Test
     @DisplayName("Module identity TDX_%02X missing, or module SVN below every module level: TCB_NOT_SUPPORTED (QVL tdxEvaluateTCB 4.1.2.5.2.2)")
     void moduleIdentity() {
         TcbInfo info = info(List.of(module("tdx_01", isv(4, UP_TO_DATE))), level(3, 13, new int[] {0, 0, 3}, UP_TO_DATE));
