@@ -100,4 +100,22 @@ class CollateralValueTest {
                 "q", "{}", new byte[] {0x0b}).toString())
                 .isEqualTo("Collateral[tcbInfo 9 chars, signature 0a, qeIdentity 2 chars, rootCaCrl 2 B, pckCrl 3 B]");
     }
+
+    @Test
+    @DisplayName("PcsResponses.SignedJson: signature copied in and out, equal by text and signature, printed by size")
+    void signedJsonValue() {
+        byte[] sig = {1, 2};
+        PcsResponses.SignedJson a = new PcsResponses.SignedJson("{}", sig);
+        sig[0] = 9;
+        assertThat(a.signature()).containsExactly(1, 2);
+        a.signature()[0] = 9;
+        assertThat(a.signature()[0]).isEqualTo((byte) 1);
+        PcsResponses.SignedJson same = new PcsResponses.SignedJson("{}", new byte[] {1, 2});
+        assertThat(a).isEqualTo(same).hasSameHashCodeAs(same);
+        assertThat(a).isNotEqualTo(new PcsResponses.SignedJson("{ }", new byte[] {1, 2}));
+        assertThat(a).isNotEqualTo(new PcsResponses.SignedJson("{}", new byte[] {1, 3}));
+        assertThat(a.hashCode()).isNotEqualTo(new PcsResponses.SignedJson("{}", new byte[] {1, 3}).hashCode());
+        assertThat(a).isNotEqualTo("{}");
+        assertThat(a.toString()).isEqualTo("SignedJson[2 chars, signature 0102]");
+    }
 }

@@ -49,6 +49,21 @@ class JsonFieldsTest {
     }
 
     @Test
+    @DisplayName("syntaxError names a byte offset from 0 up, and the character offset when the input was text")
+    void syntaxErrorOffsets() {
+        var atFirstByte = new com.fasterxml.jackson.core.JsonParseException(null, "Unexpected end-of-input",
+                new com.fasterxml.jackson.core.JsonLocation(com.fasterxml.jackson.core.io.ContentReference.unknown(),
+                        0L, -1L, 1, 1));
+        assertThat(JsonFields.syntaxError(atFirstByte))
+                .isEqualTo("Unexpected end-of-input at line 1, column 1, byte offset 0");
+        var inText = new com.fasterxml.jackson.core.JsonParseException(null, "Unexpected end-of-input",
+                new com.fasterxml.jackson.core.JsonLocation(com.fasterxml.jackson.core.io.ContentReference.unknown(),
+                        -1L, 5L, 1, 6));
+        assertThat(JsonFields.syntaxError(inText))
+                .isEqualTo("Unexpected end-of-input at line 1, column 6, character offset 5");
+    }
+
+    @Test
     @DisplayName("field: absent and JSON null are both 'missing'")
     void missingField() {
         malformed(() -> F.field(json("{}"), "a"), "test document: field 'a' is missing");

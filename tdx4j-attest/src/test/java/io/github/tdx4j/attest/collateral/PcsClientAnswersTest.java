@@ -297,12 +297,44 @@ class PcsClientAnswersTest {
     }
 
     @Test
-    @DisplayName("fetchFor reads the FMSPC and PCK CA from a TD quote's PCK certificate and takes the TDX routes")
+    @DisplayName("fetchFor reads the FMSPC and PCK CA from a TD quote's PCK certificate, takes the TDX routes and returns "
+            + "what fetchTdx returns")
     void fetchForTdQuote() {
-        builder().build().fetchFor(TestData.bytes("trustee/tdx_quote_4.dat"));
+        Collateral c = builder().build().fetchFor(TestData.bytes("trustee/tdx_quote_4.dat"));
         assertThat(requests).containsExactly("/tdx/certification/v4/tcb?fmspc=50806F000000",
                 "/tdx/certification/v4/qe/identity", "/sgx/certification/v4/pckcrl?ca=platform&encoding=der",
                 "/IntelSGXRootCA.der");
+        assertThat(c).isEqualTo(builder().build().fetchTdx("50806f000000", PcsClient.PckCa.PLATFORM));
+    }
+
+    @Test
+    @DisplayName("fetchFor of an SGX quote (version 3; dcap-qvl's, FMSPC 00A067110000 under the Processor CA) takes the "
+            + "SGX routes and returns what fetchSgx returns")
+    void fetchForSgxQuote() {
+        Collateral c = builder().build().fetchFor(TestData.bytes("dcap-qvl/sgx_quote"));
+        assertThat(requests).containsExactly("/sgx/certification/v4/tcb?fmspc=00A067110000",
+                "/sgx/certification/v4/qe/identity", "/sgx/certification/v4/pckcrl?ca=processor&encoding=der",
+                "/IntelSGXRootCA.der");
+        assertThat(c).isNotNull().isEqualTo(builder().build().fetchSgx("00a067110000", PcsClient.PckCa.PROCESSOR));
+        byte[] version259 = TestData.bytes("dcap-qvl/sgx_quote");
+        version259[1] = 1; // version 0x0103: not 3, so the TD decoder reads it, and refuses it
+        assertThatThrownBy(() -> builder().build().fetchFor(version259)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("only TD quotes of version 4 and 5");
+    }
+
+    @Test
+    @DisplayName("A response body of exactly 4 MiB (the bound) is read; one byte more is MALFORMED")
+    void bodyOfExactlyTheBound() {
+        byte[] tcb = TestData.bytes("go-tdx-guest/sample_tcbInfo_response");
+        byte[] padded = java.util.Arrays.copyOf(tcb, PcsClient.MAX_RESPONSE_SIZE);
+        java.util.Arrays.fill(padded, tcb.length, padded.length, (byte) ' ');
+        serve(TCB, ok(padded, PcsResponses.TCB_INFO_ISSUER_CHAIN, tcbChain));
+        assertThat(builder().build().tcbInfo(PcsClient.Tee.TDX, "50806f000000", PcsClient.Freshness.UPSTREAM)
+                .nextUpdate()).isEqualTo(Instant.parse("2023-07-18T08:42:58Z"));
+        byte[] over = java.util.Arrays.copyOf(padded, PcsClient.MAX_RESPONSE_SIZE + 1);
+        over[over.length - 1] = ' ';
+        serve(TCB, ok(over, PcsResponses.TCB_INFO_ISSUER_CHAIN, tcbChain));
+        assertThat(tcbFails().getMessage()).contains("exceeds " + PcsClient.MAX_RESPONSE_SIZE + " bytes");
     }
 
     @Test
