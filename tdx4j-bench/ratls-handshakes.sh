@@ -4,7 +4,7 @@
 # 127.0.0.1 in one JVM (RatlsHandshakeBenchmark, JMH). Bounded: about 80 s of measurement plus one JVM start and,
 # the first time, the build. Prints the load average before and after: numbers from a loaded machine are not
 # comparable with a quiet one.
-# Usage: tdx4j-bench/ratls-handshakes.sh [--rebuild]
+# Usage: tdx4j-bench/ratls-handshakes.sh [--rebuild]   (the jar is rebuilt by itself when a source is newer)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -12,7 +12,8 @@ root=$(cd "$here/.." && pwd)
 . "$root/scripts/find-jdk.sh"
 tdx4j_find_jdk || exit 2
 bench="$root/tdx4j-bench/target/benchmarks.jar"
-if [ "${1:-}" = "--rebuild" ] || [ ! -f "$bench" ]; then
+if [ "${1:-}" = "--rebuild" ] || [ ! -f "$bench" ] \
+    || [ -n "$(find "$root"/tdx4j-*/src/main -newer "$bench" -print -quit)" ]; then
   (cd "$root" && ./tdx4j-build -q -pl tdx4j-bench -am package -DskipTests)
 fi
 out=$(mktemp)
