@@ -273,6 +273,17 @@ class PcsClientAnswersTest {
     }
 
     @Test
+    @DisplayName("A caller's HttpClient is the one used (its proxy and TLS settings apply)")
+    void callersHttpClient() {
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            PcsClient client = builder().httpClient(http).build();
+            assertThat(QeIdentity.parse(client.qeIdentity(PcsClient.Tee.TDX, PcsClient.Freshness.UPSTREAM).json()
+                    .text()).id()).isEqualTo(QeIdentity.TD_QE_ID);
+        }
+        assertThat(requests).containsExactly("/tdx/certification/v4/qe/identity");
+    }
+
+    @Test
     @DisplayName("A timeout of zero or below is refused when the client is built")
     void timeoutMustBePositive() {
         assertThatThrownBy(() -> PcsClient.builder().timeout(Duration.ZERO))
