@@ -234,7 +234,7 @@ public final class QuoteVerifier {
         TcbInfo tcb = c.tcbInfo;
         if (q.tdx() != tcb.isTdx()) {
             throw new Refusal(ErrorCode.TCB_INFO_MISMATCH, "the TCB info is " + tcb.id() + " v" + tcb.version()
-                    + "; a " + (q.tdx() ? "TD quote needs a TDX" : "SGX quote needs an SGX") + " TCB info");
+                    + "; " + (q.tdx() ? "a TD quote needs a TDX" : "an SGX quote needs an SGX") + " TCB info");
         }
         if (!tcb.fmspc().equals(pck.fmspc)) {
             throw new Refusal(ErrorCode.FMSPC_MISMATCH, "the PCK certificate's FMSPC " + pck.fmspc

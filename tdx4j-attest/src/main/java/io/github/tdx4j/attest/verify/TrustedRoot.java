@@ -47,7 +47,8 @@ public final class TrustedRoot {
         static final TrustedRoot INTEL = loadIntel();
     }
 
-    private static TrustedRoot loadIntel() {
+    /** Reads and checks the resource; package-private so that a test can run it again after the holder has. */
+    static TrustedRoot loadIntel() {
         try (InputStream in = TrustedRoot.class.getResourceAsStream(INTEL_ROOT_RESOURCE)) {
             // Runs in IntelHolder's static initializer: a broken jar fails there, once, with this message.
             if (in == null) {

@@ -65,14 +65,6 @@ final class X509 {
         return chain(pem.getBytes(StandardCharsets.UTF_8), code, what);
     }
 
-    static X509Certificate certificate(byte[] der, String what) {
-        try {
-            return (X509Certificate) factory().generateCertificate(new ByteArrayInputStream(der));
-        } catch (CertificateException e) {
-            throw new IllegalArgumentException(what + " is not an X.509 certificate: " + e.getMessage(), e);
-        }
-    }
-
     static X509CRL crl(byte[] der, String what) throws Refusal {
         try {
             return (X509CRL) factory().generateCRL(new ByteArrayInputStream(der));

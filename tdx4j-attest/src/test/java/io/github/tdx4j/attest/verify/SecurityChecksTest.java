@@ -125,6 +125,28 @@ class SecurityChecksTest {
     }
 
     @Test
+    @DisplayName("Chains#verify issuer name: a TCB signing certificate signed by the root's key but naming another issuer is TCB_SIGNING_CHAIN_INVALID")
+    void tcbSigningChainIssuerName() throws Exception {
+        X509Certificate misnamed = TestPki.cert(TestPki.name("Intel SGX Rogue Root CA"), nameOf(pki.tcbSigning),
+                pki.tcbSigning.getSerialNumber(), pki.tcbKeys, pki.rootKeys, false, null);
+        String chain = TestPki.pem(misnamed, pki.root);
+        Collateral c = new Collateral(collateral.pckCrlIssuerChain(), collateral.rootCaCrl(), collateral.pckCrl(),
+                chain, collateral.tcbInfo(), collateral.tcbInfoSignature(), chain, collateral.qeIdentity(),
+                collateral.qeIdentitySignature());
+        fails(fresh().verify(quote, c, AT_2025_07_01), ErrorCode.TCB_SIGNING_CHAIN_INVALID,
+                "not by the next certificate");
+    }
+
+    @Test
+    @DisplayName("Chains#verify CA: a PCK CA certificate without the CA basic constraint cannot issue the PCK certificate: PCK_CHAIN_INVALID")
+    void pckIssuerMustBeCa() throws Exception {
+        X509Certificate notCa = TestPki.cert(ROOT_NAME, nameOf(pki.pckCa), pki.pckCa.getSerialNumber(), pki.pckCaKeys,
+                pki.rootKeys, false, null);
+        byte[] q = TestPki.recertify(realQuote, pki.pckKeys.getPrivate(), pki.pck, notCa, pki.root);
+        fails(fresh().verify(q, collateral, AT_2025_07_01), ErrorCode.PCK_CHAIN_INVALID, "is not a CA");
+    }
+
+    @Test
     @DisplayName("TrustedRoot pin: a chain whose root has Intel's name but the test key, under Intel's root and Intel's collateral, is PCK_CHAIN_INVALID")
     void intelRootPinnedByKey() {
         fails(QuoteVerifier.create().verify(quote, Vectors.collateral(DCAP_TDX_COLLATERAL), AT_2025_07_01),

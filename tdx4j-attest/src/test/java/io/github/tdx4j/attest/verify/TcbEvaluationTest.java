@@ -106,6 +106,35 @@ class TcbEvaluationTest {
     }
 
     @Test
+    @DisplayName("TCB_NOT_SUPPORTED says what matched nothing: the PCK's CPUSVN and PCESVN (SGX), and the TEE_TCB_SVN in hex (TDX)")
+    void notSupportedMessages() {
+        TcbInfo info = info(List.of(), level(3, 13, new int[] {5, 0, 3}, UP_TO_DATE));
+        assertThatThrownBy(() -> TcbEvaluation.evaluate(info, new TcbEvaluation.Input(pck(2), 13, null, null,
+                Optional.of(QE_OK)))).isInstanceOfSatisfying(Refusal.class, f -> {
+                    assertThat(f.code).isEqualTo(ErrorCode.TCB_NOT_SUPPORTED);
+                    assertThat(f.getMessage()).isEqualTo("no TCB level matches the PCK certificate's TCB (CPUSVN "
+                            + "[2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], PCESVN 13)");
+                });
+        assertThatThrownBy(() -> eval(info, 3, tee(5, 0, 2), null, QE_OK)).isInstanceOfSatisfying(Refusal.class,
+                f -> assertThat(f.getMessage()).endsWith("together with the quote's TEE_TCB_SVN "
+                        + "05000200000000000000000000000000"));
+    }
+
+    @Test
+    @DisplayName("Module SVN (TEE_TCB_SVN[0]) exactly a module level's isvsvn meets that level; one below falls to the next, older level")
+    void moduleSvnAtTheLevelBound() throws Refusal {
+        TcbInfo info = info(List.of(module("TDX_01", isv(4, UP_TO_DATE), isv(2, OUT_OF_DATE, "INTEL-SA-MODULE"))),
+                level(3, 13, new int[] {0, 0, 3}, UP_TO_DATE));
+        var atBound = eval(info, 3, tee(4, 1, 3), null, QE_OK);
+        assertThat(atBound.moduleStatus()).contains(UP_TO_DATE);
+        assertThat(atBound.status()).isEqualTo(UP_TO_DATE);
+        var below = eval(info, 3, tee(3, 1, 3), null, QE_OK);
+        assertThat(below.moduleStatus()).contains(OUT_OF_DATE);
+        assertThat(below.status()).isEqualTo(OUT_OF_DATE);
+        assertThat(below.advisoryIds()).containsExactly("INTEL-SA-MODULE");
+    }
+
+    @Test
     @DisplayName("Module identity TDX_%02X missing, or module SVN below every module level: TCB_NOT_SUPPORTED (QVL tdxEvaluateTCB 4.1.2.5.2.2)")
     void moduleIdentity() {
         TcbInfo info = info(List.of(module("tdx_01", isv(4, UP_TO_DATE))), level(3, 13, new int[] {0, 0, 3}, UP_TO_DATE));
