@@ -337,15 +337,15 @@ class PcsClientAnswersTest {
     @DisplayName("A response body of exactly 4 MiB (the bound) is read; one byte more is MALFORMED")
     void bodyOfExactlyTheBound() {
         byte[] tcb = TestData.bytes("go-tdx-guest/sample_tcbInfo_response");
-        byte[] padded = java.util.Arrays.copyOf(tcb, PcsClient.MAX_RESPONSE_SIZE);
+        byte[] padded = java.util.Arrays.copyOf(tcb, PcsGet.MAX_RESPONSE_SIZE);
         java.util.Arrays.fill(padded, tcb.length, padded.length, (byte) ' ');
         serve(TCB, ok(padded, PcsResponses.TCB_INFO_ISSUER_CHAIN, tcbChain));
         assertThat(builder().build().tcbInfo(PcsClient.Tee.TDX, "50806f000000", PcsClient.Freshness.UPSTREAM)
                 .nextUpdate()).isEqualTo(Instant.parse("2023-07-18T08:42:58Z"));
-        byte[] over = java.util.Arrays.copyOf(padded, PcsClient.MAX_RESPONSE_SIZE + 1);
+        byte[] over = java.util.Arrays.copyOf(padded, PcsGet.MAX_RESPONSE_SIZE + 1);
         over[over.length - 1] = ' ';
         serve(TCB, ok(over, PcsResponses.TCB_INFO_ISSUER_CHAIN, tcbChain));
-        assertThat(tcbFails().getMessage()).contains("exceeds " + PcsClient.MAX_RESPONSE_SIZE + " bytes");
+        assertThat(tcbFails().getMessage()).contains("exceeds " + PcsGet.MAX_RESPONSE_SIZE + " bytes");
     }
 
     @Test

@@ -13,7 +13,7 @@ class BoundedCacheTest {
     @DisplayName("A cache of 2 keeps two entries; a third key empties it, so the first is computed again")
     void fullCacheIsEmptied() {
         List<String> computed = new ArrayList<>();
-        QuoteVerifier.BoundedCache<String, String> cache = new QuoteVerifier.BoundedCache<>(2);
+        BoundedCache<String, String> cache = new BoundedCache<>(2);
         java.util.function.Function<String, String> f = k -> {
             computed.add(k);
             return k.toUpperCase(java.util.Locale.ROOT);
@@ -31,11 +31,11 @@ class BoundedCacheTest {
     @DisplayName("A cache of 0 keeps nothing, and a null result is never kept")
     void zeroKeepsNothing() {
         List<String> computed = new ArrayList<>();
-        QuoteVerifier.BoundedCache<String, String> none = new QuoteVerifier.BoundedCache<>(0);
+        BoundedCache<String, String> none = new BoundedCache<>(0);
         none.get("a", k -> { computed.add(k); return k; });
         none.get("a", k -> { computed.add(k); return k; });
         assertThat(computed).containsExactly("a", "a");
-        QuoteVerifier.BoundedCache<String, String> some = new QuoteVerifier.BoundedCache<>(4);
+        BoundedCache<String, String> some = new BoundedCache<>(4);
         assertThat(some.get("x", k -> { computed.add(k); return null; })).isNull();
         assertThat(some.get("x", k -> { computed.add(k); return "X"; })).isEqualTo("X");
         assertThat(computed).containsExactly("a", "a", "x", "x");
