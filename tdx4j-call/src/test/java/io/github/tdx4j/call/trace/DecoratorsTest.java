@@ -16,6 +16,7 @@ import io.github.tdx4j.call.TdxTransport;
 import io.github.tdx4j.call.VmcallRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -155,5 +156,30 @@ class DecoratorsTest {
         assertThat(events.get(0).getString("leaf")).isEqualTo("Instruction.HLT");
         assertThat(events.get(1).getString("leaf")).isEqualTo("TDG.VP.INFO");
         assertThat(Files.size(file)).isPositive();
+    }
+
+    @Test
+    @DisplayName("The JFR event's duration is the call's: it begins before the delegate runs and ends after it returns")
+    void jfrEventCoversTheCall(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("slow.jfr");
+        long sleptNanos = 30_000_000L;
+        TdxTransport slow = in -> {
+            try {
+                Thread.sleep(Duration.ofNanos(sleptNanos));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return in.withRax(0);
+        };
+        try (Recording r = new Recording()) {
+            r.enable("io.github.tdx4j.Tdcall").withoutThreshold();
+            r.start();
+            new TracingTransport(slow, TraceListener.NONE).tdcall(call(TdcallLeaf.TDG_VP_INFO));
+            r.stop();
+            r.dump(file);
+        }
+        RecordedEvent event = RecordingFile.readAllEvents(file).stream()
+                .filter(e -> e.getEventType().getName().equals("io.github.tdx4j.Tdcall")).findFirst().orElseThrow();
+        assertThat(event.getDuration().toNanos()).isBetween(sleptNanos, 5_000_000_000L);
     }
 }
