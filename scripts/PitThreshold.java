@@ -39,8 +39,12 @@ public final class PitThreshold {
     private static final Set<String> DETECTED = Set.of("KILLED", "TIMED_OUT", "MEMORY_ERROR", "RUN_ERROR",
             "NON_VIABLE");
 
-    private record Mutant(String clazz, String method, String mutator, String description, String sourceFile,
-                          int line, String status) {
+    /**
+     * One mutant of the report. {@code index}, its position in the report, keeps apart mutants that agree in every
+     * other field (PIT makes two "Replaced integer multiplication with division" on a line with two {@code *}).
+     */
+    private record Mutant(int index, String clazz, String method, String mutator, String description,
+                          String sourceFile, int line, String status) {
     }
 
     private record Entry(int listLine, String clazz, String method, String mutator, String description,
@@ -142,7 +146,7 @@ public final class PitThreshold {
         List<Mutant> out = new ArrayList<>();
         for (int i = 0; i < list.getLength(); i++) {
             Element m = (Element) list.item(i);
-            out.add(new Mutant(text(m, "mutatedClass"), text(m, "mutatedMethod"), text(m, "mutator"),
+            out.add(new Mutant(i, text(m, "mutatedClass"), text(m, "mutatedMethod"), text(m, "mutator"),
                     text(m, "description"), text(m, "sourceFile"), Integer.parseInt(text(m, "lineNumber")),
                     m.getAttribute("status")));
         }

@@ -1,7 +1,6 @@
 package io.github.tdx4j.attest.verify;
 
 import java.security.PublicKey;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -14,7 +13,7 @@ import java.util.Map;
  */
 final class CallKeys {
     final P256 p256;
-    private final Map<Coordinates, P256.Key> keys = new HashMap<>(8);
+    private final Map<KeyBytes, P256.Key> keys = new HashMap<>(8);
     private final Map<String, java.util.List<java.security.cert.X509Certificate>> chains = new HashMap<>(4);
 
     CallKeys(P256 p256) {
@@ -24,7 +23,7 @@ final class CallKeys {
     /** {@link P256#key(PublicKey)}, once per distinct key in this call. */
     P256.Key key(PublicKey publicKey) {
         byte[] xy = P256.coordinates(publicKey);
-        Coordinates c = new Coordinates(xy);
+        KeyBytes c = new KeyBytes(xy);
         P256.Key k = keys.get(c);
         if (k == null) {
             k = p256.key(xy);
@@ -42,23 +41,5 @@ final class CallKeys {
             chains.put(pem, parsed);
         }
         return parsed;
-    }
-
-    /** A key's x‖y as a map key. */
-    private record Coordinates(byte[] xy) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Coordinates c && Arrays.equals(xy, c.xy);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(xy);
-        }
-
-        @Override
-        public String toString() {
-            return java.util.HexFormat.of().formatHex(xy);
-        }
     }
 }

@@ -39,11 +39,7 @@ abstract sealed class P256 permits P256.BouncyCastle, P256.SunEc {
             this.xy = xy;
         }
 
-        /** x‖y, 64 bytes. */
-        final byte[] raw() {
-            return xy.clone();
-        }
-
+        /** Whether both keys are the same point (equal x‖y), whichever engine decoded them. */
         final boolean sameAs(Key other) {
             return Arrays.equals(xy, other.xy);
         }

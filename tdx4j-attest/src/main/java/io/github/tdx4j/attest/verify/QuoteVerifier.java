@@ -76,6 +76,11 @@ public final class QuoteVerifier {
     private final boolean caching;
     private final BoundedCache<Collateral, PreparedCollateral> collaterals;
     private final BoundedCache<PckCertChain, VerifiedPck> pckChains;
+    /**
+     * Decoded attestation keys. A QE keeps its attestation key across quotes, so the decoded point (and
+     * BouncyCastle's precomputation on it, about two thirds of a first verification) is reused; the signature itself
+     * is verified on every call.
+     */
     private final BoundedCache<KeyBytes, P256.Key> attestationKeys;
     private final BoundedCache<QeCertification, Boolean> qeCertifications;
 
@@ -391,28 +396,6 @@ public final class QuoteVerifier {
         @Override
         public String toString() {
             return "QeCertification[" + HexFormat.of().formatHex(signature) + "]";
-        }
-    }
-
-    /**
-     * An attestation key's x‖y as a cache key. A QE keeps its attestation key across quotes, so the decoded point (and
-     * BouncyCastle's precomputation on it, about two thirds of a first verification) is reused; the signature itself
-     * is verified on every call.
-     */
-    private record KeyBytes(byte[] xy) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof KeyBytes k && Arrays.equals(xy, k.xy);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(xy);
-        }
-
-        @Override
-        public String toString() {
-            return HexFormat.of().formatHex(xy);
         }
     }
 

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.github.tdx4j.attest.format.TestData;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -233,6 +235,28 @@ class PcsClientAnswersTest {
                 .isInstanceOfSatisfying(CollateralException.class, e -> {
                     assertThat(e.reason()).isEqualTo(CollateralException.Reason.UNAVAILABLE);
                     assertThat(e.getMessage()).contains("could not connect");
+                });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "connect, No route to host | could not connect (No route to host)",
+        "connect, blank message    | could not connect (connection refused)",
+        "reset, with message       | failed before the whole response arrived (stream reset by peer)",
+        "reset, no message         | failed before the whole response arrived (IOException)"})
+    @DisplayName("A network failure is UNAVAILABLE and its message says what the network said, or what kind of failure")
+    void networkFailureMessages(String kind, String expected) {
+        IOException failure = switch (kind) {
+            case "connect, No route to host" -> new ConnectException("No route to host");
+            case "connect, blank message" -> new ConnectException(" ");
+            case "reset, with message" -> new IOException("stream reset by peer");
+            default -> new IOException();
+        };
+        PcsClient client = builder().httpClient(new FailingHttpClient(failure)).build();
+        assertThatThrownBy(() -> client.qeIdentity(PcsClient.Tee.TDX, PcsClient.Freshness.UPSTREAM))
+                .isInstanceOfSatisfying(CollateralException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(CollateralException.Reason.UNAVAILABLE);
+                    assertThat(e.getMessage()).endsWith(expected);
                 });
     }
 

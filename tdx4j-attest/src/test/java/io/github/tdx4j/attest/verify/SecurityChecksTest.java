@@ -147,6 +147,19 @@ class SecurityChecksTest {
     }
 
     @Test
+    @DisplayName("PCK CRL signer: a PCK CRL issued under the PCK CA's name by another CA key (certified by the root) is CRL_INVALID")
+    void pckCrlSignerIsThePckCa() throws Exception {
+        KeyPair rogueKeys = pki.newKeys();
+        X509Certificate rogueCa = TestPki.cert(ROOT_NAME, nameOf(pki.pckCa), BigInteger.valueOf(79), rogueKeys,
+                pki.rootKeys, true, null);
+        Collateral c = new Collateral(TestPki.pem(rogueCa, pki.root), collateral.rootCaCrl(),
+                pki.crl(rogueCa, rogueKeys.getPrivate()), collateral.tcbInfoIssuerChain(), collateral.tcbInfo(),
+                collateral.tcbInfoSignature(), collateral.qeIdentityIssuerChain(), collateral.qeIdentity(),
+                collateral.qeIdentitySignature());
+        fails(fresh().verify(quote, c, AT_2025_07_01), ErrorCode.CRL_INVALID, "not by the PCK certificate's issuer");
+    }
+
+    @Test
     @DisplayName("TrustedRoot pin: a chain whose root has Intel's name but the test key, under Intel's root and Intel's collateral, is PCK_CHAIN_INVALID")
     void intelRootPinnedByKey() {
         fails(QuoteVerifier.create().verify(quote, Vectors.collateral(DCAP_TDX_COLLATERAL), AT_2025_07_01),
