@@ -21,17 +21,20 @@ record MapGpaRange(long start, long end) {
     }
 
     /**
-     * The range {@code [start, end)} of private GPAs, with {@code sharedMask} set if it is to become shared.
+     * The range {@code [start, end)} of private GPAs, with {@code sharedMask} set if it is to become shared. The
+     * canonical constructor checks alignment and emptiness; this adds that the private range lies below the shared
+     * bit (its last page may end exactly at it).
      *
-     * @throws GuestBugException if the range is not 4K-aligned, is empty, or already has the shared bit
+     * @throws GuestBugException if the range is not 4K-aligned, is empty, or reaches above the shared bit
      */
     static MapGpaRange of(long start, long end, boolean shared, long sharedMask) {
-        if ((start | end) % GuestMemory.PAGE_SIZE != 0 || end <= start || ((start | (end - 1)) & sharedMask) != 0) {
-            throw new GuestBugException("tdx.mapgpa.range", String.format("MapGPA range must be 4K-aligned, "
-                    + "non-empty and without the shared bit: [0x%x, 0x%x)", start, end));
+        MapGpaRange range = new MapGpaRange(start, end);
+        if (Long.compareUnsigned(end, sharedMask) > 0) {
+            throw new GuestBugException("tdx.mapgpa.range", String.format(
+                    "MapGPA range must lie below the shared bit 0x%x: [0x%x, 0x%x)", sharedMask, start, end));
         }
         if (!shared) {
-            return new MapGpaRange(start, end);
+            return range;
         }
         // The end by length, not end | sharedMask: for a range ending exactly at the shared bit, end | sharedMask is
         // sharedMask itself, below the shared start, and R13 would be a huge length.

@@ -35,12 +35,15 @@ class MapGpaRangeTest {
             "0x104000, 0x100000",           // end before start
             "0x8000000000000, 0x8000000004000", // start carries the shared bit (bit 51)
             "0x7ffffffffe000, 0x8000000001000", // the last page, end - 1, carries the shared bit
+            "0x100000, 0x8000000000001000", // end above every GPA (bit 63), its shared bit clear
+            "0x100000, 0x100800",           // end misaligned by half a page, start aligned
+            "0x100800, 0x101000",           // start misaligned, end the next page
     })
-    @DisplayName("MapGPA of a misaligned, empty, reversed or shared-bit range is the guest's bug: refused with "
+    @DisplayName("MapGPA of a misaligned, empty, reversed, shared-bit or beyond-the-shared-bit range is the guest's bug: refused with "
             + "site tdx.mapgpa.range before any TDVMCALL")
     void badRangeRefusedBeforeAnyTdvmcall(String start, String end) {
-        long s = Long.decode(start);
-        long e = Long.decode(end);
+        long s = Long.parseUnsignedLong(start.substring(2), 16);
+        long e = Long.parseUnsignedLong(end.substring(2), 16);
         for (boolean shared : new boolean[] {true, false}) {
             assertThatThrownBy(() -> mapGpa.map(s, e, shared)).isInstanceOfSatisfying(GuestBugException.class, x -> {
                 assertThat(x.failure().site()).isEqualTo("tdx.mapgpa.range");
