@@ -8,10 +8,14 @@
 #   cpu ...            the server's CPU time per request in each warm phase (from /proc/PID/stat): unlike the
 #                      throughput it hardly depends on what else runs, and 1e6 / serverCpuMicrosPerRequest is what
 #                      one core of this machine can serve a second
+#   wrk saturated ..., wrk paced ...   with wrk installed (Debian package wrk), a fresh server on both cores and wrk
+#                      (wrk-verify.lua, the same distinct quotes): 16 connections without a pause, and 16 each
+#                      pausing 2 ms after an answer (about 5,000 requests a second offered, below saturation), for
+#                      /verify and /verify?token=false, with both sides' CPU time per request
 #   cold               a fresh in-process server's first verification (an unseen platform), 5 runs
 #   verify --repeat    the same kind of quote verified in-process without HTTP (median, p90)
 # Usage: tdx4j-bench/serve-load.sh [SECONDS [CONCURRENCY]]     (default 10 s per phase, 16 clients)
-# Takes at most 8 x SECONDS plus JVM start-ups and the cold runs (about a minute on a quiet machine at the default);
+# Takes at most 16 x SECONDS plus JVM start-ups and the cold runs (about 2.5 minutes on a quiet machine at the default);
 # every phase has a time limit.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -63,6 +67,43 @@ echo "warm, no token: warm-up + $secs s measured" >&2
 pin 1 "${gen[@]}" warm "http://127.0.0.1:$port" "$secs" "$conc" 2000 "/verify?token=false" "$server"
 kill "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
+
+# wrk (Debian package wrk), when installed: a load generator in C that needs a tenth of the CPU per request of the
+# JDK HttpClient, so that on two cores the server can have both. A fresh server, not pinned; wrk not pinned either.
+# Per path: saturated (16 connections, no pause: the most the server serves) and paced (16 connections, each waiting
+# 2 ms after an answer: about 5,000 requests a second offered, below saturation, so p99 is the server's latency at
+# that rate rather than the queue of a saturated closed loop). wrk measures each request from its send.
+if command -v wrk >/dev/null; then
+  java -cp "$bench" io.github.tdx4j.bench.ServerLoad quotes "$tmp/quotes" 2000
+  java -jar "$root/tdx4j-cli/target/tdx4j.jar" serve --simulated --port "$port" >"$tmp/access2.log" 2>&1 &
+  server=$!
+  for _ in $(seq 1 300); do
+    curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+    sleep 0.2
+  done
+  wrkrun() { # PATH CONNECTIONS DELAY_MS SECONDS LABEL: one wrk run, its JSON line with both sides' CPU per request
+    local t0 s0 line requests
+    s0=$(awk '{print $14 + $15}' "/proc/$server/stat")
+    t0=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
+    line=$(QUOTES_DIR="$tmp/quotes" QUOTES=2000 DELAY_MS="$3" WRK_PATH="$5 $1" timeout "$limit" \
+        wrk -t1 -c"$2" -d"$4"s -s "$here/wrk-verify.lua" "http://127.0.0.1:$port$1" | tail -1)
+    requests=$(echo "$line" | sed 's/.*"requests":\([0-9]*\).*/\1/')
+    local sc=$(( ($(awk '{print $14 + $15}' "/proc/$server/stat") - s0) * 10000 ))
+    local gc=$(( ($(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat) - t0) * 10000 ))
+    echo "${line%\}},\"connections\":$2,\"delayMs\":$3,\"serverCpuMicrosPerRequest\":$(( sc / (requests > 0 ? requests : 1) )),\"generatorCpuMicrosPerRequest\":$(( gc / (requests > 0 ? requests : 1) ))}"
+  }
+  echo "wrk: warm-up 3 x $secs s, then saturated and paced runs of $secs s per path (server on both cores)" >&2
+  wrkrun /verify 16 0 $((3 * secs)) warm-up >/dev/null
+  for path in /verify "/verify?token=false"; do
+    wrkrun "$path" 16 0 "$secs" saturated
+    wrkrun "$path" 16 2 "$secs" paced
+  done
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+else
+  echo '{"mode":"wrk","skipped":"wrk is not installed (Debian package wrk); only the JDK HttpClient runs above"}'
+fi
+
 echo "cold: 5 fresh in-process servers, first verification each" >&2
 pin 1 "${gen[@]}" cold 5
 echo "tdx4j verify --repeat 2000 of one simulated quote (no HTTP)" >&2

@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  *   <li>{@code cold RUNS}: a new in-process server per run and its first verification (collateral and PCK chain
  *       checked from nothing: an unseen platform);</li>
  *   <li>{@code count URL REQUESTS CONCURRENCY}: exactly {@code REQUESTS} verifications;</li>
+ *   <li>{@code quotes DIR N}: writes the first {@code N} quotes of {@code warm} to {@code DIR/q0000.bin}, ... for a
+ *       load generator in another language ({@code wrk-verify.lua} beside {@code serve-load.sh});</li>
  *   <li>{@code memory URL REQUESTS CONCURRENCY SAMPLES SERVER_PID MAX_SECONDS}: {@code REQUESTS} requests of a mix
  *       (per ten: seven binary {@code POST /verify}, one {@code POST /verify?token=false}, one JSON
  *       {@code POST /verify} with a nonce, one PCCS route in turn: TCB info, QE identity, PCK CRL, root CA CRL), with
@@ -67,11 +69,13 @@ public final class ServerLoad {
                     Integer.parseInt(args[4]), args.length > 5 ? args[5] : "/verify",
                     args.length > 6 ? Long.parseLong(args[6]) : -1);
             case "cold" -> cold(Integer.parseInt(args[1]));
+            case "quotes" -> writeQuotes(Path.of(args[1]), Integer.parseInt(args[2]));
             case "count" -> count(URI.create(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]));
             case "memory" -> memory(URI.create(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]), Long.parseLong(args[5]), Long.parseLong(args[6]));
             default -> {
                 System.err.println("usage: ServerLoad warm URL SECONDS CONCURRENCY QUOTES [PATH [SERVER_PID]] | cold RUNS"
+                        + " | quotes DIR N"
                         + " | count URL REQUESTS CONCURRENCY"
                         + " | memory URL REQUESTS CONCURRENCY SAMPLES SERVER_PID MAX_SECONDS");
                 System.exit(1);
@@ -86,6 +90,14 @@ public final class ServerLoad {
             q[i] = sim.quote(i);
         }
         return q;
+    }
+
+    private static void writeQuotes(Path dir, int n) throws IOException {
+        Files.createDirectories(dir);
+        byte[][] q = quotes(n);
+        for (int i = 0; i < n; i++) {
+            Files.write(dir.resolve(String.format("q%04d.bin", i)), q[i]);
+        }
     }
 
     private static HttpRequest verifyRequest(URI verify, byte[] quote) {

@@ -13,9 +13,11 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.util.Base64URL;
 import io.github.tdx4j.attest.format.TdQuoteBody;
 import io.github.tdx4j.attest.verify.DecodedQuote;
 import io.github.tdx4j.attest.verify.VerificationResult;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -26,6 +28,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.text.ParseException;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -50,6 +53,8 @@ final class EarTokens {
     static final String PROFILE_UNDERSCORED = "tag:ietf.org,2026:rats/ear#03";
     /** The submodule name of the CPU TEE, as Trustee names it. */
     static final String SUBMOD = "cpu0";
+
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final ECKey key;
     /** One provider instance for every signer: registering providers is global state, this needs none. */
@@ -140,7 +145,10 @@ final class EarTokens {
         try {
             // The claims are a JSON object written by Jackson, so they go in as the JWS payload as they are (a JWT's
             // payload is its claims set's JSON, RFC 7519 section 7.1), without a round trip through nimbus's model.
-            JWSObject jws = new JWSObject(header, new Payload(claims.toString()));
+            // The payload is handed over already base64url-encoded by the JDK's encoder: nimbus then takes it as it
+            // is, where its own encoder allocated several times the payload's size per token (JFR, POST /verify).
+            byte[] json = claims.toString().getBytes(StandardCharsets.UTF_8);
+            JWSObject jws = new JWSObject(header, new Payload(new Base64URL(BASE64URL.encodeToString(json))));
             jws.sign(signer);
             return jws.serialize();
         } catch (JOSEException e) {
