@@ -8,7 +8,9 @@
 #   cpu ...            the server's CPU time per request in each warm phase (from /proc/PID/stat): unlike the
 #                      throughput it hardly depends on what else runs, and 1e6 / serverCpuMicrosPerRequest is what
 #                      one core of this machine can serve a second
-#   wrk saturated ..., wrk paced ...   with wrk installed (Debian package wrk), a fresh server on both cores and wrk
+#   wrk pinned ...     with wrk installed (Debian package wrk) and taskset: wrk on core 1 against the same pinned
+#                      server, saturated and paced /verify
+#   wrk saturated ..., wrk paced ...   with wrk installed, a fresh server on both cores and wrk
 #                      (wrk-verify.lua, the same distinct quotes): 16 connections without a pause, and 16 each
 #                      pausing 2 ms after an answer (about 5,000 requests a second offered, below saturation), for
 #                      /verify and /verify?token=false, with both sides' CPU time per request
@@ -60,11 +62,34 @@ if ! kill -0 "$server" 2>/dev/null || ! curl -sf "http://127.0.0.1:$port/healthz
   exit 3
 fi
 gen=(timeout "$limit" java -cp "$bench" io.github.tdx4j.bench.ServerLoad)
+# One wrk run (wrk-verify.lua over $tmp/quotes) against the server $server, prefixed by the command array wrkpin (a
+# taskset or nothing). Arguments: PATH CONNECTIONS DELAY_MS SECONDS LABEL. Prints wrk's JSON line with both sides'
+# CPU time per request (the server's from /proc/PID/stat; wrk's as this shell's children's time).
+wrkpin=()
+wrkrun() {
+  local t0 s0 line requests
+  s0=$(awk '{print $14 + $15}' "/proc/$server/stat")
+  t0=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
+  line=$(QUOTES_DIR="$tmp/quotes" QUOTES=2000 DELAY_MS="$3" WRK_PATH="$5 $1" timeout "$limit" \
+      "${wrkpin[@]}" wrk -t1 -c"$2" -d"$4"s -s "$here/wrk-verify.lua" "http://127.0.0.1:$port$1" | tail -1)
+  requests=$(echo "$line" | sed 's/.*"requests":\([0-9]*\).*/\1/')
+  local sc=$(( ($(awk '{print $14 + $15}' "/proc/$server/stat") - s0) * 10000 ))
+  local gc=$(( ($(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat) - t0) * 10000 ))
+  echo "${line%\}},\"connections\":$2,\"delayMs\":$3,\"serverCpuMicrosPerRequest\":$(( sc / (requests > 0 ? requests : 1) )),\"generatorCpuMicrosPerRequest\":$(( gc / (requests > 0 ? requests : 1) ))}"
+}
 
 echo "warm: $conc clients, warm-up (20,000 requests or $((3 * secs)) s) + $secs s measured, 2000 distinct quotes" >&2
 pin 1 "${gen[@]}" warm "http://127.0.0.1:$port" "$secs" "$conc" 2000 /verify "$server"
 echo "warm, no token: warm-up + $secs s measured" >&2
 pin 1 "${gen[@]}" warm "http://127.0.0.1:$port" "$secs" "$conc" 2000 "/verify?token=false" "$server"
+if command -v wrk >/dev/null && command -v taskset >/dev/null && [ "$cores" -ge 2 ]; then
+  echo "wrk on core 1, the same server on core 0: saturated and paced /verify, $secs s each" >&2
+  "${gen[@]}" quotes "$tmp/quotes" 2000
+  wrkpin=(taskset -c 1)
+  wrkrun /verify 16 0 "$secs" "pinned saturated"
+  wrkrun /verify 16 2 "$secs" "pinned paced"
+  wrkpin=()
+fi
 kill "$server" 2>/dev/null || true
 wait "$server" 2>/dev/null || true
 
@@ -74,24 +99,13 @@ wait "$server" 2>/dev/null || true
 # 2 ms after an answer: about 5,000 requests a second offered, below saturation, so p99 is the server's latency at
 # that rate rather than the queue of a saturated closed loop). wrk measures each request from its send.
 if command -v wrk >/dev/null; then
-  java -cp "$bench" io.github.tdx4j.bench.ServerLoad quotes "$tmp/quotes" 2000
+  [ -d "$tmp/quotes" ] || "${gen[@]}" quotes "$tmp/quotes" 2000
   java -jar "$root/tdx4j-cli/target/tdx4j.jar" serve --simulated --port "$port" >"$tmp/access2.log" 2>&1 &
   server=$!
   for _ in $(seq 1 300); do
     curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
     sleep 0.2
   done
-  wrkrun() { # PATH CONNECTIONS DELAY_MS SECONDS LABEL: one wrk run, its JSON line with both sides' CPU per request
-    local t0 s0 line requests
-    s0=$(awk '{print $14 + $15}' "/proc/$server/stat")
-    t0=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
-    line=$(QUOTES_DIR="$tmp/quotes" QUOTES=2000 DELAY_MS="$3" WRK_PATH="$5 $1" timeout "$limit" \
-        wrk -t1 -c"$2" -d"$4"s -s "$here/wrk-verify.lua" "http://127.0.0.1:$port$1" | tail -1)
-    requests=$(echo "$line" | sed 's/.*"requests":\([0-9]*\).*/\1/')
-    local sc=$(( ($(awk '{print $14 + $15}' "/proc/$server/stat") - s0) * 10000 ))
-    local gc=$(( ($(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat) - t0) * 10000 ))
-    echo "${line%\}},\"connections\":$2,\"delayMs\":$3,\"serverCpuMicrosPerRequest\":$(( sc / (requests > 0 ? requests : 1) )),\"generatorCpuMicrosPerRequest\":$(( gc / (requests > 0 ? requests : 1) ))}"
-  }
   echo "wrk: warm-up 3 x $secs s, then saturated and paced runs of $secs s per path (server on both cores)" >&2
   wrkrun /verify 16 0 $((3 * secs)) warm-up >/dev/null
   for path in /verify "/verify?token=false"; do
