@@ -4,12 +4,6 @@ import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.attest.collateral.Collateral;
 import io.github.tdx4j.attest.collateral.QuoteCollateralV3;
 import io.github.tdx4j.attest.verify.TrustedRoot;
-import io.github.tdx4j.call.TdxTransport;
-import io.github.tdx4j.call.platform.GuestMemory;
-import io.github.tdx4j.call.platform.GuestPlatform;
-import io.github.tdx4j.call.platform.InterruptHandler;
-import io.github.tdx4j.call.policy.NanoClock;
-import io.github.tdx4j.call.platform.VeHandler;
 import io.github.tdx4j.guest.CpuidInstruction;
 import io.github.tdx4j.guest.GuestConfig;
 import io.github.tdx4j.guest.TdxGuest;
@@ -57,7 +51,8 @@ public final class SimulatedTdx implements TdAttestation {
         };
         GuestConfig guestConfig = GuestConfig.defaults(POOL_GPA, POOL_BYTES);
         this.guest = trace == null ? TdxGuest.boot(td, cpuid, guestConfig)
-                : TdxGuest.boot(new WatchedPlatform(td, trace), cpuid, guestConfig.withTrace(trace));
+                : TdxGuest.boot(td.watchingInterrupts(vector -> trace.onInterrupt(vector, td.nanoTime())), cpuid,
+                        guestConfig.withTrace(trace));
     }
 
     /** A simulated TD booted with {@code config} and {@code settings}; its calls go to {@code trace} unless null. */
@@ -122,41 +117,5 @@ public final class SimulatedTdx implements TdAttestation {
 
     private SimulatedQuotingService quoting() {
         return td.quotingService();
-    }
-
-    /** The simulated TD as the guest's platform, with every interrupt recorded before the guest's handler gets it. */
-    private record WatchedPlatform(SimulatedTd td, TraceRecorder trace) implements GuestPlatform {
-        @Override
-        public TdxTransport transport() {
-            return td.transport();
-        }
-
-        @Override
-        public GuestMemory memory() {
-            return td.memory();
-        }
-
-        @Override
-        public NanoClock clock() {
-            return td.clock();
-        }
-
-        @Override
-        public void sleep(long nanos) throws InterruptedException {
-            td.sleep(nanos);
-        }
-
-        @Override
-        public void setVeHandler(VeHandler handler) {
-            td.setVeHandler(handler);
-        }
-
-        @Override
-        public void setInterruptHandler(InterruptHandler handler) {
-            td.setInterruptHandler(vector -> {
-                trace.onInterrupt(vector, td.nanoTime());
-                handler.onInterrupt(vector);
-            });
-        }
     }
 }

@@ -2,11 +2,8 @@ package io.github.tdx4j.cli;
 
 import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.call.TdxTransport;
-import io.github.tdx4j.call.platform.GuestMemory;
 import io.github.tdx4j.call.platform.GuestPlatform;
 import io.github.tdx4j.call.platform.InterruptHandler;
-import io.github.tdx4j.call.platform.VeHandler;
-import io.github.tdx4j.call.policy.NanoClock;
 import io.github.tdx4j.guest.CpuidInstruction;
 import io.github.tdx4j.guest.GuestConfig;
 import io.github.tdx4j.guest.TdxGuest;
@@ -55,7 +52,8 @@ final class SimGuest {
     static SimGuest boot(SimulatedTd td, UnaryOperator<TdxTransport> moduleSeam, InterruptHandler interrupts,
                          GuestConfig config) {
         Objects.requireNonNull(config, "config");
-        return new SimGuest(td, new SeamPlatform(td, moduleSeam.apply(td.transport()), interrupts), config);
+        return new SimGuest(td, td.withTransport(moduleSeam.apply(td.transport())).watchingInterrupts(interrupts),
+                config);
     }
 
     /** The default guest configuration for this memory map. */
@@ -75,37 +73,5 @@ final class SimGuest {
     /** Runs {@code code} at {@link #CODE_GPA} until RIP passes its end. */
     ExecutionResult run(byte[] code) {
         return cpu.execute(CODE_GPA, code);
-    }
-
-    /** The simulated TD as the guest's platform, with its TDCALL seam replaced and its interrupts watched. */
-    private record SeamPlatform(SimulatedTd td, TdxTransport transport, InterruptHandler interrupts)
-            implements GuestPlatform {
-        @Override
-        public GuestMemory memory() {
-            return td.memory();
-        }
-
-        @Override
-        public NanoClock clock() {
-            return td.clock();
-        }
-
-        @Override
-        public void sleep(long nanos) throws InterruptedException {
-            td.sleep(nanos);
-        }
-
-        @Override
-        public void setVeHandler(VeHandler handler) {
-            td.setVeHandler(handler);
-        }
-
-        @Override
-        public void setInterruptHandler(InterruptHandler handler) {
-            td.setInterruptHandler(vector -> {
-                interrupts.onInterrupt(vector);
-                handler.onInterrupt(vector);
-            });
-        }
     }
 }

@@ -30,4 +30,25 @@ public interface GuestPlatform {
 
     /** Registers the handler for interrupts injected by the VMM. */
     void setInterruptHandler(InterruptHandler handler);
+
+    /**
+     * This platform with another TDCALL seam, for example a {@code TracingTransport} or a fault injector around
+     * {@link #transport()}; everything else is this platform's.
+     */
+    default GuestPlatform withTransport(TdxTransport seam) {
+        return new PlatformView(this, seam, memory(), PlatformView.NO_LISTENER);
+    }
+
+    /** This platform with another view of guest memory (one that counts or checks accesses); the rest is this one's. */
+    default GuestPlatform withMemory(GuestMemory view) {
+        return new PlatformView(this, transport(), view, PlatformView.NO_LISTENER);
+    }
+
+    /**
+     * This platform, with {@code listener} told of every interrupt vector before the guest's own handler; a listener
+     * added earlier in a chain of these hears it first.
+     */
+    default GuestPlatform watchingInterrupts(InterruptHandler listener) {
+        return new PlatformView(this, transport(), memory(), listener);
+    }
 }

@@ -2,13 +2,8 @@ package io.github.tdx4j.guest.contract;
 
 import io.github.tdx4j.abi.Gpr;
 import io.github.tdx4j.abi.PageLevel;
-import io.github.tdx4j.call.TdxTransport;
 import io.github.tdx4j.call.platform.GuestMemory;
-import io.github.tdx4j.call.platform.GuestPlatform;
-import io.github.tdx4j.call.platform.InterruptHandler;
-import io.github.tdx4j.call.platform.VeHandler;
 import io.github.tdx4j.call.policy.LogSink;
-import io.github.tdx4j.call.policy.NanoClock;
 import io.github.tdx4j.guest.CpuidInstruction;
 import io.github.tdx4j.guest.GuestConfig;
 import io.github.tdx4j.guest.TdxGuest;
@@ -53,7 +48,7 @@ final class SimContractTd implements ContractTd {
         };
         GuestConfig gc = GuestConfig.defaults(POOL, POOL_BYTES).withLog(LogSink.NONE).withPolicy(s.policy)
                 .withQuote(s.quote);
-        this.guest = TdxGuest.boot(new CountingPlatform(), cpuid, gc);
+        this.guest = TdxGuest.boot(td.withMemory(counting), cpuid, gc);
     }
 
     /** The VMM: records what each TDVMCALL brought, answers honestly, then applies the scenario's tamper. */
@@ -121,53 +116,21 @@ final class SimContractTd implements ContractTd {
         }
     }
 
-    /** The simulator as the guest's platform, with guest memory reads counted per start address. */
-    private final class CountingPlatform implements GuestPlatform {
-        private final GuestMemory counting = new GuestMemory() {
-            @Override
-            public void read(long gpa, byte[] dst, int offset, int length) {
-                synchronized (reads) {
-                    reads.merge(gpa, 1, Integer::sum);
-                }
-                td.memory().read(gpa, dst, offset, length);
+    /** The TD's memory, counting the guest's reads per GPA (the read-once checks). */
+    private final GuestMemory counting = new GuestMemory() {
+        @Override
+        public void read(long gpa, byte[] dst, int offset, int length) {
+            synchronized (reads) {
+                reads.merge(gpa, 1, Integer::sum);
             }
-
-            @Override
-            public void write(long gpa, byte[] src, int offset, int length) {
-                td.memory().write(gpa, src, offset, length);
-            }
-        };
-
-        @Override
-        public TdxTransport transport() {
-            return td.transport();
+            td.memory().read(gpa, dst, offset, length);
         }
 
         @Override
-        public GuestMemory memory() {
-            return counting;
+        public void write(long gpa, byte[] src, int offset, int length) {
+            td.memory().write(gpa, src, offset, length);
         }
-
-        @Override
-        public NanoClock clock() {
-            return td.clock();
-        }
-
-        @Override
-        public void sleep(long nanos) throws InterruptedException {
-            td.sleep(nanos);
-        }
-
-        @Override
-        public void setVeHandler(VeHandler handler) {
-            td.setVeHandler(handler);
-        }
-
-        @Override
-        public void setInterruptHandler(InterruptHandler handler) {
-            td.setInterruptHandler(handler);
-        }
-    }
+    };
 
     @Override
     public boolean supports(Capability c) {
