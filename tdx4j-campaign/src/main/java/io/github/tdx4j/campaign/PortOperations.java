@@ -40,19 +40,32 @@ final class PortOperations {
     }
 
     /**
+     * The IN or OUT instruction of an access size: {@code byteOpcode} for one byte; {@code wordOpcode} with the
+     * operand-size prefix 66 for two, without it for four (SDM "IN" and "OUT", the forms with the port in DX).
+     */
+    private static byte[] sized(int bytes, int byteOpcode, int wordOpcode) {
+        return switch (bytes) {
+            case 1 -> new byte[] {(byte) byteOpcode};
+            case 2 -> new byte[] {0x66, (byte) wordOpcode};
+            default -> new byte[] {(byte) wordOpcode};
+        };
+    }
+
+    /** RDX with the port in DX and a canary above it, which the instruction must not use. */
+    private static long dxWithPort(int port) {
+        return Canaries.canary(2) & ~0xFFFFL | port;
+    }
+
+    /**
      * IN AL/AX/EAX, DX through the #VE handler: RAX from the VMM's R11 by {@link SpecTables#portInRax}, nothing else.
      * The instruction bytes and their sizes are the SDM's ("IN": EC, 66 ED, ED).
      */
     boolean portIn() {
         int bytes = 1 << run.rnd.nextInt(3);
-        byte[] code = switch (bytes) {
-            case 1 -> new byte[] {(byte) 0xEC};
-            case 2 -> new byte[] {0x66, (byte) 0xED};
-            default -> new byte[] {(byte) 0xED};
-        };
+        byte[] code = sized(bytes, 0xEC, 0xED);
         long[] regs = ops.seedRegisters();
         int port = port();
-        regs[Gpr.RDX.number()] = Canaries.canary(2) & ~0xFFFFL | port;
+        regs[Gpr.RDX.number()] = dxWithPort(port);
         long rax = regs[Gpr.RAX.number()];
         long exitsBefore = run.exits;
         expectIo(port, bytes, -1);
@@ -69,14 +82,10 @@ final class PortOperations {
     /** OUT DX, AL/AX/EAX (SDM "OUT": EE, 66 EF, EF): only the access size of RAX leaves the TD, in R15. */
     boolean portOut() {
         int bytes = 1 << run.rnd.nextInt(3);
-        byte[] code = switch (bytes) {
-            case 1 -> new byte[] {(byte) 0xEE};
-            case 2 -> new byte[] {0x66, (byte) 0xEF};
-            default -> new byte[] {(byte) 0xEF};
-        };
+        byte[] code = sized(bytes, 0xEE, 0xEF);
         long[] regs = ops.seedRegisters();
         int port = port();
-        regs[Gpr.RDX.number()] = Canaries.canary(2) & ~0xFFFFL | port;
+        regs[Gpr.RDX.number()] = dxWithPort(port);
         expectIo(port, bytes, SpecTables.portOutValue(bytes, regs[Gpr.RAX.number()]));
         return RegisterOracle.checkRegisters(run, ops.runCode(code, regs), regs);
     }

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,10 +30,7 @@ class ChainsTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
-        random.setSeed(20261208L);
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"), random);
+        KeyPairGenerator g = TestPki.seededP256(20261208L);
         rootKeys = g.generateKeyPair();
         caKeys = g.generateKeyPair();
         leafKeys = g.generateKeyPair();

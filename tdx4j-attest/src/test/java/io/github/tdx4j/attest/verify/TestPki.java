@@ -65,14 +65,8 @@ final class TestPki {
 
     TestPki(X509Certificate realPck) throws Exception {
         this.realPck = realPck;
-        SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
-        random.setSeed(20260101L);
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"), random);
-        SecureRandom extraRandom = SecureRandom.getInstance("SHA1PRNG");
-        extraRandom.setSeed(20260102L);
-        extraKeys = KeyPairGenerator.getInstance("EC");
-        extraKeys.initialize(new ECGenParameterSpec("secp256r1"), extraRandom);
+        KeyPairGenerator g = seededP256(20260101L);
+        extraKeys = seededP256(20260102L);
         rootKeys = g.generateKeyPair();
         pckCaKeys = g.generateKeyPair();
         pckKeys = g.generateKeyPair();
@@ -172,6 +166,15 @@ final class TestPki {
         return new Collateral(pem(pckCa, root), rootCrl, pckCrl, tcbChain, real.tcbInfo(),
                 signRaw(tcbKeys.getPrivate(), real.tcbInfo().getBytes(StandardCharsets.UTF_8)), tcbChain,
                 real.qeIdentity(), signRaw(tcbKeys.getPrivate(), real.qeIdentity().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A P-256 key-pair generator whose keys are fixed by {@code seed}, so every run builds the same certificates. */
+    static KeyPairGenerator seededP256(long seed) throws GeneralSecurityException {
+        SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
+        random.setSeed(seed);
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"), random);
+        return g;
     }
 
     /** A new key pair from this PKI's seeded generator. */

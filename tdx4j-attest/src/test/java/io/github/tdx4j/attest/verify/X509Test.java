@@ -7,11 +7,9 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import java.util.Date;
 import org.bouncycastle.asn1.ASN1EncodableVector;
@@ -37,10 +35,7 @@ class X509Test {
 
     @BeforeAll
     static void setUp() throws Exception {
-        SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
-        random.setSeed(20261207L);
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"), random);
+        KeyPairGenerator g = TestPki.seededP256(20261207L);
         keys = g.generateKeyPair();
         p256 = P256.of(CryptoEngine.BOUNCY_CASTLE);
     }
