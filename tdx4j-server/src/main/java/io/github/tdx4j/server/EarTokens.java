@@ -8,7 +8,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -18,20 +17,15 @@ import io.github.tdx4j.attest.format.TdQuoteBody;
 import io.github.tdx4j.attest.verify.DecodedQuote;
 import io.github.tdx4j.attest.verify.VerificationResult;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.PrivateKey;
-import java.security.Provider;
+import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * Attestation-result tokens in EAR form (draft-ietf-rats-ear, "EAR JSON" / JWT serialization), signed ES256
@@ -57,10 +51,7 @@ final class EarTokens {
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final ECKey key;
-    /** One provider instance for every signer: registering providers is global state, this needs none. */
-    private static final Provider SIGNING_PROVIDER = new BouncyCastleProvider();
-
-    private final ECDSASigner signer;
+    private final Es256Signer signer;
     /**
      * The JOSE header, the same for every token. Parsed back from its own base64url form so that nimbus keeps that
      * encoding rather than serializing the header, with its JWK, again for each token.
@@ -77,13 +68,8 @@ final class EarTokens {
                     .algorithm(JWSAlgorithm.ES256)
                     .keyIDFromThumbprint() // RFC 7638 thumbprint: the same key always has the same kid
                     .build();
-            // BouncyCastle signs instead of the JDK's SunEC, with the key re-read by BouncyCastle's own key factory.
-            // In JFR profiles of POST /verify on JDK 25, SunEC's ECDSA signature took 28 % of the server's samples
-            // (more than the quote verification); BouncyCastle given the JDK key object rebuilt the P-256 curve and
-            // its fixed-point table on every signature (32 % of samples). Its own key names the curve, so the
-            // table is built once. The token is the same ES256 JWS.
-            this.signer = new ECDSASigner(bouncyCastleKey(pair.getPrivate()), Curve.P_256);
-            this.signer.getJCAContext().setProvider(SIGNING_PROVIDER);
+            // Es256Signer says why the token is not signed by nimbus's ECDSASigner (the hashing of the signing input).
+            this.signer = new Es256Signer((ECPrivateKey) pair.getPrivate(), new SecureRandom());
             this.header = JWSHeader.parse(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT)
                     .keyID(key.getKeyID()).jwk(key.toPublicJWK()).build().toBase64URL());
         } catch (JOSEException e) {
@@ -94,15 +80,6 @@ final class EarTokens {
         this.underscored = underscored;
         this.lifetime = lifetime;
         this.build = build;
-    }
-
-    private static PrivateKey bouncyCastleKey(PrivateKey key) throws JOSEException {
-        try {
-            return KeyFactory.getInstance("EC", SIGNING_PROVIDER).generatePrivate(
-                    new PKCS8EncodedKeySpec(key.getEncoded()));
-        } catch (GeneralSecurityException e) {
-            throw new JOSEException("BouncyCastle cannot read the EAR signing key", e);
-        }
     }
 
     /** The public key set, as {@code GET /.well-known/jwks.json} serves it. */
