@@ -41,6 +41,12 @@ public final class TdPolicy {
     private final Optional<Measurement> mrServiceTd;
     private final Optional<byte[]> minTeeTcbSvn;
     private final Optional<String> reportData;
+    /**
+     * {@link #toJson()}, written on first use and then kept: the policy is immutable, and writing it again for every
+     * verification answer and every {@link #equals} showed in a profile of the server's {@code POST /verify}. A race
+     * only writes the same string twice; a String is safe to publish without a lock.
+     */
+    private String json;
 
     private TdPolicy(Builder b) {
         this.allowDebug = b.allowDebug;
@@ -193,7 +199,12 @@ public final class TdPolicy {
 
     /** This policy as a policy document ({@link #fromJson(byte[])} reads it back to an equal policy), compact JSON. */
     public String toJson() {
-        return TdPolicyJson.write(this);
+        String j = json;
+        if (j == null) {
+            j = TdPolicyJson.write(this);
+            json = j;
+        }
+        return j;
     }
 
     boolean allowDebug() {
