@@ -27,8 +27,38 @@ end
 -- offered load stays below saturation (about connections / (DELAY_MS + latency) requests a second) and the latency
 -- measured is the server's at that rate, not the queue of a saturated closed loop.
 local delay_ms = tonumber(os.getenv("DELAY_MS") or "0")
+-- RATE (requests a second; overrides DELAY_MS): a fixed schedule instead, whatever the latency. Send slot k is at
+-- start + k / RATE on the monotonic clock; a connection that has an answer takes the next free slot and waits for it
+-- (wrk's timer has 1 ms steps, so a send can be up to 1 ms early; the slots keep the average exact). A server that
+-- falls behind leaves connections without a free slot to wait for: they send at once, and the measured rate drops
+-- below RATE, which is then the sign of saturation. Latency is measured by wrk from each send, as in the other modes.
+local rate = tonumber(os.getenv("RATE") or "0")
 
-if delay_ms > 0 then
+if rate > 0 then
+  local ffi = require("ffi")
+  ffi.cdef[[
+    typedef struct { long tv_sec; long tv_nsec; } tdx4j_timespec;
+    int clock_gettime(int clock_id, tdx4j_timespec *tp);
+  ]]
+  local CLOCK_MONOTONIC = 1 -- Linux <time.h>
+  local ts = ffi.new("tdx4j_timespec")
+  local function now_ms()
+    ffi.C.clock_gettime(CLOCK_MONOTONIC, ts)
+    return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+  end
+  local start_ms = nil
+  local slot = 0
+  function delay()
+    local t = now_ms()
+    start_ms = start_ms or t
+    local due = start_ms + slot * 1000 / rate
+    slot = slot + 1
+    if due <= t then
+      return 0
+    end
+    return math.floor(due - t)
+  end
+elseif delay_ms > 0 then
   function delay()
     return delay_ms
   end
@@ -51,8 +81,9 @@ function done(summary, latency, requests_made)
   for _, t in ipairs(threads) do
     wrong = wrong + t:get("bad")
   end
-  io.write(string.format('{"mode":"wrk %s","requests":%d,"seconds":%.1f,"perSecond":%.0f,"p50Micros":%d,'
+  io.write(string.format('{"mode":"wrk %s","rate":%d,"requests":%d,"seconds":%.1f,"perSecond":%.0f,"p50Micros":%d,'
     .. '"p99Micros":%d,"maxMicros":%d,"notUpToDate":%d,"socketErrors":%d}\n', os.getenv("WRK_PATH") or "",
+    tonumber(os.getenv("RATE") or "0"),
     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
     latency:percentile(50), latency:percentile(99), latency.max, wrong,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
