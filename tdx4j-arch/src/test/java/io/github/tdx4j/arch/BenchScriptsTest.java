@@ -29,6 +29,8 @@ class BenchScriptsTest {
     /** Each script and arguments it must refuse. */
     private static final Map<String, List<List<String>>> BAD = Map.of(
             "serve-load.sh", List.of(List.of("abc"), List.of("10", "0"), List.of("10", "16", "extra")),
+            "serve-ab.sh", List.of(List.of("only-one.jar"), List.of("no-such-a.jar", "no-such-b.jar"),
+                    List.of("README.md", "README.md", "0"), List.of("README.md", "README.md", "3", "extra")),
             "serve-memory.sh", List.of(List.of("-5"), List.of("1000", "x")),
             "coldstart.sh", List.of(List.of("0"), List.of("ten")),
             "compare.sh", List.of(List.of("0"), List.of("3", "0"), List.of("3", "1.5s")),
