@@ -184,6 +184,17 @@ class ServeCommandTest {
         oneSentence(CliRun.of("serve", "--simulated", "--signing-key", garbage.toString(), "--port", "0"),
                 "tdx4j serve: the signing key " + garbage + " holds no EC private key (PEM \"EC PRIVATE KEY\" or "
                         + "\"PRIVATE KEY\").");
+        // A key of another 256-bit curve (secp256k1, "openssl ecparam -genkey -name secp256k1"): this used to pass the
+        // check of the field size and stop the server with "the server did not start on 127.0.0.1:0".
+        Path k1 = Files.writeString(dir.resolve("secp256k1.pem"), """
+                -----BEGIN EC PRIVATE KEY-----
+                MHQCAQEEIBc7CEhGTECQ30InQsegAXZnfrSidnLbSLFPlc99ZX6WoAcGBSuBBAAK
+                oUQDQgAEyRRqnI47NAcqX/iJaH9xf7jBPPyI4GU3QkOZDNXFo9ohLZFz6jnT1pTJ
+                uH9IINsMw+JwenGEC7wIfHFo3oal1Q==
+                -----END EC PRIVATE KEY-----
+                """);
+        oneSentence(CliRun.of("serve", "--simulated", "--signing-key", k1.toString(), "--port", "0"),
+                "tdx4j serve: the signing key " + k1 + " is not a P-256 key.");
         oneSentence(CliRun.of("serve", "--simulated", "--tls-cert", garbage.toString(), "--tls-key", garbage.toString(),
                 "--port", "0"), "tdx4j serve: the TLS certificate " + garbage + " is not a PEM certificate chain.");
         oneSentence(CliRun.of("serve", "--simulated", "--root", garbage.toString(), "--port", "0"),

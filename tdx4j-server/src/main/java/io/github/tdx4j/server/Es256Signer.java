@@ -7,10 +7,14 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.util.Base64URL;
 import java.math.BigInteger;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
 import java.util.Objects;
 import java.util.Set;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
@@ -38,6 +42,8 @@ final class Es256Signer implements JWSSigner {
 
     /** secp256r1 with BouncyCastle's P-256-specific field arithmetic; one instance, so its fixed-point table is shared. */
     private static final ECDomainParameters P256 = new ECDomainParameters(CustomNamedCurves.getByName("secp256r1"));
+    /** The same curve as the JDK describes it, to check keys by. */
+    private static final ECParameterSpec P256_SPEC = jdkP256();
 
     private final ECPrivateKeyParameters key;
     private final SecureRandom random;
@@ -50,13 +56,32 @@ final class Es256Signer implements JWSSigner {
      */
     Es256Signer(ECPrivateKey key, SecureRandom random) {
         Objects.requireNonNull(key, "key");
-        if (!key.getParams().getOrder().equals(P256.getN())
-                || !key.getParams().getGenerator().getAffineX().equals(P256.getG().getAffineXCoord().toBigInteger())) {
+        if (!isP256(key.getParams())) {
             throw new IllegalArgumentException("the EAR signing key is not a P-256 key");
         }
         this.key = new ECPrivateKeyParameters(key.getS(), P256);
         this.random = Objects.requireNonNull(random, "random");
         jca.setSecureRandom(random);
+    }
+
+    /**
+     * Whether {@code params} are P-256's (secp256r1, as the JDK names it): the same curve (field and coefficients),
+     * generator, order and cofactor. A field size of 256 bits alone would also let in other 256-bit curves, such as
+     * secp256k1 or brainpoolP256r1.
+     */
+    static boolean isP256(ECParameterSpec params) {
+        return params.getCurve().equals(P256_SPEC.getCurve()) && params.getGenerator().equals(P256_SPEC.getGenerator())
+                && params.getOrder().equals(P256_SPEC.getOrder()) && params.getCofactor() == P256_SPEC.getCofactor();
+    }
+
+    private static ECParameterSpec jdkP256() {
+        try {
+            AlgorithmParameters p = AlgorithmParameters.getInstance("EC");
+            p.init(new ECGenParameterSpec("secp256r1"));
+            return p.getParameterSpec(ECParameterSpec.class);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no P-256 parameters", e); // SunEC always has them
+        }
     }
 
     @Override

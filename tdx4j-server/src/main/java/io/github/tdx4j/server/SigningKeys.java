@@ -76,7 +76,7 @@ final class SigningKeys {
                 }
                 if (pair != null) {
                     if (!(pair.getPublic() instanceof ECPublicKey pub) || !(pair.getPrivate() instanceof ECPrivateKey)
-                            || pub.getParams().getCurve().getField().getFieldSize() != 256) {
+                            || !Es256Signer.isP256(pub.getParams())) {
                         throw new IllegalArgumentException("the signing key " + name + " is not a P-256 key");
                     }
                     return pair;
