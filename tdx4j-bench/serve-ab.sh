@@ -9,6 +9,12 @@
 # Usage: tdx4j-bench/serve-ab.sh JAR_A JAR_B [ROUNDS]      (default 3 rounds; about 1 minute per round and jar)
 #   A jar is a tdx4j CLI jar (tdx4j-cli/target/tdx4j.jar); copy it aside before rebuilding, e.g.
 #   cp tdx4j-cli/target/tdx4j.jar /tmp/before.jar; (change, ./tdx4j --version); tdx4j-bench/serve-ab.sh /tmp/before.jar tdx4j-cli/target/tdx4j.jar
+#   OPTS_A and OPTS_B, when set, are JVM options for side a and side b (split at spaces), so that one jar can be
+#   compared with itself under two settings, e.g.
+#   OPTS_A=-Djdk.virtualThreadScheduler.parallelism=2 OPTS_B=-Djdk.virtualThreadScheduler.parallelism=4 \
+#     tdx4j-bench/serve-ab.sh tdx4j-cli/target/tdx4j.jar tdx4j-cli/target/tdx4j.jar
+#   The jars run with `java -jar`, without the options that ./tdx4j adds for serve (on 2 cores,
+#   -Djdk.virtualThreadScheduler.parallelism=4): give those in OPTS_A and OPTS_B to compare builds as ./tdx4j runs them.
 # Needs wrk (Debian package wrk). Exits 1 with one sentence when wrk is missing or an argument is wrong, and 3 when a
 # jar does not start a server.
 set -euo pipefail
@@ -39,6 +45,9 @@ trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$tmp"' EXIT INT TE
 timeout 120 java -cp "$bench" io.github.tdx4j.bench.ServerLoad quotes "$tmp/quotes" 2000 >/dev/null
 jars=("$1" "$2")
 labels=(a b)
+read -r -a opts_a <<<"${OPTS_A:-}"
+read -r -a opts_b <<<"${OPTS_B:-}"
+
 
 # One wrk phase against $server. Arguments: LABEL ROUND PHASE DELAY_MS RATE SECONDS.
 phase() {
@@ -54,7 +63,8 @@ phase() {
 
 for round in $(seq 1 "$rounds"); do
   for i in 0 1; do
-    java -jar "${jars[$i]}" serve --simulated --port "$port" >/dev/null 2>"$tmp/err" &
+    if [ "$i" = 0 ]; then opts=("${opts_a[@]}"); else opts=("${opts_b[@]}"); fi
+    java "${opts[@]}" -jar "${jars[$i]}" serve --simulated --port "$port" >/dev/null 2>"$tmp/err" &
     server=$!
     for _ in $(seq 1 300); do
       curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
@@ -80,13 +90,14 @@ for label in a b; do
   for p in saturated paced "rate 5000"; do
     grep "\"jar\":\"$label\"" "$tmp/lines" | grep "\"mode\":\"wrk $p /verify\"" | sed \
       's/.*"perSecond":\([0-9]*\).*"p99Micros":\([0-9]*\).*"serverUserMicrosPerRequest":\([0-9]*\),"serverSystemMicrosPerRequest":\([0-9]*\).*/\1 \2 \3 \4/' |
-      awk -v jar="$label" -v phase="$p" -v file="${jars[$([ "$label" = a ] && echo 0 || echo 1)]}" '
+      awk -v jar="$label" -v phase="$p" -v file="${jars[$([ "$label" = a ] && echo 0 || echo 1)]}" \
+          -v options="$([ "$label" = a ] && echo "${OPTS_A:-}" || echo "${OPTS_B:-}")" '
         { rate[NR] = $1; p99[NR] = $2; cpu[NR] = $3 + $4 }
         function median(a, n,   i, j, t) {
           for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
           return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
         }
-        END { printf "{\"median\":true,\"jar\":\"%s\",\"file\":\"%s\",\"phase\":\"%s\",\"rounds\":%d,\"perSecond\":%d,\"p99Micros\":%d,\"serverCpuMicrosPerRequest\":%d}\n",
-                     jar, file, phase, NR, median(rate, NR), median(p99, NR), median(cpu, NR) }'
+        END { printf "{\"median\":true,\"jar\":\"%s\",\"file\":\"%s\",\"options\":\"%s\",\"phase\":\"%s\",\"rounds\":%d,\"perSecond\":%d,\"p99Micros\":%d,\"serverCpuMicrosPerRequest\":%d}\n",
+                     jar, file, options, phase, NR, median(rate, NR), median(p99, NR), median(cpu, NR) }'
   done
 done

@@ -48,9 +48,11 @@ if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
   exit 1
 fi
 tmp=$(mktemp -d)
-serve=(java -jar "$root/tdx4j-cli/target/tdx4j.jar" serve --simulated --port "$port")
+# The server runs through the launcher, as the README starts it (with its JVM options for serve: two carrier threads
+# of virtual threads per core it may use); taskset execs the launcher, which execs java, so $! is the server's JVM.
+serve=("$root/tdx4j" serve --simulated --port "$port")
 if command -v taskset >/dev/null && [ "$cores" -ge 2 ]; then serve=(taskset -c 0 "${serve[@]}"); fi
-"${serve[@]}" >"$tmp/access.log" 2>&1 &                   # taskset execs java, so $! is the server's JVM
+"${serve[@]}" >"$tmp/access.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$tmp"' EXIT INT TERM
 for _ in $(seq 1 300); do
@@ -101,7 +103,7 @@ wait "$server" 2>/dev/null || true
 # that rate rather than the queue of a saturated closed loop). wrk measures each request from its send.
 if command -v wrk >/dev/null; then
   [ -d "$tmp/quotes" ] || "${gen[@]}" quotes "$tmp/quotes" 2000
-  java -jar "$root/tdx4j-cli/target/tdx4j.jar" serve --simulated --port "$port" >"$tmp/access2.log" 2>&1 &
+  "$root/tdx4j" serve --simulated --port "$port" >"$tmp/access2.log" 2>&1 &
   server=$!
   for _ in $(seq 1 300); do
     curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break

@@ -34,6 +34,8 @@ class LauncherTest {
     /** What the scripts call besides bash builtins; nothing else is on the sandbox PATH. */
     static final List<String> TOOLS = List.of("bash", "dirname", "readlink", "sed", "find", "mktemp", "cat", "rm",
             "stat", "mkdir", "mv", "touch");
+    /** The launcher's option that sets the carrier threads of virtual threads for {@code serve}. */
+    private static final String PARALLELISM = "-Djdk.virtualThreadScheduler.parallelism=";
 
     @TempDir
     Path sandbox;
@@ -57,6 +59,8 @@ class LauncherTest {
             // A wrapper, not a link: JUnit warns about links out of a temporary folder when it deletes them.
             script(tools.resolve(tool), "exec " + which(tool) + " \"$@\"");
         }
+        // nproc is faked: the cases below choose the number of cores the launcher sees.
+        script(tools.resolve("nproc"), "echo \"${FAKE_NPROC:-1}\"");
         jdk = Files.createDirectories(sandbox.resolve("jdk-25/bin"));
         script(jdk.resolve("java"), "echo \"java $*\"\nexit \"${FAKE_JAVA_EXIT:-0}\"");
         script(jdk.resolve("javac"), "exit 0");
@@ -166,7 +170,7 @@ class LauncherTest {
     }
 
     @Test
-    @DisplayName("One-shot commands run with C1 only at raised thresholds and the Serial GC; serve, campaign and --repeat keep the JVM's defaults")
+    @DisplayName("One-shot commands run with C1 only at raised thresholds and the Serial GC; serve, campaign and --repeat keep the JVM's default compilers and GC")
     void oneShotCommandsRunWithC1Only() throws Exception {
         builtJar();
         Map<String, String> env = Map.of("PATH", tools.toString(), "JAVA_HOME", jdk.toString());
@@ -178,6 +182,44 @@ class LauncherTest {
             assertThat(run(env, "./tdx4j " + longRun).out()).as(longRun).doesNotContain("TieredStopAtLevel",
                     "CompileThresholdScaling", "UseSerialGC", "-Xmn");
         }
+    }
+
+    @Test
+    @DisplayName("serve runs its virtual threads on two carrier threads per core it may use; other commands and a user's own setting are left alone")
+    void serveGetsTwoCarriersPerCore() throws Exception {
+        builtJar();
+        Map<String, String> one = Map.of("PATH", tools.toString(), "JAVA_HOME", jdk.toString(), "FAKE_NPROC", "1");
+        assertThat(run(one, "./tdx4j serve --simulated").out()).contains(PARALLELISM + "2 ");
+
+        Map<String, String> three = Map.of("PATH", tools.toString(), "JAVA_HOME", jdk.toString(), "FAKE_NPROC", "3");
+        assertThat(run(three, "./tdx4j serve --simulated").out()).contains(PARALLELISM + (2 * coresUnderQuota(3)) + " ");
+
+        for (String other : List.of("verify q.dat", "campaign --runs 10", "ratls serve")) {
+            assertThat(run(three, "./tdx4j " + other).out()).as(other).doesNotContain(PARALLELISM);
+        }
+        for (String variable : List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
+            Map<String, String> own = new HashMap<>(three);
+            own.put(variable, "-Xss1m " + PARALLELISM + "7");
+            assertThat(run(own, "./tdx4j serve --simulated").out()).as(variable).doesNotContain(PARALLELISM);
+        }
+    }
+
+    /**
+     * {@code cores}, or fewer when this machine's cgroup (v2) gives this process a CPU quota of fewer cores: the
+     * launcher follows the quota too, and a CI container may have one.
+     */
+    private static int coresUnderQuota(int cores) throws IOException {
+        Path cpuMax = Path.of("/sys/fs/cgroup/cpu.max");
+        if (!Files.isReadable(cpuMax)) {
+            return cores;
+        }
+        String[] quotaAndPeriod = Files.readString(cpuMax).trim().split(" ");
+        if (quotaAndPeriod.length != 2 || quotaAndPeriod[0].equals("max")) {
+            return cores;
+        }
+        long quota = Long.parseLong(quotaAndPeriod[0]);
+        long period = Long.parseLong(quotaAndPeriod[1]);
+        return (int) Math.max(1, Math.min(cores, (quota + period - 1) / period));
     }
 
     /** A CLI jar newer than every source: the sandbox repository has no sources, so the launcher does not build. */
