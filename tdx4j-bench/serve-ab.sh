@@ -45,9 +45,7 @@ trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$tmp"' EXIT INT TE
 timeout 120 java -cp "$bench" io.github.tdx4j.bench.ServerLoad quotes "$tmp/quotes" 2000 >/dev/null
 jars=("$1" "$2")
 labels=(a b)
-read -r -a opts_a <<<"${OPTS_A:-}"
-read -r -a opts_b <<<"${OPTS_B:-}"
-
+options=("${OPTS_A:-}" "${OPTS_B:-}")
 
 # One wrk phase against $server. Arguments: LABEL ROUND PHASE DELAY_MS RATE SECONDS.
 phase() {
@@ -63,7 +61,7 @@ phase() {
 
 for round in $(seq 1 "$rounds"); do
   for i in 0 1; do
-    if [ "$i" = 0 ]; then opts=("${opts_a[@]}"); else opts=("${opts_b[@]}"); fi
+    read -r -a opts <<<"${options[$i]}"
     java "${opts[@]}" -jar "${jars[$i]}" serve --simulated --port "$port" >/dev/null 2>"$tmp/err" &
     server=$!
     for _ in $(seq 1 300); do
@@ -86,12 +84,12 @@ for round in $(seq 1 "$rounds"); do
 done
 
 # The medians per jar and phase: throughput, p99 and the server's CPU (user + system) per request.
-for label in a b; do
+for i in 0 1; do
+  label=${labels[$i]}
   for p in saturated paced "rate 5000"; do
     grep "\"jar\":\"$label\"" "$tmp/lines" | grep "\"mode\":\"wrk $p /verify\"" | sed \
       's/.*"perSecond":\([0-9]*\).*"p99Micros":\([0-9]*\).*"serverUserMicrosPerRequest":\([0-9]*\),"serverSystemMicrosPerRequest":\([0-9]*\).*/\1 \2 \3 \4/' |
-      awk -v jar="$label" -v phase="$p" -v file="${jars[$([ "$label" = a ] && echo 0 || echo 1)]}" \
-          -v options="$([ "$label" = a ] && echo "${OPTS_A:-}" || echo "${OPTS_B:-}")" '
+      awk -v jar="$label" -v phase="$p" -v file="${jars[$i]}" -v options="${options[$i]}" '
         { rate[NR] = $1; p99[NR] = $2; cpu[NR] = $3 + $4 }
         function median(a, n,   i, j, t) {
           for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
