@@ -15,10 +15,11 @@
 #                      pausing 2 ms after an answer (about 5,000 requests a second offered, below saturation); and
 #                      16 sending on a fixed schedule of 5,000 requests a second (RATE in wrk-verify.lua), for
 #                      /verify and /verify?token=false, with both sides' CPU time per request
+#   wrk rate 5000 /healthz   the same fixed schedule of GET /healthz: the HTTP exchange without a verification
 #   cold               a fresh in-process server's first verification (an unseen platform), 5 runs
 #   verify --repeat    the same kind of quote verified in-process without HTTP (median, p90)
 # Usage: tdx4j-bench/serve-load.sh [SECONDS [CONCURRENCY]]     (default 10 s per phase, 16 clients)
-# Takes at most 18 x SECONDS plus JVM start-ups and the cold runs (about 3 minutes on a quiet machine at the default);
+# Takes at most 20 x SECONDS plus JVM start-ups and the cold runs (about 3 minutes on a quiet machine at the default);
 # every phase has a time limit.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -65,15 +66,17 @@ if ! kill -0 "$server" 2>/dev/null || ! curl -sf "http://127.0.0.1:$port/healthz
   exit 3
 fi
 gen=(timeout "$limit" java -cp "$bench" io.github.tdx4j.bench.ServerLoad)
-# One wrk run (wrk-verify.lua over $tmp/quotes) against the server $server, prefixed by the command array wrkpin (a
-# taskset or nothing). Arguments: PATH CONNECTIONS DELAY_MS SECONDS LABEL [RATE]. Prints wrk's JSON line with both
-# sides' CPU time per request (the server's from /proc/PID/stat; wrk's as this shell's children's time).
+# One wrk run (wrk-verify.lua over $tmp/quotes; for /healthz, GET requests) against the server $server, prefixed by
+# the command array wrkpin (a taskset or nothing). Arguments: PATH CONNECTIONS DELAY_MS SECONDS LABEL [RATE]. Prints
+# wrk's JSON line with both sides' CPU time per request (the server's from /proc/PID/stat; wrk's as this shell's
+# children's time).
 wrkpin=()
 wrkrun() {
-  local t0 s0 line requests
+  local t0 s0 line requests get=0
+  [ "$1" = /healthz ] && get=1
   s0=$(awk '{print $14 + $15}' "/proc/$server/stat")
   t0=$(awk '{print $14 + $15 + $16 + $17}' /proc/$$/stat)
-  line=$(QUOTES_DIR="$tmp/quotes" QUOTES=2000 DELAY_MS="$3" RATE="${6:-0}" WRK_PATH="$5 $1" timeout "$limit" \
+  line=$(GET=$get QUOTES_DIR="$tmp/quotes" QUOTES=2000 DELAY_MS="$3" RATE="${6:-0}" WRK_PATH="$5 $1" timeout "$limit" \
       "${wrkpin[@]}" wrk -t1 -c"$2" -d"$4"s -s "$here/wrk-verify.lua" "http://127.0.0.1:$port$1" | tail -1)
   requests=$(echo "$line" | sed 's/.*"requests":\([0-9]*\).*/\1/')
   local sc=$(( ($(awk '{print $14 + $15}' "/proc/$server/stat") - s0) * 10000 ))
@@ -116,6 +119,9 @@ if command -v wrk >/dev/null; then
     wrkrun "$path" 16 2 "$secs" paced
     wrkrun "$path" 16 0 "$secs" "rate 5000" 5000
   done
+  # The HTTP exchange alone at the same schedule: GET /healthz, no quote and no verification. Its latency and CPU
+  # are what the server's HTTP handling, the access log and the thread hand-offs cost on this machine.
+  wrkrun /healthz 16 0 "$secs" "rate 5000" 5000
   kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
 else
