@@ -1,6 +1,7 @@
 package io.github.tdx4j.abi;
 
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -89,6 +90,6 @@ public record TdAttributes(long raw) {
 
     @Override
     public String toString() {
-        return String.format("0x%016x", raw) + " " + setBitNames();
+        return "0x" + HexFormat.of().toHexDigits(raw) + " " + setBitNames();
     }
 }

@@ -169,12 +169,12 @@ public final class VerificationJson {
 
     /** A 32-bit code or mask (its low 32 bits): {@code 0x} and eight lowercase hex digits. */
     static String u32(long value) {
-        return String.format("0x%08x", value & 0xFFFF_FFFFL);
+        return "0x" + HexFormat.of().toHexDigits((int) value);
     }
 
     /** A 64-bit code or mask: {@code 0x} and sixteen lowercase hex digits. */
     static String u64(long value) {
-        return String.format("0x%016x", value);
+        return "0x" + HexFormat.of().toHexDigits(value);
     }
 
     /** TD attributes: the 64-bit value ({@code raw}) and the names of its set bits ({@code flags}). */

@@ -100,12 +100,13 @@ public final class TdPolicy {
             return List.copyOf(out);
         }
         TdQuoteBody body = verified.tdQuote().get().body();
-        String attributes = body.tdAttributes().toString();
         if (!allowDebug && body.tdAttributes().debug()) {
+            String attributes = body.tdAttributes().toString();
             out.add(new PolicyViolation(PolicyViolation.Rule.DEBUG_TD, "TDATTRIBUTES " + attributes
                     + " has DEBUG set", "DEBUG clear", attributes));
         }
         if (requireSeptVeDisable && !body.tdAttributes().septVeDisable()) {
+            String attributes = body.tdAttributes().toString();
             out.add(new PolicyViolation(PolicyViolation.Rule.SEPT_VE_DISABLE_OFF, "TDATTRIBUTES "
                     + attributes + " lacks SEPT_VE_DISABLE", "SEPT_VE_DISABLE set", attributes));
         }
