@@ -13,7 +13,6 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.util.Base64URL;
-import io.github.tdx4j.attest.format.TdQuoteBody;
 import io.github.tdx4j.attest.verify.DecodedQuote;
 import io.github.tdx4j.attest.verify.VerificationResult;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,6 @@ import java.security.interfaces.ECPublicKey;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -133,41 +131,21 @@ final class EarTokens {
         }
     }
 
-    /** The verified quote's claims with Trustee's TDX names ({@code tdx.quote.body.*}, {@code tdx.td_attributes.*}). */
+    /**
+     * The verified quote's claims with Trustee's TDX names and text form ({@link TrusteeClaims}: {@code
+     * tdx.quote.body.*}, {@code tdx.td_attributes.*}, ...), and the verdict's: {@code tcb_status}, {@code
+     * advisory_ids}, {@code collateral_expiration_status} and {@code fmspc}.
+     */
     private static ObjectNode evidence(VerificationResult r) {
-        HexFormat hex = HexFormat.of();
         ObjectNode e = JsonNodeFactory.instance.objectNode();
         if (!(r instanceof VerificationResult.Verified v)) {
             VerificationResult.Failed failed = (VerificationResult.Failed) r;
             e.putObject("tdx4j").put("error", failed.code().name()).put("detail", failed.detail());
             return e;
         }
-        ObjectNode tdx = e.putObject("tdx");
-        if (v.quote() instanceof DecodedQuote.Td td) {
-            TdQuoteBody b = td.quote().body();
-            ObjectNode quote = tdx.putObject("quote");
-            ObjectNode header = quote.putObject("header");
-            header.put("version", td.quote().header().version());
-            header.put("tee_type", String.format("%08x", td.quote().header().teeType()));
-            ObjectNode body = quote.putObject("body");
-            body.put("tcb_svn", hex.formatHex(b.teeTcbSvn()));
-            body.put("mr_seam", b.mrSeam().hex());
-            body.put("mrsigner_seam", b.mrSignerSeam().hex());
-            body.put("seam_attributes", String.format("%016x", b.seamAttributes()));
-            body.put("td_attributes", String.format("%016x", b.tdAttributes().raw()));
-            body.put("xfam", String.format("%016x", b.xfam()));
-            body.put("mr_td", b.mrTd().hex());
-            body.put("mr_config_id", b.mrConfigId().hex());
-            body.put("mr_owner", b.mrOwner().hex());
-            body.put("mr_owner_config", b.mrOwnerConfig().hex());
-            for (int i = 0; i < 4; i++) {
-                body.put("rtmr_" + i, b.rtmr(i).hex());
-            }
-            body.put("report_data", hex.formatHex(b.reportData()));
-            ObjectNode attributes = tdx.putObject("td_attributes");
-            attributes.put("debug", b.tdAttributes().debug());
-            attributes.put("septve_disable", b.tdAttributes().septVeDisable());
-        }
+        ObjectNode tdx = v.quote() instanceof DecodedQuote.Td td ? TrusteeClaims.of(td.quote())
+                : JsonNodeFactory.instance.objectNode();
+        e.set("tdx", tdx);
         tdx.put("tcb_status", v.status().jsonName());
         tdx.putArray("advisory_ids").addAll(v.advisoryIds().stream()
                 .map(JsonNodeFactory.instance::textNode).toList());

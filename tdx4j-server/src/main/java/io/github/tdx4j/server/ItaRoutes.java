@@ -16,6 +16,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.github.tdx4j.abi.TdAttributes;
 import io.github.tdx4j.attest.eventlog.RtmrReplay;
 import io.github.tdx4j.attest.eventlog.TcgEventLog;
 import io.github.tdx4j.attest.format.MalformedEvidenceException;
@@ -239,11 +240,16 @@ final class ItaRoutes implements HttpService {
         c.put("tdx_tee_tcb_svn", hex.formatHex(b.teeTcbSvn()));
         c.put("tdx_mrseam", b.mrSeam().hex());
         c.put("tdx_mrsignerseam", b.mrSignerSeam().hex());
-        c.put("tdx_seam_attributes", String.format("%016x", b.seamAttributes()));
-        c.put("tdx_td_attributes", String.format("%016x", b.tdAttributes().raw()));
+        // Integer fields as the hex of their little-endian bytes, as Intel Trust Authority writes them
+        // ("tdx_xfam": "e742060000000000"): LittleEndianHex.
+        c.put("tdx_seam_attributes", LittleEndianHex.of(b.seamAttributes(), 8));
+        c.put("tdx_td_attributes", LittleEndianHex.of(b.tdAttributes().raw(), 8));
         c.put("tdx_td_attributes_debug", debug);
         c.put("tdx_td_attributes_septve_disable", b.tdAttributes().septVeDisable());
-        c.put("tdx_xfam", String.format("%016x", b.xfam()));
+        c.put("tdx_td_attributes_protection_keys", b.tdAttributes().has(TdAttributes.PKS_BIT));
+        c.put("tdx_td_attributes_key_locker", b.tdAttributes().has(TdAttributes.KL_BIT));
+        c.put("tdx_td_attributes_perfmon", b.tdAttributes().has(TdAttributes.PERFMON_BIT));
+        c.put("tdx_xfam", LittleEndianHex.of(b.xfam(), 8));
         c.put("tdx_mrtd", b.mrTd().hex());
         c.put("tdx_mrconfigid", b.mrConfigId().hex());
         c.put("tdx_mrowner", b.mrOwner().hex());

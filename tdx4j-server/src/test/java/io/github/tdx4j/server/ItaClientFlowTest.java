@@ -161,7 +161,8 @@ class ItaClientFlowTest {
         byte[] runtime = "{\"key\":\"value\"}".getBytes(StandardCharsets.UTF_8);
         byte[] rd = reportData(nonce, runtime);
         ObjectNode body = Http.JSON.createObjectNode();
-        body.put("quote", Base64.getEncoder().encodeToString(quotes.quote(rd)));
+        byte[] quote = quotes.quote(rd);
+        body.put("quote", Base64.getEncoder().encodeToString(quote));
         body.set("verifier_nonce", nonce);
         body.put("runtime_data", Base64.getEncoder().encodeToString(runtime));
         HttpResponse<byte[]> r = attest("v1", body);
@@ -174,6 +175,17 @@ class ItaClientFlowTest {
         assertThat(claims.get("attester_runtime_data")).isEqualTo(Map.of("key", "value"));
         assertThat(claims).containsKeys("tdx_mrtd", "tdx_rtmr0", "tdx_rtmr3", "tdx_mrseam", "tdx_td_attributes",
                 "verifier_nonce", "eat_profile", "dbgstat", "ver");
+        // ITA writes integer fields as the quote's little-endian bytes ("tdx_xfam": "e742060000000000").
+        HexFormat hex = HexFormat.of();
+        assertThat(claims.get("tdx_td_attributes")).isEqualTo(hex.formatHex(quote, VerifyFaceTest.TD_ATTRIBUTES_AT,
+                VerifyFaceTest.TD_ATTRIBUTES_AT + 8)).isEqualTo("0000001000000000");
+        assertThat(claims.get("tdx_xfam")).isEqualTo(hex.formatHex(quote, VerifyFaceTest.XFAM_AT,
+                VerifyFaceTest.XFAM_AT + 8));
+        assertThat(claims.get("tdx_seam_attributes")).isEqualTo(hex.formatHex(quote,
+                VerifyFaceTest.SEAM_ATTRIBUTES_AT, VerifyFaceTest.SEAM_ATTRIBUTES_AT + 8));
+        assertThat(claims).containsEntry("tdx_td_attributes_septve_disable", true)
+                .containsEntry("tdx_td_attributes_debug", false).containsEntry("tdx_td_attributes_protection_keys", false)
+                .containsEntry("tdx_td_attributes_key_locker", false).containsEntry("tdx_td_attributes_perfmon", false);
         assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("PS384");
     }
 

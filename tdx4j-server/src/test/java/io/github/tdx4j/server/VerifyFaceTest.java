@@ -42,6 +42,15 @@ class VerifyFaceTest {
         server.stop();
     }
 
+    /**
+     * Offsets in a v4 quote: the 48-byte header, then the TD quote body's TEE_TCB_SVN (16), MRSEAM (48), MRSIGNERSEAM
+     * (48), SEAMATTRIBUTES (8), TDATTRIBUTES (8), XFAM (8) (Intel DCAP {@code sgx_quote_4.h}, {@code
+     * sgx_report2_body_t}).
+     */
+    static final int TD_ATTRIBUTES_AT = 48 + 16 + 48 + 48 + 8;
+    static final int XFAM_AT = TD_ATTRIBUTES_AT + 8;
+    static final int SEAM_ATTRIBUTES_AT = TD_ATTRIBUTES_AT - 8;
+
     static HttpResponse<byte[]> verifyJson(ObjectNode body) {
         return Http.post(server.baseUri() + "/verify", "application/json",
                 body.toString().getBytes(StandardCharsets.UTF_8));
@@ -84,6 +93,16 @@ class VerifyFaceTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> body = (Map<String, Object>) ((Map<String, Object>) tdx.get("quote")).get("body");
         assertThat(body.get("report_data")).isEqualTo("0000000000000001" + "00".repeat(56));
+        // Integer fields as Trustee writes them: the quote's own bytes, little-endian. The simulated TD has
+        // SEPT_VE_DISABLE set and a non-zero XFAM, so a value printed as a number would differ.
+        byte[] quote = quotes.quote(1);
+        HexFormat hex = HexFormat.of();
+        assertThat(body.get("td_attributes")).isEqualTo(hex.formatHex(quote, TD_ATTRIBUTES_AT, TD_ATTRIBUTES_AT + 8))
+                .isEqualTo("0000001000000000");
+        assertThat(body.get("xfam")).isEqualTo(hex.formatHex(quote, XFAM_AT, XFAM_AT + 8));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> header = (Map<String, Object>) ((Map<String, Object>) tdx.get("quote")).get("header");
+        assertThat(header).containsEntry("version", "0400").containsEntry("tee_type", "81000000");
         assertThat(jwt.getHeader().getJWK()).as("Trustee puts the public key in the jwk header")
                 .isEqualTo(JWKSet.parse(new String(Http.get(server.baseUri() + "/.well-known/jwks.json").body(),
                         StandardCharsets.UTF_8)).getKeys().getFirst());
