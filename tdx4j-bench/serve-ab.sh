@@ -15,8 +15,8 @@
 #     tdx4j-bench/serve-ab.sh tdx4j-cli/target/tdx4j.jar tdx4j-cli/target/tdx4j.jar
 #   The jars run with `java -jar`, without the options that ./tdx4j adds for serve (on 2 cores,
 #   -Djdk.virtualThreadScheduler.parallelism=4): give those in OPTS_A and OPTS_B to compare builds as ./tdx4j runs them.
-# Needs wrk (Debian package wrk). Exits 1 with one sentence when wrk is missing or an argument is wrong, and 3 when a
-# jar does not start a server.
+# Needs wrk (Debian package wrk). Exits 1 with one sentence when wrk is missing, an argument is wrong or another
+# serve-ab.sh or serve-load.sh is running (scripts/bench-lock.sh), and 3 when a jar does not start a server.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -28,6 +28,9 @@ for jar in "$1" "$2"; do
 done
 rounds=${3:-3}
 [[ $rounds =~ ^[1-9][0-9]?$ ]] || { echo "serve-ab.sh: ROUNDS is a whole number from 1 to 99, not $rounds ($usage)" >&2; exit 1; }
+# shellcheck source=../scripts/bench-lock.sh
+. "$root/scripts/bench-lock.sh"
+tdx4j_bench_lock serve-ab.sh || exit 1
 command -v wrk >/dev/null || { echo "serve-ab.sh: needs wrk (Debian package wrk: apt-get install wrk)" >&2; exit 1; }
 port=${PORT:-18182}
 if curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then

@@ -20,7 +20,8 @@
 #   verify --repeat    the same kind of quote verified in-process without HTTP (median, p90)
 # Usage: tdx4j-bench/serve-load.sh [SECONDS [CONCURRENCY]]     (default 10 s per phase, 16 clients)
 # Takes at most 20 x SECONDS plus JVM start-ups and the cold runs (about 3 minutes on a quiet machine at the default);
-# every phase has a time limit.
+# every phase has a time limit. One run at a time: while another serve-load.sh or serve-ab.sh runs, it exits 1 with one
+# sentence (scripts/bench-lock.sh).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -31,6 +32,9 @@ if [ $# -gt 2 ] || ! [[ $secs =~ ^[1-9][0-9]{0,4}$ && $conc =~ ^[1-9][0-9]{0,3}$
   echo "serve-load.sh: SECONDS and CONCURRENCY are whole numbers of 1 or more (usage: tdx4j-bench/serve-load.sh [SECONDS [CONCURRENCY]])" >&2
   exit 1
 fi
+# shellcheck source=../scripts/bench-lock.sh
+. "$root/scripts/bench-lock.sh"
+tdx4j_bench_lock serve-load.sh || exit 1
 port=${PORT:-18181}
 limit=$((4 * secs + 120))                                 # per phase, seconds
 # shellcheck source=../scripts/find-jdk.sh

@@ -11,10 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The measurement scripts of {@code tdx4j-bench/} answer {@code --help} with their header (usage and what they
@@ -43,9 +46,16 @@ class BenchScriptsTest {
     }
 
     private static Run run(Path script, List<String> args) throws IOException, InterruptedException {
+        return run(script, args, Map.of());
+    }
+
+    private static Run run(Path script, List<String> args, Map<String, String> env)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", script.toString()));
         command.addAll(args);
-        Process p = new ProcessBuilder(command).directory(ReadmeLinksTest.REPO.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(command).directory(ReadmeLinksTest.REPO.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         p.getOutputStream().close();
         byte[] err;
         byte[] out;
@@ -55,6 +65,40 @@ class BenchScriptsTest {
         }
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).as(script + " " + args + " ended").isTrue();
         return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @DisplayName("the load benchmarks run one at a time: while one holds scripts/bench-lock.sh's lock, serve-ab.sh and "
+            + "serve-load.sh exit 1 with one sentence before they start anything")
+    void loadBenchmarksRunOneAtATime(@TempDir Path tmp) throws Exception {
+        Assumptions.assumeTrue(Stream.of(System.getenv("PATH").split(":"))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, "flock"))), "flock (util-linux) is not installed");
+        Path lock = tmp.resolve("tdx4j-bench-serve.lock");
+        Path held = tmp.resolve("held");
+        // Another run: flock holds the lock while its command runs, and says so in a file once it has it.
+        Process other = new ProcessBuilder("flock", lock.toString(), "sh", "-c", "touch '" + held + "'; sleep 40")
+                .start();
+        try {
+            for (int i = 0; i < 200 && !Files.exists(held); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(held).as("the other run holds the lock").exists();
+            Map<String, String> env = Map.of("TMPDIR", tmp.toString());
+            for (List<String> args : List.of(List.of("serve-ab.sh", "README.md", "README.md", "1"),
+                    List.of("serve-load.sh", "1", "1"))) {
+                String name = args.getFirst();
+                Run r = run(BENCH.resolve(name), args.subList(1, args.size()), env);
+                assertThat(r.exit()).as(name + ": " + r.err()).isEqualTo(1);
+                assertThat(r.out()).as(name + " prints nothing on stdout").isEmpty();
+                assertThat(r.err().lines().toList()).as(name).containsExactly(name + ": another serve-load.sh or "
+                        + "serve-ab.sh is running on this machine, and two at once would measure each other; wait "
+                        + "for it to end");
+            }
+        } finally {
+            other.descendants().forEach(ProcessHandle::destroy);
+            other.destroy();
+            other.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     @TestFactory
