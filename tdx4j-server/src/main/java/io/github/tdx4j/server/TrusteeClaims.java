@@ -11,7 +11,9 @@ import java.util.HexFormat;
 /**
  * The claims that Confidential Containers' Trustee parses from a TD quote, by Trustee's names and in its text form,
  * for the {@code "tdx"} entry of an EAR's annotated evidence ({@link EarTokens}): {@code quote.header.*},
- * {@code quote.body.*}, {@code report_data}, {@code init_data} (MRCONFIGID) and the {@code td_attributes.*} flags.
+ * {@code quote.body.*} (with {@code tee_tcb_svn2} and {@code mr_servicetd} for a TDX 1.5 body), {@code quote.type}
+ * and {@code quote.size} (a v5 quote's body descriptor), {@code report_data}, {@code init_data} (MRCONFIGID) and the
+ * {@code td_attributes.*} flags.
  * Byte strings are hex; integer fields are the hex of their little-endian bytes ({@link LittleEndianHex}). Trustee's
  * output for a public quote, {@code vectors/trustee/parse_tdx_claims_expected.json}, is the reference a test holds
  * these to. The verdict's own claims (TCB status, advisories, FMSPC) are added by the caller.
@@ -48,6 +50,15 @@ final class TrusteeClaims {
             body.put("rtmr_" + i, b.rtmr(i).hex());
         }
         body.put("report_data", hex.formatHex(b.reportData()));
+        if (b.tdx15()) {
+            body.put("tee_tcb_svn2", hex.formatHex(b.teeTcbSvn2()));
+            body.put("mr_servicetd", b.mrServiceTd().orElseThrow().hex()); // present exactly in a TDX 1.5 body
+        }
+        if (h.version() == Quote.VERSION_5) {
+            // The v5 body descriptor: body type (2 = TDX 1.0, 3 = TDX 1.5) and body size, as in the quote.
+            q.put("type", LittleEndianHex.of(quote.bodyType(), 2));
+            q.put("size", LittleEndianHex.of(b.size(), 4));
+        }
         tdx.put("report_data", hex.formatHex(b.reportData()));
         tdx.put("init_data", b.mrConfigId().hex());
         TdAttributes a = b.tdAttributes();
