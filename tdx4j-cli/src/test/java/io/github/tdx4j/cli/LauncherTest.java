@@ -170,17 +170,23 @@ class LauncherTest {
     }
 
     @Test
-    @DisplayName("One-shot commands run with C1 only at raised thresholds and the Serial GC; serve, campaign and --repeat keep the JVM's default compilers and GC")
+    @DisplayName("One-shot commands run with C1 only at raised thresholds, the Serial GC and, where the kernel offers them on request, transparent huge pages; serve, campaign and --repeat keep the JVM's defaults")
     void oneShotCommandsRunWithC1Only() throws Exception {
         builtJar();
         Map<String, String> env = Map.of("PATH", tools.toString(), "JAVA_HOME", jdk.toString());
+        // Huge pages are asked for exactly where this machine's kernel hands them out on request.
+        Path thp = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        boolean madvise = Files.isReadable(thp) && Files.readString(thp).contains("[madvise]");
         for (String oneShot : List.of("verify q.dat", "--version", "inspect f.pem", "decode 0x1")) {
-            assertThat(run(env, "./tdx4j " + oneShot).out()).as(oneShot).contains("-XX:TieredStopAtLevel=1",
+            String out = run(env, "./tdx4j " + oneShot).out();
+            assertThat(out).as(oneShot).contains("-XX:TieredStopAtLevel=1",
                     "-XX:CompileThresholdScaling=10", "-XX:+UseSerialGC", "-Xmn8m");
+            assertThat(out.contains("-XX:+UseTransparentHugePages")).as(oneShot + " asks for huge pages, with " + thp
+                    + (madvise ? " at [madvise]" : " not at [madvise]")).isEqualTo(madvise);
         }
         for (String longRun : List.of("serve --simulated", "campaign --runs 10", "verify q.dat --repeat 100")) {
             assertThat(run(env, "./tdx4j " + longRun).out()).as(longRun).doesNotContain("TieredStopAtLevel",
-                    "CompileThresholdScaling", "UseSerialGC", "-Xmn");
+                    "CompileThresholdScaling", "UseSerialGC", "-Xmn", "UseTransparentHugePages");
         }
     }
 
