@@ -148,7 +148,9 @@ public final class Main implements Callable<Integer> {
                 new CliPaths.Converter(env.rawArguments(), RawArguments.fileNameCharset()));
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine bad = ex.getCommandLine();
-            bad.getErr().println("tdx4j: " + ex.getMessage());
+            String sentence = UsageErrors.sentence(ex);
+            bad.getErr().println(bad.getCommandSpec().qualifiedName() + ": " + sentence
+                    + (sentence.endsWith(".") ? "" : "."));
             bad.getErr().println("Try '" + bad.getCommandSpec().qualifiedName() + " --help' for usage.");
             return USAGE;
         });

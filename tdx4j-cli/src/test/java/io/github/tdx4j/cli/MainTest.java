@@ -96,7 +96,8 @@ class MainTest {
     void unknownCommand() {
         CliRun r = CliRun.of("frobnicate");
         assertThat(r.exitCode()).isEqualTo(Main.USAGE);
-        assertThat(r.err()).contains("Unmatched argument").contains("--help").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.err()).contains("unknown command 'frobnicate'").contains("--help").doesNotContain("Exception")
+                .doesNotContain("\tat ");
     }
 
     @Test
