@@ -100,10 +100,12 @@ final class VerificationService {
                 result = verifier.verify(quote, collateral.get(), at);
             } else {
                 // No PCK certificate could be read, so no collateral can be chosen: the quote is malformed or of a
-                // kind the verifier does not take, which is its verdict.
-                result = new VerificationResult.Failed(ErrorCode.MALFORMED_QUOTE,
-                        "the quote carries no readable PCK certificate chain (certification data 6 holding 5)",
-                        Optional.empty(), Optional.empty());
+                // kind the verifier does not take, and the verifier's verdict on it (the same as tdx4j verify gives)
+                // needs no collateral. The fallback is for a certificate the verifier would get further with.
+                result = QuoteVerifier.failureWithoutCollateral(quote).orElseGet(() -> new VerificationResult.Failed(
+                        ErrorCode.MALFORMED_QUOTE, "the server cannot read the FMSPC and PCK CA from the quote's PCK "
+                        + "certificate to choose its collateral; send the collateral in \"collateral\"",
+                        Optional.empty(), Optional.empty()));
             }
             List<PolicyViolation> violations = result instanceof VerificationResult.Verified v
                     ? policy.violations(v) : List.of();

@@ -170,6 +170,22 @@ class VerifyFaceTest {
     }
 
     @Test
+    @DisplayName("A quote whose PCK certificate cannot be read gets the verifier's verdict, not 'no readable PCK "
+            + "certificate chain': one byte is MALFORMED_QUOTE (the header), another QE vendor UNSUPPORTED_QUOTE")
+    void unreadableQuoteGetsTheVerifiersVerdict() throws Exception {
+        JsonNode oneByte = Http.json(Http.post(server.baseUri() + "/verify", "application/octet-stream",
+                new byte[] {4}));
+        assertThat(oneByte.get("error").textValue()).isEqualTo("MALFORMED_QUOTE");
+        assertThat(oneByte.get("detail").textValue()).contains("needs 48 bytes, only 1 remain");
+        assertThat(oneByte.at("/ear/status").textValue()).isEqualTo("contraindicated");
+        byte[] q = quotes.quote(5);
+        q[12] ^= 1; // the first byte of the header's QE vendor id (after version, key type, TEE type, reserved)
+        JsonNode vendor = Http.json(Http.post(server.baseUri() + "/verify", "application/octet-stream", q));
+        assertThat(vendor.get("error").textValue()).isEqualTo("UNSUPPORTED_QUOTE");
+        assertThat(vendor.get("detail").textValue()).endsWith("is not Intel's");
+    }
+
+    @Test
     @DisplayName("fields=true returns every decoded field grouped as inspect groups them")
     void decodedFields() {
         JsonNode result = Http.json(Http.post(server.baseUri() + "/verify?fields=true", "application/octet-stream",

@@ -126,12 +126,9 @@ public final class QuoteVerifier {
         Objects.requireNonNull(at, "at");
         DecodedQuote decoded;
         try {
-            decoded = isVersion3(quote) ? new DecodedQuote.Sgx(SgxQuote.decode(quote))
-                    : new DecodedQuote.Td(Quote.decode(quote));
+            decoded = decode(quote);
         } catch (MalformedEvidenceException e) {
-            ErrorCode code = e.code() == MalformedEvidenceException.Code.UNSUPPORTED_QUOTE
-                    ? ErrorCode.UNSUPPORTED_QUOTE : ErrorCode.MALFORMED_QUOTE;
-            return new VerificationResult.Failed(code, e.getMessage(), Optional.empty(), Optional.empty());
+            return decodingFailure(e);
         }
         VerifiedPck[] pck = new VerifiedPck[1];
         try {
@@ -140,6 +137,44 @@ public final class QuoteVerifier {
             return new VerificationResult.Failed(f.code, f.getMessage(), Optional.of(decoded),
                     Optional.ofNullable(pck[0]).map(p -> p.fmspc));
         }
+    }
+
+    /**
+     * The verdict on {@code quote} that needs no collateral: the failure {@link #verify} returns, whatever the
+     * collateral, for a quote that does not decode, is of a kind this verifier does not take (SGX TEE type in a TD
+     * quote, another QE vendor, certification data other than a QE report holding a PCK chain), or carries a PCK
+     * certificate chain that cannot be parsed or lacks its SGX extension. Empty when the quote gets as far as the
+     * collateral. For a service that picks collateral by the quote's PCK certificate and finds none to read: it
+     * answers with the verdict {@link #verify} would give instead of one of its own.
+     *
+     * @param quote the quote bytes
+     * @return the failure, with the code and detail {@link #verify} gives it; or empty
+     */
+    public static Optional<VerificationResult.Failed> failureWithoutCollateral(byte[] quote) {
+        Objects.requireNonNull(quote, "quote");
+        DecodedQuote decoded;
+        try {
+            decoded = decode(quote);
+        } catch (MalformedEvidenceException e) {
+            return Optional.of(decodingFailure(e));
+        }
+        try {
+            VerifiedPck.readable(kind(Evidence.of(decoded)));
+            return Optional.empty();
+        } catch (Refusal f) {
+            return Optional.of(new VerificationResult.Failed(f.code, f.getMessage(), Optional.of(decoded),
+                    Optional.empty()));
+        }
+    }
+
+    private static DecodedQuote decode(byte[] quote) throws MalformedEvidenceException {
+        return isVersion3(quote) ? new DecodedQuote.Sgx(SgxQuote.decode(quote)) : new DecodedQuote.Td(Quote.decode(quote));
+    }
+
+    private static VerificationResult.Failed decodingFailure(MalformedEvidenceException e) {
+        ErrorCode code = e.code() == MalformedEvidenceException.Code.UNSUPPORTED_QUOTE
+                ? ErrorCode.UNSUPPORTED_QUOTE : ErrorCode.MALFORMED_QUOTE;
+        return new VerificationResult.Failed(code, e.getMessage(), Optional.empty(), Optional.empty());
     }
 
     /** Quote version 3 (the first u16, little-endian) is the SGX ECDSA quote; 4 and 5 are TD quotes. */
@@ -175,10 +210,13 @@ public final class QuoteVerifier {
         }
     }
 
-    private VerificationResult.Verified verify(byte[] raw, Evidence q, Collateral collateral, Instant at,
-                                               VerifiedPck[] pckOut) throws Refusal {
-        // Quote::validate: a v3 quote is an SGX quote (TEE type 0); Intel's QE; QE report certification data (6;
-        // v3: its fields) with a PCK chain (5).
+    /**
+     * Quote::validate: a v3 quote is an SGX quote (TEE type 0); Intel's QE; QE report certification data (6; v3: its
+     * fields) with a PCK chain (5).
+     *
+     * @return the PCK certificate chain the quote carries
+     */
+    private static PckCertChain kind(Evidence q) throws Refusal {
         if (!q.tdx() && q.quote().header().teeType() != QuoteHeader.TEE_TYPE_SGX) {
             throw new Refusal(ErrorCode.UNSUPPORTED_QUOTE, String.format(
                     "a version 3 quote is an SGX quote (TEE type 0x00), this one has TEE type 0x%02x",
@@ -190,9 +228,15 @@ public final class QuoteVerifier {
         }
         QeReportCertificationData qe = q.qe().orElseThrow(() -> new Refusal(ErrorCode.UNSUPPORTED_QUOTE,
                 "the certification data is not QE report certification data (6)"));
-        PckCertChain chain = qe.pckCertChain().orElseThrow(() -> new Refusal(ErrorCode.UNSUPPORTED_QUOTE,
+        return qe.pckCertChain().orElseThrow(() -> new Refusal(ErrorCode.UNSUPPORTED_QUOTE,
                 "inner certification data type " + qe.certificationData().type()
                         + " is not a PCK certificate chain (5)"));
+    }
+
+    private VerificationResult.Verified verify(byte[] raw, Evidence q, Collateral collateral, Instant at,
+                                               VerifiedPck[] pckOut) throws Refusal {
+        PckCertChain chain = kind(q);
+        QeReportCertificationData qe = q.qe().orElseThrow();
 
         // The root key, decoded per call when nothing is cached (BouncyCastle keeps precomputation on a key object).
         CallKeys keys = new CallKeys(p256);

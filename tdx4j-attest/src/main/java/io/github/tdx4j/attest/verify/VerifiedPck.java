@@ -66,14 +66,35 @@ final class VerifiedPck {
         this.window = window;
     }
 
+    /**
+     * The checks of {@link #verify} that need no root and no collateral: the chain parses into certificates and the
+     * leaf carries a readable SGX extension.
+     *
+     * @throws Refusal as {@link #verify} reports the same fault
+     */
+    static void readable(PckCertChain chain) throws Refusal {
+        extensions(certificates(chain).get(0));
+    }
+
+    private static List<X509Certificate> certificates(PckCertChain chain) throws Refusal {
+        try {
+            return chain.leafFirst();
+        } catch (MalformedEvidenceException e) {
+            throw new Refusal(ErrorCode.PCK_CHAIN_INVALID, "the PCK certificate chain cannot be parsed", e);
+        }
+    }
+
+    private static PckExtensions extensions(X509Certificate leaf) throws Refusal {
+        try {
+            return PckExtensions.of(leaf);
+        } catch (MalformedEvidenceException e) {
+            throw new Refusal(ErrorCode.PCK_CHAIN_INVALID, "the PCK certificate's SGX extension", e);
+        }
+    }
+
     static VerifiedPck verify(PckCertChain chain, TrustedRoot root, P256.Key rootKey, CallKeys keys) {
         try {
-            List<X509Certificate> certs;
-            try {
-                certs = chain.leafFirst();
-            } catch (MalformedEvidenceException e) {
-                throw new Refusal(ErrorCode.PCK_CHAIN_INVALID, "the PCK certificate chain cannot be parsed", e);
-            }
+            List<X509Certificate> certs = certificates(chain);
             // Leaf and PCK CA keys: the root's key checks the CA, the CA's key checks the leaf.
             P256.Key leafKey = Chains.verify(certs, 3, root, rootKey, keys, ErrorCode.PCK_CHAIN_INVALID,
                     "PCK certificate chain");
@@ -84,12 +105,7 @@ final class VerifiedPck {
                         + X509.subjectCn(leaf) + "', not an SGX PCK Certificate");
             }
             P256.Key pckCaKey = keys.key(pckCa.getPublicKey());
-            PckExtensions ext;
-            try {
-                ext = PckExtensions.of(leaf);
-            } catch (MalformedEvidenceException e) {
-                throw new Refusal(ErrorCode.PCK_CHAIN_INVALID, "the PCK certificate's SGX extension", e);
-            }
+            PckExtensions ext = extensions(leaf);
             Window window = Window.ALWAYS.with(leaf, "PCK certificate").with(pckCa, "PCK CA certificate")
                     .with(certs.get(2), "PCK chain root certificate");
             return new VerifiedPck(leaf, pckCa, leafKey, pckCaKey, ext, window);
