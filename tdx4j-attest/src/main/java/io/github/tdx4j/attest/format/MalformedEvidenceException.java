@@ -54,7 +54,20 @@ public final class MalformedEvidenceException extends Exception {
     }
 
     private static String message(Code code, String field, long offset, String detail) {
-        return code + ": " + field + (offset >= 0 ? " at offset " + offset : "") + ": " + detail;
+        return code + ": " + problem(field, offset, detail);
+    }
+
+    private static String problem(String field, long offset, String detail) {
+        return field + (offset >= 0 ? " at offset " + offset : "") + ": " + detail;
+    }
+
+    /**
+     * The message without its code: the field, its offset and what is wrong, e.g. "header at offset 0: needs 48
+     * bytes, only 1 remain". For a caller that reports the code beside it, as a verification result does.
+     */
+    public String problem() {
+        String message = getMessage();
+        return message.substring(code.name().length() + 2);
     }
 
     /** The error code, e.g. {@link Code#MALFORMED_QUOTE}. */

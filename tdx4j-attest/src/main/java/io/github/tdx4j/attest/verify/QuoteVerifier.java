@@ -171,10 +171,16 @@ public final class QuoteVerifier {
         return isVersion3(quote) ? new DecodedQuote.Sgx(SgxQuote.decode(quote)) : new DecodedQuote.Td(Quote.decode(quote));
     }
 
+    /**
+     * The result for a quote that does not decode. The decoder's code is left out of the detail where it is the
+     * result's code ("header at offset 0: ...", not "MALFORMED_QUOTE: header at offset 0: ..." beside error
+     * MALFORMED_QUOTE) and kept where it says more (MALFORMED_CERTIFICATION_DATA under MALFORMED_QUOTE).
+     */
     private static VerificationResult.Failed decodingFailure(MalformedEvidenceException e) {
         ErrorCode code = e.code() == MalformedEvidenceException.Code.UNSUPPORTED_QUOTE
                 ? ErrorCode.UNSUPPORTED_QUOTE : ErrorCode.MALFORMED_QUOTE;
-        return new VerificationResult.Failed(code, e.getMessage(), Optional.empty(), Optional.empty());
+        String detail = e.code().name().equals(code.name()) ? e.problem() : e.getMessage();
+        return new VerificationResult.Failed(code, detail, Optional.empty(), Optional.empty());
     }
 
     /** Quote version 3 (the first u16, little-endian) is the SGX ECDSA quote; 4 and 5 are TD quotes. */

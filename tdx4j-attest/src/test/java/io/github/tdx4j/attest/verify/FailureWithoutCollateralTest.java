@@ -40,7 +40,8 @@ class FailureWithoutCollateralTest {
     void truncated() {
         VerificationResult.Failed f = sameAsVerify(new byte[] {4});
         assertThat(f.code()).isEqualTo(ErrorCode.MALFORMED_QUOTE);
-        assertThat(f.detail()).contains("header").contains("needs 48 bytes, only 1 remain");
+        // The code stands beside the detail; the detail does not repeat it ("MALFORMED_QUOTE: header ...").
+        assertThat(f.detail()).isEqualTo("header at offset 0: needs 48 bytes, only 1 remain");
     }
 
     @Test
