@@ -105,7 +105,7 @@ final class CampaignCommand implements Callable<Integer> {
             s = seed.startsWith("0x") || seed.startsWith("0X") ? Long.parseUnsignedLong(seed.substring(2), 16)
                     : Long.parseLong(seed);
         } catch (NumberFormatException e) {
-            err.println("tdx4j: --seed must be a decimal or 0x-hex 64-bit number, not \"" + seed + "\".");
+            err.println("tdx4j campaign: --seed must be a decimal or 0x-hex 64-bit number, not \"" + seed + "\".");
             return Main.USAGE;
         }
         if (shard != null) {
@@ -117,17 +117,17 @@ final class CampaignCommand implements Callable<Integer> {
                 shardCount = -1;
             }
             if (shardCount < 1 || shardIndex < 0 || shardIndex >= shardCount) {
-                err.println("tdx4j: --shard must be i/n with 0 <= i < n, not \"" + shard + "\".");
+                err.println("tdx4j campaign: --shard must be i/n with 0 <= i < n, not \"" + shard + "\".");
                 return Main.USAGE;
             }
         }
         if (runs < 1 || replayEvery < 1) {
-            err.println("tdx4j: --runs must be at least 1 (zero runs check nothing) and --replay-every at least 1.");
+            err.println("tdx4j campaign: --runs must be at least 1 (zero runs check nothing) and --replay-every at least 1.");
             return Main.USAGE;
         }
         long total = runs / shardCount + (shardIndex < runs % shardCount ? 1 : 0);
         if (total == 0) {
-            err.println("tdx4j: shard " + shardIndex + "/" + shardCount + " of " + runs + " runs has no run (run k "
+            err.println("tdx4j campaign: shard " + shardIndex + "/" + shardCount + " of " + runs + " runs has no run (run k "
                     + "belongs to shard k mod n); zero runs check nothing.");
             return Main.USAGE;
         }
@@ -143,7 +143,7 @@ final class CampaignCommand implements Callable<Integer> {
                 CliFiles.write(html, CampaignHtml.render(CampaignPage.of(report, title))
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             } catch (CliFiles.FileFailure e) {
-                err.println("tdx4j: " + e.getMessage() + ".");
+                err.println("tdx4j campaign: " + e.getMessage() + ".");
                 return Main.USAGE;
             }
         }
@@ -182,11 +182,11 @@ final class CampaignCommand implements Callable<Integer> {
         try {
             t = TapeFile.parse(CliPaths.show(replay), CliFiles.read(replay, TapeFile.MAX_SIZE, "a tape file"));
         } catch (CliFiles.FileFailure | IllegalArgumentException e) {
-            err.println("tdx4j: " + e.getMessage() + ".");
+            err.println("tdx4j campaign: " + e.getMessage() + ".");
             return Main.USAGE;
         }
         if (t.version() != CampaignRun.MODEL_VERSION) {
-            err.println("tdx4j: the tape was recorded with model version " + t.version() + "; this is version "
+            err.println("tdx4j campaign: the tape was recorded with model version " + t.version() + "; this is version "
                     + CampaignRun.MODEL_VERSION + ", so it would not replay the same run.");
             return Main.USAGE;
         }

@@ -62,19 +62,19 @@ final class CampaignMergeCommand implements Callable<Integer> {
             try {
                 j = CampaignCommand.JSON.readValue(CliFiles.read(f, MAX_REPORT_SIZE, "a campaign report"), Map.class);
             } catch (CliFiles.FileFailure e) {
-                err.println("tdx4j: " + e.getMessage() + ".");
+                err.println("tdx4j campaign merge: " + e.getMessage() + ".");
                 return Main.USAGE;
             } catch (JacksonException e) {
-                err.println("tdx4j: " + name + " is not a tdx4j campaign --json report: it is not a JSON object.");
+                err.println("tdx4j campaign merge: " + name + " is not a tdx4j campaign --json report: it is not a JSON object.");
                 return Main.USAGE;
             }
             if (j == null || !(j.get("tdx4jVersion") instanceof String v)) {
-                err.println("tdx4j: " + name + " is not a tdx4j campaign --json report: it has no string field "
+                err.println("tdx4j campaign merge: " + name + " is not a tdx4j campaign --json report: it has no string field "
                         + "tdx4jVersion.");
                 return Main.USAGE;
             }
             if (version != null && !version.equals(v)) {
-                err.println("tdx4j: " + versionSource + " and " + name + " are not shards of one campaign: their "
+                err.println("tdx4j campaign merge: " + versionSource + " and " + name + " are not shards of one campaign: their "
                         + "tdx4j version differs (" + version + " and " + v + ").");
                 return Main.USAGE;
             }
@@ -84,7 +84,7 @@ final class CampaignMergeCommand implements Callable<Integer> {
                 inputs.add(new ShardMerge.Input(name, CampaignReport.fromJson(j)));
             } catch (IllegalArgumentException | ArithmeticException e) {
                 String why = e instanceof ArithmeticException ? "a number in it is out of range" : e.getMessage();
-                err.println("tdx4j: " + name + " is not a tdx4j campaign --json report: " + why + ".");
+                err.println("tdx4j campaign merge: " + name + " is not a tdx4j campaign --json report: " + why + ".");
                 return Main.USAGE;
             }
         }
@@ -92,7 +92,7 @@ final class CampaignMergeCommand implements Callable<Integer> {
         try {
             merged = ShardMerge.merge(inputs);
         } catch (ShardMerge.Refused e) {
-            err.println("tdx4j: " + e.getMessage());
+            err.println("tdx4j campaign merge: " + e.getMessage());
             return Main.USAGE;
         }
         if (out != null) {
@@ -101,7 +101,7 @@ final class CampaignMergeCommand implements Callable<Integer> {
                         + "\n")
                         .getBytes(StandardCharsets.UTF_8));
             } catch (CliFiles.FileFailure e) {
-                err.println("tdx4j: " + e.getMessage() + ".");
+                err.println("tdx4j campaign merge: " + e.getMessage() + ".");
                 return Main.USAGE;
             }
         }
@@ -112,7 +112,7 @@ final class CampaignMergeCommand implements Callable<Integer> {
                 CliFiles.write(html, CampaignHtml.render(CampaignPage.of(merged, title))
                         .getBytes(StandardCharsets.UTF_8));
             } catch (CliFiles.FileFailure e) {
-                err.println("tdx4j: " + e.getMessage() + ".");
+                err.println("tdx4j campaign merge: " + e.getMessage() + ".");
                 return Main.USAGE;
             }
         }

@@ -82,7 +82,7 @@ class CampaignCommandTest {
     void badArguments(@TempDir Path dir) throws Exception {
         Run shard = run("campaign", "--shard", "4/4");
         assertThat(shard.exit()).isEqualTo(1);
-        assertThat(shard.err().strip()).startsWith("tdx4j: --shard").doesNotContain("\n");
+        assertThat(shard.err().strip()).startsWith("tdx4j campaign: --shard").doesNotContain("\n");
         Run seed = run("campaign", "--seed", "nope");
         assertThat(seed.exit()).isEqualTo(1);
         assertThat(seed.err()).contains("--seed");
@@ -101,7 +101,7 @@ class CampaignCommandTest {
         assertThat(r.exit()).isEqualTo(Main.USAGE);
         assertThat(r.out()).doesNotContain("all oracles hold");
         assertThat(r.err().lines().toList()).containsExactly(
-                "tdx4j: --runs must be at least 1 (zero runs check nothing) and --replay-every at least 1.");
+                "tdx4j campaign: --runs must be at least 1 (zero runs check nothing) and --replay-every at least 1.");
     }
 
     @Test
@@ -214,14 +214,14 @@ class CampaignCommandTest {
         String s1 = CliPaths.show(shard[1]);
         record Case(List<Path> files, String sentence) { }
         for (Case c : List.of(
-                new Case(List.of(shard[1]), "tdx4j: Shard 0 of 2 is missing; a merge needs every shard of the campaign."),
-                new Case(List.of(shard[0], shard[1], shard[1]), "tdx4j: " + s1 + " and " + s1
+                new Case(List.of(shard[1]), "tdx4j campaign merge: Shard 0 of 2 is missing; a merge needs every shard of the campaign."),
+                new Case(List.of(shard[0], shard[1], shard[1]), "tdx4j campaign merge: " + s1 + " and " + s1
                         + " are both shard 1/2; each shard must be given once."),
-                new Case(List.of(shard[0], otherSeed), "tdx4j: " + s0 + " and " + CliPaths.show(otherSeed)
+                new Case(List.of(shard[0], otherSeed), "tdx4j campaign merge: " + s0 + " and " + CliPaths.show(otherSeed)
                         + " are not shards of one campaign: their seed differs (0x7d45ca4ba16e and 0x7)."),
-                new Case(List.of(shard[0], junk), "tdx4j: " + CliPaths.show(junk)
+                new Case(List.of(shard[0], junk), "tdx4j campaign merge: " + CliPaths.show(junk)
                         + " is not a tdx4j campaign --json report: it is not a JSON object."),
-                new Case(List.of(notJson), "tdx4j: " + CliPaths.show(notJson)
+                new Case(List.of(notJson), "tdx4j campaign merge: " + CliPaths.show(notJson)
                         + " is not a tdx4j campaign --json report: it is not a JSON object."))) {
             List<String> args = new ArrayList<>(List.of("campaign", "merge"));
             c.files().forEach(f -> args.add(f.toString()));

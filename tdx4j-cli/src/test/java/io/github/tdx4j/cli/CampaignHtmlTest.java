@@ -148,7 +148,7 @@ class CampaignHtmlTest {
     void unwritable(@TempDir Path dir) {
         CliRun r = CliRun.of("campaign", "--runs", "1", "--out", dir.toString(), "--html", dir.toString());
         assertThat(r.exitCode()).isEqualTo(Main.USAGE);
-        assertThat(r.err()).startsWith("tdx4j: cannot write ").endsWith(".\n");
+        assertThat(r.err()).startsWith("tdx4j campaign: cannot write ").endsWith(".\n");
     }
 
     /** Keys of campaign --json whose numbers are not counts of runs or operations, so do not grow with --runs. */
