@@ -51,11 +51,13 @@ final class UsageErrors {
     private static String unmatched(CommandLine.UnmatchedArgumentException u) {
         List<String> unmatched = u.getUnmatched();
         String first = unmatched.isEmpty() ? "" : unmatched.get(0);
-        boolean topLevel = u.getCommandLine().getParent() == null;
+        // A word where only a subcommand can stand (tdx4j, tdx4j ratls, tdx4j campaign) names an unknown command.
+        CommandLine at = u.getCommandLine();
+        boolean takesCommands = !at.getSubcommands().isEmpty() && at.getCommandSpec().positionalParameters().isEmpty();
         String what;
         if (first.startsWith("-")) {
             what = "unknown option '" + first.replaceFirst("=.*", "") + "'";
-        } else if (topLevel && !u.getCommandLine().getSubcommands().isEmpty()) {
+        } else if (takesCommands) {
             what = "unknown command '" + first + "'";
         } else {
             what = "unexpected argument '" + first + "'";

@@ -92,6 +92,15 @@ class UsageErrorsTest {
     }
 
     @Test
+    @DisplayName("ratls conect: an unknown subcommand, not \"Unmatched argument at index 1: 'conect'\"; connect suggested")
+    void unknownSubcommand() {
+        CliRun r = CliRun.of("ratls", "conect", "127.0.0.1:8443");
+        assertThat(r.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(r.err().lines().findFirst().orElseThrow())
+                .isEqualTo("tdx4j ratls: unknown command 'conect' (did you mean connect?).");
+    }
+
+    @Test
     @DisplayName("decode 1 2: not \"Unmatched argument at index 1: '2'\"")
     void extraArgument() {
         usageError(CliRun.of("decode", "1", "2"), "tdx4j decode: unexpected argument '2'.", "tdx4j decode");
