@@ -122,13 +122,14 @@ final class CampaignCommand implements Callable<Integer> {
             }
         }
         if (runs < 1 || replayEvery < 1) {
-            err.println("tdx4j campaign: --runs must be at least 1 (zero runs check nothing) and --replay-every at least 1.");
+            err.println("tdx4j campaign: --runs must be at least 1 (zero runs check nothing) and --replay-every at "
+                    + "least 1.");
             return Main.USAGE;
         }
         long total = runs / shardCount + (shardIndex < runs % shardCount ? 1 : 0);
         if (total == 0) {
-            err.println("tdx4j campaign: shard " + shardIndex + "/" + shardCount + " of " + runs + " runs has no run (run k "
-                    + "belongs to shard k mod n); zero runs check nothing.");
+            err.println("tdx4j campaign: shard " + shardIndex + "/" + shardCount + " of " + runs + " runs has no run "
+                    + "(run k belongs to shard k mod n); zero runs check nothing.");
             return Main.USAGE;
         }
         Campaign campaign = new Campaign(runs, s, shardIndex, shardCount, replayEvery, out);
@@ -186,8 +187,8 @@ final class CampaignCommand implements Callable<Integer> {
             return Main.USAGE;
         }
         if (t.version() != CampaignRun.MODEL_VERSION) {
-            err.println("tdx4j campaign: the tape was recorded with model version " + t.version() + "; this is version "
-                    + CampaignRun.MODEL_VERSION + ", so it would not replay the same run.");
+            err.println("tdx4j campaign: the tape was recorded with model version " + t.version() + "; this is "
+                    + "version " + CampaignRun.MODEL_VERSION + ", so it would not replay the same run.");
             return Main.USAGE;
         }
         RunResult r = CampaignRun.run(RunSpec.of(t.seed(), t.tape()).withText());

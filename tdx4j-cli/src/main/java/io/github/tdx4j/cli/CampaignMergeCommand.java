@@ -65,17 +65,18 @@ final class CampaignMergeCommand implements Callable<Integer> {
                 err.println("tdx4j campaign merge: " + e.getMessage() + ".");
                 return Main.USAGE;
             } catch (JacksonException e) {
-                err.println("tdx4j campaign merge: " + name + " is not a tdx4j campaign --json report: it is not a JSON object.");
+                err.println("tdx4j campaign merge: " + name + " is not a tdx4j campaign --json report: it is not a "
+                        + "JSON object.");
                 return Main.USAGE;
             }
             if (j == null || !(j.get("tdx4jVersion") instanceof String v)) {
-                err.println("tdx4j campaign merge: " + name + " is not a tdx4j campaign --json report: it has no string field "
-                        + "tdx4jVersion.");
+                err.println("tdx4j campaign merge: " + name + " is not a tdx4j campaign --json report: it has no "
+                        + "string field tdx4jVersion.");
                 return Main.USAGE;
             }
             if (version != null && !version.equals(v)) {
-                err.println("tdx4j campaign merge: " + versionSource + " and " + name + " are not shards of one campaign: their "
-                        + "tdx4j version differs (" + version + " and " + v + ").");
+                err.println("tdx4j campaign merge: " + versionSource + " and " + name + " are not shards of one "
+                        + "campaign: their tdx4j version differs (" + version + " and " + v + ").");
                 return Main.USAGE;
             }
             version = v;

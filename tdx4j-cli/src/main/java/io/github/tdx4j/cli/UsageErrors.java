@@ -51,12 +51,13 @@ final class UsageErrors {
     private static String unmatched(CommandLine.UnmatchedArgumentException u) {
         List<String> unmatched = u.getUnmatched();
         String first = unmatched.isEmpty() ? "" : unmatched.get(0);
+        String option = first.replaceFirst("=.*", ""); // --name=value names the option --name
         // A word where only a subcommand can stand (tdx4j, tdx4j ratls, tdx4j campaign) names an unknown command.
         CommandLine at = u.getCommandLine();
         boolean takesCommands = !at.getSubcommands().isEmpty() && at.getCommandSpec().positionalParameters().isEmpty();
         String what;
         if (first.startsWith("-")) {
-            what = "unknown option '" + first.replaceFirst("=.*", "") + "'";
+            what = "unknown option '" + option + "'";
         } else if (takesCommands) {
             what = "unknown command '" + first + "'";
         } else {
@@ -64,7 +65,7 @@ final class UsageErrors {
         }
         List<String> close = new ArrayList<>();
         for (String s : u.getSuggestions()) {
-            if (close.size() < 3 && isNearMiss(first.replaceFirst("=.*", ""), s)) {
+            if (close.size() < 3 && isNearMiss(option, s)) {
                 close.add(s);
             }
         }

@@ -214,11 +214,13 @@ class CampaignCommandTest {
         String s1 = CliPaths.show(shard[1]);
         record Case(List<Path> files, String sentence) { }
         for (Case c : List.of(
-                new Case(List.of(shard[1]), "tdx4j campaign merge: Shard 0 of 2 is missing; a merge needs every shard of the campaign."),
+                new Case(List.of(shard[1]), "tdx4j campaign merge: Shard 0 of 2 is missing; a merge needs every shard "
+                        + "of the campaign."),
                 new Case(List.of(shard[0], shard[1], shard[1]), "tdx4j campaign merge: " + s1 + " and " + s1
                         + " are both shard 1/2; each shard must be given once."),
-                new Case(List.of(shard[0], otherSeed), "tdx4j campaign merge: " + s0 + " and " + CliPaths.show(otherSeed)
-                        + " are not shards of one campaign: their seed differs (0x7d45ca4ba16e and 0x7)."),
+                new Case(List.of(shard[0], otherSeed), "tdx4j campaign merge: " + s0 + " and "
+                        + CliPaths.show(otherSeed) + " are not shards of one campaign: their seed differs "
+                        + "(0x7d45ca4ba16e and 0x7)."),
                 new Case(List.of(shard[0], junk), "tdx4j campaign merge: " + CliPaths.show(junk)
                         + " is not a tdx4j campaign --json report: it is not a JSON object."),
                 new Case(List.of(notJson), "tdx4j campaign merge: " + CliPaths.show(notJson)

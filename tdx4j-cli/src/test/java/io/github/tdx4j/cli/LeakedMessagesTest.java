@@ -81,8 +81,8 @@ class LeakedMessagesTest {
         CliRun r = CliRun.of("campaign", "--replay", tape.toString());
         assertThat(r.exitCode()).isEqualTo(Main.USAGE);
         noInternals(r.err());
-        assertThat(r.err().lines().toList()).containsExactly("tdx4j campaign: " + tape + " is not a valid tape file: seed "
-                + "\"0xZZ\" is not a 64-bit number in decimal or 0x-hex.");
+        assertThat(r.err().lines().toList()).containsExactly("tdx4j campaign: " + tape
+                + " is not a valid tape file: seed \"0xZZ\" is not a 64-bit number in decimal or 0x-hex.");
     }
 
     @Test
@@ -96,8 +96,8 @@ class LeakedMessagesTest {
         CliRun r = CliRun.of("campaign", "--replay", big.toString());
         assertThat(r.exitCode()).isEqualTo(Main.USAGE);
         noInternals(r.err());
-        assertThat(r.err().lines().toList()).containsExactly("tdx4j campaign: " + big + " is larger than 65536 bytes, too "
-                + "large for a tape file.");
+        assertThat(r.err().lines().toList()).containsExactly("tdx4j campaign: " + big
+                + " is larger than 65536 bytes, too large for a tape file.");
     }
 
     @Test
@@ -107,8 +107,8 @@ class LeakedMessagesTest {
         CliRun r = CliRun.of("campaign", "--replay", bin.toString());
         assertThat(r.exitCode()).isEqualTo(Main.USAGE);
         noInternals(r.err());
-        assertThat(r.err().lines().toList()).containsExactly("tdx4j campaign: " + bin + " is not a tape file: it is not ASCII "
-                + "text (byte 0xc3 at offset 2).");
+        assertThat(r.err().lines().toList()).containsExactly("tdx4j campaign: " + bin
+                + " is not a tape file: it is not ASCII text (byte 0xc3 at offset 2).");
     }
 
     @Test
@@ -116,6 +116,7 @@ class LeakedMessagesTest {
     void replayDirectory(@TempDir Path dir) {
         CliRun r = CliRun.of("campaign", "--replay", dir.toString());
         assertThat(r.exitCode()).isEqualTo(Main.USAGE);
-        assertThat(r.err().lines().toList()).containsExactly("tdx4j campaign: cannot read " + dir + " (it is a directory).");
+        assertThat(r.err().lines().toList()).containsExactly("tdx4j campaign: cannot read " + dir
+                + " (it is a directory).");
     }
 }

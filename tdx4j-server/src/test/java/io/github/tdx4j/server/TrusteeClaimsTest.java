@@ -29,7 +29,8 @@ class TrusteeClaimsTest {
 
         assertThat(ours.get("quote").get("header")).isEqualTo(golden.get("quote").get("header"));
         assertThat(ours.get("quote").get("body")).isEqualTo(golden.get("quote").get("body"));
-        assertThat(ours.get("quote")).as("a v4 quote has no body descriptor (type, size)").isEqualTo(golden.get("quote"));
+        assertThat(ours.get("quote")).as("a v4 quote has no body descriptor (type, size)")
+                .isEqualTo(golden.get("quote"));
         assertThat(ours.get("report_data")).isEqualTo(golden.get("report_data"));
         assertThat(ours.get("init_data")).isEqualTo(golden.get("init_data"));
         assertThat(ours.get("td_attributes")).isEqualTo(golden.get("td_attributes"));

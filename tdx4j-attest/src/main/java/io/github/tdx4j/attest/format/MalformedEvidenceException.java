@@ -34,6 +34,8 @@ public final class MalformedEvidenceException extends Exception {
     private final Code code;
     private final String field;
     private final long offset;
+    /** The message without its code: field, offset and what is wrong. */
+    private final String problem;
 
     /**
      * @param code   the error code
@@ -47,14 +49,11 @@ public final class MalformedEvidenceException extends Exception {
 
     /** As {@link #MalformedEvidenceException(Code, String, long, String)}, keeping the underlying parser error. */
     public MalformedEvidenceException(Code code, String field, long offset, String detail, Throwable cause) {
-        super(message(code, field, offset, detail), cause);
+        super(code + ": " + problem(field, offset, detail), cause);
         this.code = Objects.requireNonNull(code, "code");
+        this.problem = problem(field, offset, detail);
         this.field = Objects.requireNonNull(field, "field");
         this.offset = offset;
-    }
-
-    private static String message(Code code, String field, long offset, String detail) {
-        return code + ": " + problem(field, offset, detail);
     }
 
     private static String problem(String field, long offset, String detail) {
@@ -66,8 +65,7 @@ public final class MalformedEvidenceException extends Exception {
      * bytes, only 1 remain". For a caller that reports the code beside it, as a verification result does.
      */
     public String problem() {
-        String message = getMessage();
-        return message.substring(code.name().length() + 2);
+        return problem;
     }
 
     /** The error code, e.g. {@link Code#MALFORMED_QUOTE}. */

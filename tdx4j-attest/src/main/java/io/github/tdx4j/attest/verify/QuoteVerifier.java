@@ -168,7 +168,8 @@ public final class QuoteVerifier {
     }
 
     private static DecodedQuote decode(byte[] quote) throws MalformedEvidenceException {
-        return isVersion3(quote) ? new DecodedQuote.Sgx(SgxQuote.decode(quote)) : new DecodedQuote.Td(Quote.decode(quote));
+        return isVersion3(quote) ? new DecodedQuote.Sgx(SgxQuote.decode(quote))
+                : new DecodedQuote.Td(Quote.decode(quote));
     }
 
     /**
